@@ -1,0 +1,77 @@
+r"""glmlearn: learn generalized linear models by watching IRLS work.
+
+Glossary (the same symbols in every public name)
+------------------------------------------------
+=========  ===============================================================
+``X``      design matrix, n rows by p columns
+``y``      response (a proportion for binomial)
+``beta``   coefficients :math:`\beta`
+``eta``    linear predictor :math:`\eta = X\beta + \text{offset}`
+``mu``     mean :math:`\mu = g^{-1}(\eta)`
+``z``      working response :math:`z = \eta + (y - \mu)\, g'(\mu)`
+``w``      working weights :math:`w = w^{\text{prior}} / (V(\mu)\, g'(\mu)^2)`
+``deviance``  :math:`D = \sum_i w_i^{\text{prior}} d(y_i, \mu_i)`
+``phi``    dispersion :math:`\phi`, with :math:`\operatorname{Var}(y) = \phi V(\mu) / w^{\text{prior}}`
+``score``  :math:`U = X^\top \operatorname{diag}(w^{\text{prior}} \mu'(\eta)/V(\mu))(y - \mu)`
+=========  ===============================================================
+
+Where to start
+--------------
+* :func:`irls` -- the IRLS loop as a generator of frozen :class:`IRLSState` objects
+  (``glmlearn/irls.py``: the loop is ``_iterate``).
+* :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
+  residuals, predictions, the whole trace).
+* :mod:`glmlearn.family` -- families and links.
+
+Plotting (``glmlearn.plot``) and widgets (``glmlearn.widgets``) import matplotlib and
+ipywidgets only when used.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    BoundaryWarning,
+    ConvergenceWarning,
+    GLMInputError,
+    GLMTypeError,
+    GLMWarning,
+    RankDeficiencyWarning,
+    ResidualDFWarning,
+    SeparationWarning,
+    StepHalvingWarning,
+)
+from .family import FAMILIES, LINKS, Family, binomial, gamma, gaussian, inverse_gaussian, poisson
+from .glm import fit
+from .irls import IRLSState, irls, score, working_response, working_weights
+from .links import Link
+from .results import GLMResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FAMILIES",
+    "LINKS",
+    "BoundaryWarning",
+    "ConvergenceWarning",
+    "Family",
+    "GLMInputError",
+    "GLMResult",
+    "GLMTypeError",
+    "GLMWarning",
+    "IRLSState",
+    "Link",
+    "RankDeficiencyWarning",
+    "ResidualDFWarning",
+    "SeparationWarning",
+    "StepHalvingWarning",
+    "binomial",
+    "fit",
+    "gamma",
+    "gaussian",
+    "inverse_gaussian",
+    "irls",
+    "poisson",
+    "score",
+    "working_response",
+    "working_weights",
+]

@@ -1,0 +1,450 @@
+r"""Exponential families for GLMs, built by factories as in R.
+
+A family bundles what IRLS needs to know about the response distribution:
+
+* the link :math:`g` (see :mod:`glmlearn.links`),
+* the variance function :math:`V(\mu)`, with :math:`\operatorname{Var}(y) = \phi V(\mu) / w`,
+* the unit deviance :math:`d(y, \mu)`; the deviance is :math:`D = \sum_i w_i\, d(y_i, \mu_i)`,
+* R's starting means :math:`\mu^{(0)}` (``mustart``),
+* the response domain and the valid range of :math:`\mu`,
+* the log-likelihood and AIC as R's ``family$aic`` computes them.
+
+Factories: :func:`gaussian`, :func:`binomial`, :func:`poisson`, :func:`gamma`,
+:func:`inverse_gaussian`; each takes ``link=`` as a name or a :class:`~glmlearn.links.Link`
+and refuses a link the family does not allow, listing the links it does allow.
+
+The seed-lesson names are here too: ``logit_link(mu)``, ``logit_link_inverse(eta)``,
+and the same pattern for every link (``probit_link``, ``log_link_inverse``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from .errors import GLMInputError
+from .links import LINKS, Link, Mask, get_link
+
+__all__ = [
+    "FAMILIES",
+    "LINKS",
+    "Family",
+    "binomial",
+    "gamma",
+    "gaussian",
+    "get_family",
+    "inverse_gaussian",
+    "poisson",
+]
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Family:
+    r"""An exponential family with a link, as used by IRLS.
+
+    Attributes
+    ----------
+    name : str
+        ``"gaussian"``, ``"binomial"``, ``"poisson"``, ``"gamma"`` or ``"inverse_gaussian"``.
+    link : Link
+        The link function :math:`\eta = g(\mu)`.
+    canonical_link : str
+        Name of the canonical link, for which :math:`X^\top(y - \mu) = 0` at the MLE.
+    allowed_links : tuple of str
+        The links this family accepts (R's list).
+    variance : callable
+        :math:`V(\mu)`.
+    unit_deviance : callable
+        :math:`d(y, \mu)`, so that :math:`D = \sum w_i d(y_i, \mu_i)`.
+    starting_mu : callable
+        ``starting_mu(y, w)`` returns R's ``mustart``.
+    valid_mu : callable
+        Boolean mask of means inside the family's range.
+    valid_y : callable
+        Boolean mask of responses inside the family's domain.
+    y_domain, mu_domain : str
+        The same domains in words.
+    dispersion_fixed : bool
+        True when :math:`\phi = 1` (binomial, Poisson), False when it is estimated.
+    """
+
+    name: str
+    link: Link
+    canonical_link: str
+    allowed_links: tuple[str, ...]
+    variance: Callable[[Array], Array]
+    unit_deviance: Callable[[Array, Array], Array]
+    starting_mu: Callable[[Array, Array], Array]
+    valid_mu: Callable[[Array], Mask]
+    valid_y: Callable[[Array], Mask]
+    y_domain: str
+    mu_domain: str
+    dispersion_fixed: bool
+    _loglik: Callable[[Array, Array, Array, float], float]
+
+    # --- R's names for the link's pieces (seed lesson: ``fam.link_inverse(eta)``) -------
+    def link_fun(self, mu: ArrayLike) -> Array:
+        r""":math:`\eta = g(\mu)`."""
+        return self.link.link(np.asarray(mu, dtype=float))
+
+    def link_inverse(self, eta: ArrayLike) -> Array:
+        r""":math:`\mu = g^{-1}(\eta)`."""
+        return self.link.inverse(np.asarray(eta, dtype=float))
+
+    def link_deriv(self, mu: ArrayLike) -> Array:
+        r""":math:`d\eta/d\mu = g'(\mu)`."""
+        return self.link.deriv(np.asarray(mu, dtype=float))
+
+    def mu_eta(self, eta: ArrayLike) -> Array:
+        r""":math:`d\mu/d\eta` (R's ``mu.eta``)."""
+        return self.link.inverse_deriv(np.asarray(eta, dtype=float))
+
+    @property
+    def is_canonical(self) -> bool:
+        """True when the link is the family's canonical link."""
+        return self.link.name == self.canonical_link
+
+    # --- deviance, likelihood, AIC -------------------------------------------------------
+    def deviance(self, y: ArrayLike, mu: ArrayLike, weights: ArrayLike | None = None) -> float:
+        r"""Deviance :math:`D = \sum_i w_i\, d(y_i, \mu_i)`."""
+        y_ = np.asarray(y, dtype=float)
+        d = self.unit_deviance(y_, np.asarray(mu, dtype=float))
+        return float(np.sum(d if weights is None else np.asarray(weights, dtype=float) * d))
+
+    def loglik(
+        self,
+        y: ArrayLike,
+        mu: ArrayLike,
+        weights: ArrayLike | None = None,
+        dispersion: float | None = None,
+    ) -> float:
+        r"""Log-likelihood as R's ``logLik.glm`` computes it.
+
+        For binomial and Poisson :math:`\phi = 1`. For gaussian, gamma and inverse
+        Gaussian, R plugs in the maximum-likelihood dispersion :math:`D / \sum w_i`
+        (gaussian: :math:`D/n`), which is what ``dispersion=None`` does here too.
+        For binomial, ``y`` is the proportion and ``weights`` the number of trials.
+        """
+        y_ = np.asarray(y, dtype=float)
+        mu_ = np.asarray(mu, dtype=float)
+        w = np.ones_like(y_) if weights is None else np.asarray(weights, dtype=float)
+        phi = float("nan") if dispersion is None else float(dispersion)
+        return float(self._loglik(y_, mu_, w, phi))
+
+    def aic(self, y: ArrayLike, mu: ArrayLike, weights: ArrayLike | None, rank: int) -> float:
+        r"""Akaike's criterion as R's ``glm`` reports it.
+
+        :math:`\mathrm{AIC} = -2\ell + 2k`, where :math:`k` is the rank of X plus one
+        when the dispersion is estimated (R's ``family$aic`` adds that 2 itself).
+        """
+        k = rank + (0 if self.dispersion_fixed else 1)
+        return -2.0 * self.loglik(y, mu, weights) + 2.0 * k
+
+    def __repr__(self) -> str:
+        return f"Family({self.name}, link={self.link.name})"
+
+
+# --- helpers shared by the factories -----------------------------------------------------
+
+def _ylogy(y: Array, mu: Array) -> Array:
+    """``y * log(y / mu)`` with the limit 0 at ``y = 0``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
+
+
+def _make(
+    name: str,
+    link: str | Link,
+    default: str,
+    allowed: tuple[str, ...],
+    **fields: object,
+) -> Family:
+    chosen = get_link(link)
+    if chosen.name not in allowed and not (isinstance(link, Link) and link.name not in LINKS):
+        raise GLMInputError(
+            f"link: {chosen.name!r} is not available for the {name} family; "
+            f"allowed links are {', '.join(map(repr, allowed))}"
+        )
+    return Family(name=name, link=chosen, canonical_link=default, allowed_links=allowed,
+                  **fields)  # type: ignore[arg-type]
+
+
+def _finite(mu: Array) -> Mask:
+    return np.isfinite(mu)
+
+
+def _positive(v: Array) -> Mask:
+    return np.isfinite(v) & (v > 0)
+
+
+def _unit_interval_open(mu: Array) -> Mask:
+    return np.isfinite(mu) & (mu > 0) & (mu < 1)
+
+
+# --- the five families -------------------------------------------------------------------
+
+def gaussian(link: str | Link = "identity") -> Family:
+    r"""Normal responses: :math:`V(\mu) = 1`, :math:`d(y, \mu) = (y - \mu)^2`.
+
+    Allowed links: identity (canonical), log, inverse.
+    """
+
+    def loglik(y: Array, mu: Array, w: Array, phi: float) -> float:
+        keep = w > 0  # zero-weight rows carry no information about sigma
+        n = np.count_nonzero(keep)
+        dev = np.sum(w[keep] * (y[keep] - mu[keep]) ** 2)
+        sigma2 = dev / n if np.isnan(phi) else phi
+        return float(-0.5 * (np.sum(np.log(2 * np.pi * sigma2 / w[keep]))
+                             + np.sum(w[keep] * (y[keep] - mu[keep]) ** 2) / sigma2))
+
+    return _make(
+        "gaussian", link, "identity", ("identity", "log", "inverse"),
+        variance=lambda mu: np.ones_like(mu),
+        unit_deviance=lambda y, mu: (y - mu) ** 2,
+        starting_mu=lambda y, w: y.astype(float, copy=True),
+        valid_mu=_finite,
+        valid_y=np.isfinite,
+        y_domain="any real number",
+        mu_domain="any real number",
+        dispersion_fixed=False,
+        _loglik=loglik,
+    )
+
+
+def binomial(link: str | Link = "logit") -> Family:
+    r"""Binomial proportions: :math:`V(\mu) = \mu(1 - \mu)`.
+
+    The response is a proportion :math:`y \in [0, 1]` with prior weight = number of
+    trials (a 0/1 response has weight 1). Unit deviance
+    :math:`d = 2\{y\log(y/\mu) + (1-y)\log((1-y)/(1-\mu))\}`.
+    Allowed links: logit (canonical), probit, cloglog, cauchit, log.
+    """
+
+    def loglik(y: Array, mu: Array, w: Array, phi: float) -> float:
+        # R: m = trials; dbinom(round(m*y), round(m), mu) weighted by w/m (= 1 here)
+        m = np.round(w)
+        keep = m > 0
+        return float(np.sum(stats.binom.logpmf(np.round(m * y)[keep], m[keep], mu[keep])))
+
+    return _make(
+        "binomial", link, "logit", ("logit", "probit", "cloglog", "cauchit", "log"),
+        variance=lambda mu: mu * (1 - mu),
+        unit_deviance=lambda y, mu: 2 * (_ylogy(y, mu) + _ylogy(1 - y, 1 - mu)),
+        starting_mu=lambda y, w: (w * y + 0.5) / (w + 1),
+        valid_mu=_unit_interval_open,
+        valid_y=lambda y: np.isfinite(y) & (y >= 0) & (y <= 1),
+        y_domain="proportions in [0, 1] (0/1 outcomes, or successes/trials with weights=trials)",
+        mu_domain="the open interval (0, 1)",
+        dispersion_fixed=True,
+        _loglik=loglik,
+    )
+
+
+def poisson(link: str | Link = "log") -> Family:
+    r"""Counts: :math:`V(\mu) = \mu`, :math:`d = 2\{y\log(y/\mu) - (y - \mu)\}`.
+
+    Allowed links: log (canonical), identity, sqrt.
+    """
+
+    def loglik(y: Array, mu: Array, w: Array, phi: float) -> float:
+        return float(np.sum(w * stats.poisson.logpmf(y, mu)))
+
+    return _make(
+        "poisson", link, "log", ("log", "identity", "sqrt"),
+        variance=lambda mu: mu * 1.0,
+        unit_deviance=lambda y, mu: 2 * (_ylogy(y, mu) - (y - mu)),
+        starting_mu=lambda y, w: y + 0.1,
+        valid_mu=_positive,
+        valid_y=lambda y: np.isfinite(y) & (y >= 0),
+        y_domain="non-negative counts",
+        mu_domain="positive real numbers",
+        dispersion_fixed=True,
+        _loglik=loglik,
+    )
+
+
+def gamma(link: str | Link = "inverse") -> Family:
+    r"""Positive responses with constant CV: :math:`V(\mu) = \mu^2`.
+
+    Unit deviance :math:`d = -2\{\log(y/\mu) - (y - \mu)/\mu\}`.
+    Allowed links: inverse (canonical), log, identity.
+    """
+
+    def loglik(y: Array, mu: Array, w: Array, phi: float) -> float:
+        dev = np.sum(w * -2 * (np.log(y / mu) - (y - mu) / mu))
+        disp = dev / np.sum(w) if np.isnan(phi) else phi
+        return float(np.sum(w * stats.gamma.logpdf(y, 1 / disp, scale=mu * disp)))
+
+    return _make(
+        "gamma", link, "inverse", ("inverse", "log", "identity"),
+        variance=lambda mu: mu**2,
+        unit_deviance=lambda y, mu: -2 * (np.log(y / mu) - (y - mu) / mu),
+        starting_mu=lambda y, w: y.astype(float, copy=True),
+        valid_mu=_positive,
+        valid_y=_positive,
+        y_domain="positive real numbers",
+        mu_domain="positive real numbers",
+        dispersion_fixed=False,
+        _loglik=loglik,
+    )
+
+
+def inverse_gaussian(link: str | Link = "inverse_squared") -> Family:
+    r"""Positive, right-skewed responses: :math:`V(\mu) = \mu^3`.
+
+    Unit deviance :math:`d = (y - \mu)^2 / (y \mu^2)`.
+    Allowed links: inverse_squared ``1/mu^2`` (canonical), inverse, log, identity.
+    """
+
+    def loglik(y: Array, mu: Array, w: Array, phi: float) -> float:
+        dev = np.sum(w * (y - mu) ** 2 / (y * mu**2))
+        disp = dev / np.sum(w) if np.isnan(phi) else phi
+        # R's family$aic: sum(w) (log(2 pi disp) + 1) + 3 sum(w log y) (+2 for phi, in aic())
+        return float(-0.5 * (np.sum(w) * (np.log(disp * 2 * np.pi) + 1)
+                             + 3 * np.sum(w * np.log(y))))
+
+    return _make(
+        "inverse_gaussian", link, "inverse_squared",
+        ("inverse_squared", "inverse", "log", "identity"),
+        variance=lambda mu: mu**3,
+        unit_deviance=lambda y, mu: (y - mu) ** 2 / (y * mu**2),
+        starting_mu=lambda y, w: y.astype(float, copy=True),
+        valid_mu=_positive,
+        valid_y=_positive,
+        y_domain="positive real numbers",
+        mu_domain="positive real numbers",
+        dispersion_fixed=False,
+        _loglik=loglik,
+    )
+
+
+#: Family factories by name (``"Gamma"`` and ``"inverse.gaussian"`` are R's spellings).
+FAMILIES: dict[str, Callable[..., Family]] = {
+    "gaussian": gaussian,
+    "binomial": binomial,
+    "poisson": poisson,
+    "gamma": gamma,
+    "inverse_gaussian": inverse_gaussian,
+}
+_FAMILY_ALIASES = {"Gamma": "gamma", "inverse.gaussian": "inverse_gaussian", "normal": "gaussian"}
+
+
+def get_family(family: str | Family, link: str | Link | None = None) -> Family:
+    """Return a :class:`Family` from a name (optionally with a link) or pass one through."""
+    from .errors import GLMTypeError
+
+    if isinstance(family, Family):
+        if link is not None:
+            return FAMILIES[family.name](link)
+        return family
+    if not isinstance(family, str):
+        raise GLMTypeError(
+            f"family: expected a family name or a glmlearn Family, got "
+            f"{type(family).__name__} {family!r}"
+        )
+    name = _FAMILY_ALIASES.get(family, family)
+    if name not in FAMILIES:
+        raise GLMInputError(
+            f"family: unknown family {family!r}; known families are "
+            f"{', '.join(map(repr, FAMILIES))}"
+        )
+    return FAMILIES[name]() if link is None else FAMILIES[name](link)
+
+
+# --- the seed lesson's names: <link>_link(mu) and <link>_link_inverse(eta) -----------------
+
+def identity_link(mu: ArrayLike) -> Array:
+    """Identity link, :math:`\\eta = \\mu`."""
+    return LINKS["identity"].link(np.asarray(mu, dtype=float))
+
+
+def identity_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse identity link, :math:`\\mu = \\eta`."""
+    return LINKS["identity"].inverse(np.asarray(eta, dtype=float))
+
+
+def log_link(mu: ArrayLike) -> Array:
+    """Log link, :math:`\\eta = \\log\\mu`."""
+    return LINKS["log"].link(np.asarray(mu, dtype=float))
+
+
+def log_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse log link, :math:`\\mu = e^\\eta`."""
+    return LINKS["log"].inverse(np.asarray(eta, dtype=float))
+
+
+def logit_link(mu: ArrayLike) -> Array:
+    """Logit link, :math:`\\eta = \\log(\\mu / (1 - \\mu))`."""
+    return LINKS["logit"].link(np.asarray(mu, dtype=float))
+
+
+def logit_link_inverse(eta: ArrayLike) -> Array:
+    """Logistic function, :math:`\\mu = 1 / (1 + e^{-\\eta})`."""
+    return LINKS["logit"].inverse(np.asarray(eta, dtype=float))
+
+
+def probit_link(mu: ArrayLike) -> Array:
+    """Probit link, :math:`\\eta = \\Phi^{-1}(\\mu)`."""
+    return LINKS["probit"].link(np.asarray(mu, dtype=float))
+
+
+def probit_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse probit link, :math:`\\mu = \\Phi(\\eta)`."""
+    return LINKS["probit"].inverse(np.asarray(eta, dtype=float))
+
+
+def cloglog_link(mu: ArrayLike) -> Array:
+    """Complementary log-log link, :math:`\\eta = \\log(-\\log(1 - \\mu))`."""
+    return LINKS["cloglog"].link(np.asarray(mu, dtype=float))
+
+
+def cloglog_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse complementary log-log link, :math:`\\mu = 1 - e^{-e^\\eta}`."""
+    return LINKS["cloglog"].inverse(np.asarray(eta, dtype=float))
+
+
+def cauchit_link(mu: ArrayLike) -> Array:
+    """Cauchit link, :math:`\\eta = \\tan(\\pi(\\mu - 1/2))`."""
+    return LINKS["cauchit"].link(np.asarray(mu, dtype=float))
+
+
+def cauchit_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse cauchit link, the standard Cauchy CDF."""
+    return LINKS["cauchit"].inverse(np.asarray(eta, dtype=float))
+
+
+def inverse_link(mu: ArrayLike) -> Array:
+    """Inverse (reciprocal) link, :math:`\\eta = 1/\\mu`."""
+    return LINKS["inverse"].link(np.asarray(mu, dtype=float))
+
+
+def inverse_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse of the reciprocal link, :math:`\\mu = 1/\\eta`."""
+    return LINKS["inverse"].inverse(np.asarray(eta, dtype=float))
+
+
+def inverse_squared_link(mu: ArrayLike) -> Array:
+    """Inverse-squared link (R's ``"1/mu^2"``), :math:`\\eta = 1/\\mu^2`."""
+    return LINKS["inverse_squared"].link(np.asarray(mu, dtype=float))
+
+
+def inverse_squared_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse of the inverse-squared link, :math:`\\mu = 1/\\sqrt{\\eta}`."""
+    return LINKS["inverse_squared"].inverse(np.asarray(eta, dtype=float))
+
+
+def sqrt_link(mu: ArrayLike) -> Array:
+    """Square-root link, :math:`\\eta = \\sqrt{\\mu}`."""
+    return LINKS["sqrt"].link(np.asarray(mu, dtype=float))
+
+
+def sqrt_link_inverse(eta: ArrayLike) -> Array:
+    """Inverse square-root link, :math:`\\mu = \\eta^2`."""
+    return LINKS["sqrt"].inverse(np.asarray(eta, dtype=float))
+

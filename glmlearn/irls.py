@@ -1,0 +1,402 @@
+r"""Iteratively reweighted least squares, one immutable state per iteration.
+
+The loop reads like the textbook. From the current linear predictor :math:`\eta`:
+
+1. means            :math:`\mu = g^{-1}(\eta)`
+2. working response :math:`z = \eta + (y - \mu)\, g'(\mu)`
+3. working weights  :math:`w = w^{\text{prior}} / \{V(\mu)\, g'(\mu)^2\}`
+4. weighted least squares  :math:`\beta^{\text{next}} = \arg\min \sum_i w_i (z_i - o_i - x_i^\top\beta)^2`
+   (:math:`o` is the offset)
+5. update :math:`\eta = X\beta^{\text{next}} + o`, halving the step while the deviance is
+   not finite, :math:`\eta` or :math:`\mu` leaves its valid range, or the deviance rises;
+6. converged when R's criterion :math:`|D - D_{\text{old}}| / (|D| + 0.1) <` ``tol``.
+
+Steps 2-4 are the small public functions :func:`working_response`,
+:func:`working_weights` and :func:`glmlearn.linalg.solve_wls`; :func:`score` is the
+gradient :math:`X^\top \operatorname{diag}(w^{\text{prior}} \mu'(\eta)/V(\mu))\,(y - \mu)`.
+
+State 0 holds the starting values: R's ``mustart`` (then ``beta`` is None) or
+:math:`X\beta^{(0)} + o` when ``start`` is given.
+
+Memory: a state keeps its n-length vectors (eta, mu, w, z) when the problem has at
+most ``FULL_TRACE_MAX_N`` = 50 000 rows (or ``trace="full"``). Above that
+(``trace="auto"``) the states are *compact*: they keep beta, the deviance, the score
+and the scalars, and recompute eta, mu, w and z from beta when asked, with the very
+same code, so the numbers are identical. The fit then needs about 2x the size of X
+(a private copy of X plus a few vectors), whatever the number of iterations.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import GLMInputError, StepHalvingWarning
+from .family import Family
+from .linalg import find_aliased, solve_wls
+from .problem import GLMProblem, make_problem
+
+Array = NDArray[np.float64]
+
+__all__ = [
+    "FULL_TRACE_MAX_N",
+    "IRLSState",
+    "irls",
+    "score",
+    "working_response",
+    "working_weights",
+]
+
+FULL_TRACE_MAX_N = 50_000
+MAX_HALVINGS = 30
+TraceMode = Literal["auto", "full", "compact"]
+
+
+# --- the textbook steps, each a small pure function ---------------------------------------
+
+def working_response(eta: Array, y: Array, mu: Array, family: Family) -> Array:
+    r"""Working response :math:`z = \eta + (y - \mu)\, d\eta/d\mu`.
+
+    Computed as :math:`(y - \mu) / (d\mu/d\eta)` with R's guarded ``mu.eta``.
+    """
+    return eta + (y - mu) / family.mu_eta(eta)
+
+
+def working_weights(eta: Array, mu: Array, prior_weights: Array, family: Family) -> Array:
+    r"""Working weights :math:`w = w^{\text{prior}} (d\mu/d\eta)^2 / V(\mu)`.
+
+    This equals :math:`w^{\text{prior}} / (V(\mu) g'(\mu)^2)`.
+    """
+    return prior_weights * family.mu_eta(eta) ** 2 / family.variance(mu)
+
+
+def score(X: Array, y: Array, mu: Array, eta: Array, prior_weights: Array, family: Family) -> Array:
+    r"""Score vector :math:`U = X^\top \operatorname{diag}(w^{\text{prior}}\,\mu'(\eta) / V(\mu))\,(y - \mu)`.
+
+    This is :math:`\phi\, \partial\ell/\partial\beta`. For a canonical link
+    :math:`\mu'(\eta) = V(\mu)`, and it reduces to :math:`X^\top W^{\text{prior}} (y - \mu)`.
+    """
+    return X.T @ (prior_weights * family.mu_eta(eta) / family.variance(mu) * (y - mu))
+
+
+# --- the state --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Vectors:
+    eta: Array
+    mu: Array
+    w: Array
+    z: Array
+
+
+def _vectors_at(problem: GLMProblem, eta: Array) -> _Vectors:
+    fam = problem.family
+    mu = fam.link_inverse(eta)
+    w = working_weights(eta, mu, problem.prior_weights, fam)
+    z = working_response(eta, problem.y, mu, fam)
+    for a in (eta, mu, w, z):
+        a.setflags(write=False)
+    return _Vectors(eta, mu, w, z)
+
+
+def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
+    if beta is not None:
+        return problem.X @ np.where(np.isnan(beta), 0.0, beta) + problem.offset
+    fam = problem.family
+    return fam.link_fun(fam.starting_mu(problem.y, problem.prior_weights))
+
+
+@dataclass(frozen=True, eq=False)
+class IRLSState:
+    r"""One iteration of IRLS, frozen.
+
+    Attributes
+    ----------
+    iteration : int
+        0 for the starting values, then 1, 2, ...
+    beta : ndarray or None
+        :math:`\beta^{(k)}`; None at iteration 0 when starting from R's ``mustart``.
+        Aliased coefficients are NaN.
+    deviance : float
+        :math:`D^{(k)} = \sum_i w_i^{\text{prior}} d(y_i, \mu_i)`.
+    criterion : float
+        :math:`|D^{(k)} - D^{(k-1)}| / (|D^{(k)}| + 0.1)`; ``inf`` at iteration 0.
+    converged : bool
+        ``criterion < tol``.
+    step_halvings : int
+        How many times the step to this state was halved.
+    halving_reason : str
+        Why it was halved (empty when it was not).
+    score : ndarray
+        :math:`X^\top \operatorname{diag}(w^{\text{prior}}\mu'(\eta)/V(\mu))(y - \mu)` at this state.
+    beta_next : ndarray
+        Solution of this state's weighted least-squares problem on ``(w, z - offset)``:
+        the full IRLS step, before any halving.
+    wls_method : str
+        ``"cholesky"`` or ``"qr"``.
+    problem : GLMProblem
+        The data (shared, read-only).
+    eta, mu, w, z : ndarray
+        Linear predictor, means, working weights and working response at this state
+        (read-only; recomputed from ``beta`` for compact traces).
+    """
+
+    iteration: int
+    beta: Array | None
+    deviance: float
+    criterion: float
+    converged: bool
+    step_halvings: int
+    halving_reason: str
+    score: Array
+    beta_next: Array
+    wls_method: str
+    problem: GLMProblem = field(repr=False)
+    _vectors: _Vectors | None = field(default=None, repr=False)
+
+    def _get(self) -> _Vectors:
+        if self._vectors is not None:
+            return self._vectors
+        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))
+
+    @property
+    def eta(self) -> Array:
+        r"""Linear predictor :math:`\eta = X\beta + o`."""
+        return self._get().eta
+
+    @property
+    def mu(self) -> Array:
+        r"""Fitted means :math:`\mu = g^{-1}(\eta)`."""
+        return self._get().mu
+
+    @property
+    def w(self) -> Array:
+        r"""Working weights :math:`w^{\text{prior}} / (V(\mu) g'(\mu)^2)`."""
+        return self._get().w
+
+    @property
+    def z(self) -> Array:
+        r"""Working response :math:`\eta + (y - \mu) g'(\mu)` (offset included)."""
+        return self._get().z
+
+    @property
+    def is_compact(self) -> bool:
+        """True when the n-length vectors are recomputed on access instead of stored."""
+        return self._vectors is None
+
+    @property
+    def max_abs_score(self) -> float:
+        """:math:`\\max_j |U_j|`, the size of the score."""
+        return float(np.nanmax(np.abs(self.score)))
+
+    def __repr__(self) -> str:
+        beta = "None" if self.beta is None else np.array2string(self.beta, precision=6)
+        return (
+            f"IRLSState(iteration={self.iteration}, deviance={self.deviance:.6g}, "
+            f"criterion={self.criterion:.3g}, beta={beta}, step_halvings={self.step_halvings})"
+        )
+
+
+# --- the loop -----------------------------------------------------------------------------
+
+def _check_controls(max_iter: Any, tol: Any) -> None:
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
+        raise GLMInputError(f"max_iter: must be a positive integer, got {max_iter!r}")
+    if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating):
+        raise GLMInputError(f"tol: must be a positive number, got {tol!r}")
+    if not (math.isfinite(tol) and tol > 0):
+        raise GLMInputError(f"tol: must be a positive finite number, got {tol!r}")
+
+
+def _check_start(start: Any, problem: GLMProblem) -> Array | None:
+    if start is None:
+        return None
+    try:
+        b = np.array(start, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise GLMInputError(f"start: could not be read as numbers ({exc})") from exc
+    if b.shape[0] != problem.p:
+        raise GLMInputError(
+            f"start: length {b.shape[0]} does not match the {problem.p} columns of X"
+        )
+    bad = np.flatnonzero(~np.isfinite(b))
+    if bad.size:
+        raise GLMInputError(f"start: non-finite value {b[bad[0]]!r} at index {int(bad[0])}")
+    return b
+
+
+def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
+    fam = problem.family
+    return bool(np.all(fam.link.valid_eta(eta)) and np.all(fam.valid_mu(mu)))
+
+
+def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:
+    fam = problem.family
+    bad = ~(fam.link.valid_eta(eta) & fam.valid_mu(mu))
+    return int(np.flatnonzero(bad)[0])
+
+
+def irls(
+    X: Any,
+    y: Any,
+    family: Family | str = "gaussian",
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    start: Any = None,
+    max_iter: int = 25,
+    tol: float = 1e-8,
+    trace: TraceMode = "auto",
+) -> Iterator[IRLSState]:
+    r"""Run IRLS and yield one :class:`IRLSState` per iteration.
+
+    Parameters
+    ----------
+    X : (n, p) array_like
+        Design matrix (include a column of ones for an intercept).
+    y : (n,) array_like, or (n, 2) for binomial (successes, failures)
+        Response.
+    family : Family or str
+        E.g. ``glmlearn.family.binomial()`` or ``"poisson"``.
+    weights : (n,) array_like, optional
+        Prior weights (for binomial proportions: the number of trials).
+    offset : (n,) array_like, optional
+        Known term added to the linear predictor.
+    start : (p,) array_like, optional
+        Starting coefficients :math:`\beta^{(0)}`. Default: R's starting means ``mustart``.
+    max_iter : int
+        Maximum number of WLS steps (R's ``maxit``, 25).
+    tol : float
+        Convergence tolerance of R's relative-deviance criterion (R's ``epsilon``, 1e-8).
+    trace : {"auto", "full", "compact"}
+        Whether states store their n-length vectors; see the module docstring.
+
+    Yields
+    ------
+    IRLSState
+        State 0 (starting values), then one state per WLS step, the last one converged
+        or at ``max_iter``.
+
+    Examples
+    --------
+    >>> import numpy as np, glmlearn
+    >>> X = np.column_stack([np.ones(4), [1.0, 2.0, 3.0, 4.0]])
+    >>> states = list(glmlearn.irls(X, [0, 1, 0, 1], "binomial"))
+    >>> states[-1].converged
+    True
+    """
+    problem = make_problem(X, y, family, weights=weights, offset=offset)
+    _check_controls(max_iter, tol)
+    return run_irls(problem, start=_check_start(start, problem), max_iter=max_iter, tol=tol,
+                    trace=trace)
+
+
+def run_irls(
+    problem: GLMProblem,
+    *,
+    start: Array | None = None,
+    max_iter: int = 25,
+    tol: float = 1e-8,
+    trace: TraceMode = "auto",
+) -> Iterator[IRLSState]:
+    """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`)."""
+    if trace not in ("auto", "full", "compact"):
+        raise GLMInputError(f"trace: must be 'auto', 'full' or 'compact', got {trace!r}")
+    keep_vectors = trace == "full" or (trace == "auto" and problem.n <= FULL_TRACE_MAX_N)
+    return _iterate(problem, start, max_iter, tol, keep_vectors)
+
+
+def _iterate(
+    problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool
+) -> Iterator[IRLSState]:
+    fam, X, y, pw, off = (problem.family, problem.X, problem.y, problem.prior_weights,
+                          problem.offset)
+
+    # Step 0: starting values.
+    eta = _starting_eta(problem, start)
+    vec = _vectors_at(problem, eta)
+    if not _valid(problem, eta, vec.mu):
+        i = _first_invalid(problem, eta, vec.mu)
+        what = "start" if start is not None else "start (R's default starting means)"
+        raise GLMInputError(
+            f"{what}: gives an invalid linear predictor or mean at index {i} "
+            f"(eta = {eta[i]!r}, mu = {vec.mu[i]!r}, y = {y[i]!r}) for the "
+            f"{fam.name} family with the {fam.link.name} link; pass start= with valid "
+            "coefficients"
+        )
+    aliased = find_aliased(X, vec.w)
+    beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
+    deviance = fam.deviance(y, vec.mu, pw)
+    criterion = math.inf
+
+    halvings, reason = 0, ""
+    for iteration in range(max_iter + 1):
+        sol = solve_wls(X, vec.w, vec.z - off, aliased)
+        converged = criterion < tol
+        yield IRLSState(
+            iteration=iteration,
+            beta=None if beta is None else _frozen(beta),
+            deviance=deviance,
+            criterion=criterion,
+            converged=converged,
+            step_halvings=halvings,
+            halving_reason=reason,
+            score=_frozen(score(X, y, vec.mu, vec.eta, pw, fam)),
+            beta_next=_frozen(sol.beta),
+            wls_method=sol.method,
+            problem=problem,
+            _vectors=vec if keep_vectors else None,
+        )
+        if converged or iteration == max_iter:
+            return
+
+        # Step 5: take the full step, then halve it while it is unacceptable.
+        new_beta = sol.beta
+        halvings, reason = 0, ""
+        while True:
+            eta = X @ np.where(aliased, 0.0, new_beta) + off
+            vec = _vectors_at(problem, eta)
+            new_dev = fam.deviance(y, vec.mu, pw)
+            if not math.isfinite(new_dev):
+                why = "the deviance was not finite"
+            elif not _valid(problem, eta, vec.mu):
+                why = "eta or mu left the valid range"
+            elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
+                why = "the deviance increased"
+            else:
+                break
+            if beta is None or halvings >= MAX_HALVINGS:
+                warnings.warn(
+                    f"IRLS iteration {iteration + 1}: {why} and step-halving could not "
+                    f"fix it after {halvings} halvings; keeping the last step",
+                    StepHalvingWarning,
+                    stacklevel=2,
+                )
+                if not _valid(problem, eta, vec.mu) or not math.isfinite(new_dev):
+                    if beta is None:
+                        raise GLMInputError(
+                            "start: no valid set of coefficients was found from R's default "
+                            "starting means; pass start= with valid coefficients"
+                        )
+                    new_beta = beta  # stay at the last valid point
+                    eta = X @ np.where(aliased, 0.0, new_beta) + off
+                    vec = _vectors_at(problem, eta)
+                    new_dev = fam.deviance(y, vec.mu, pw)
+                break
+            new_beta = (new_beta + beta) / 2
+            halvings += 1
+            reason = why
+        criterion = abs(new_dev - deviance) / (abs(new_dev) + 0.1)
+        beta, deviance = new_beta, new_dev
+
+
+def _frozen(a: Array) -> Array:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a

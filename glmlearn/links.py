@@ -1,0 +1,237 @@
+r"""Link functions: the map :math:`\eta = g(\mu)` between the mean and the linear predictor.
+
+Each link is a small immutable :class:`Link` holding four vectorised functions
+
+* ``link(mu)``          :math:`\eta = g(\mu)`
+* ``inverse(eta)``      :math:`\mu = g^{-1}(\eta)`
+* ``deriv(mu)``         :math:`d\eta/d\mu = g'(\mu)`
+* ``inverse_deriv(eta)`` :math:`d\mu/d\eta = 1 / g'(g^{-1}(\eta))`
+
+and the domain of :math:`\eta` on which the inverse gives a valid mean.
+
+The inverses are R's (``make.link`` in R's *stats* package), including its guards:
+the logit, probit, cauchit and cloglog inverses keep :math:`\mu` a machine epsilon
+inside :math:`(0, 1)`, and :math:`d\mu/d\eta` never falls below machine epsilon,
+so the working weights of IRLS stay finite and positive. That is what makes
+glmlearn's fits agree with R's to the last printed digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special, stats
+
+__all__ = ["LINKS", "Link", "get_link"]
+
+Array = NDArray[np.float64]
+Mask = NDArray[np.bool_]
+_EPS = float(np.finfo(float).eps)
+_LOGIT_THRESH = 30.0  # R's THRESH in logit_linkinv: beyond |eta| > 30 the mean is clamped
+_PROBIT_THRESH = float(-stats.norm.ppf(_EPS))
+_CAUCHIT_THRESH = float(-stats.cauchy.ppf(_EPS))
+
+
+def _all_reals(eta: Array) -> Mask:
+    return np.isfinite(eta)
+
+
+def _positive(eta: Array) -> Mask:
+    return np.isfinite(eta) & (eta > 0)
+
+
+def _nonzero(eta: Array) -> Mask:
+    return np.isfinite(eta) & (eta != 0)
+
+
+@dataclass(frozen=True, eq=False)
+class Link:
+    r"""A link function :math:`g` with its inverse and both derivatives.
+
+    Parameters
+    ----------
+    name : str
+        R's name of the link (``"logit"``, ``"1/mu^2"`` is called ``"inverse_squared"``).
+    link, inverse, deriv, inverse_deriv : callable
+        :math:`g(\mu)`, :math:`g^{-1}(\eta)`, :math:`g'(\mu)` and :math:`d\mu/d\eta`.
+    valid_eta : callable
+        Boolean mask of the linear-predictor values the inverse accepts.
+    eta_domain : str
+        The same domain in words, for messages and lessons.
+    formula : str
+        :math:`g` written out, e.g. ``"eta = log(mu / (1 - mu))"``.
+    """
+
+    name: str
+    link: Callable[[Array], Array]
+    inverse: Callable[[Array], Array]
+    deriv: Callable[[Array], Array]
+    inverse_deriv: Callable[[Array], Array]
+    valid_eta: Callable[[Array], Mask]
+    eta_domain: str
+    formula: str
+
+    def __call__(self, mu: ArrayLike) -> Array:
+        """Apply the link: ``g(mu)``."""
+        return self.link(np.asarray(mu, dtype=float))
+
+    def __repr__(self) -> str:
+        return f"Link({self.name!r}: {self.formula})"
+
+
+# --- the links, in R's order -------------------------------------------------------------
+
+def _logit_inverse(eta: Array) -> Array:
+    # R: exp(eta) clamped to [eps, 1/eps] before mu = t / (1 + t), so mu never reaches 0 or 1.
+    t = np.exp(np.clip(eta, -_LOGIT_THRESH, _LOGIT_THRESH))
+    t = np.where(eta < -_LOGIT_THRESH, _EPS, np.where(eta > _LOGIT_THRESH, 1 / _EPS, t))
+    return t / (1 + t)
+
+
+def _logit_inverse_deriv(eta: Array) -> Array:
+    outside = np.abs(eta) > _LOGIT_THRESH
+    p = special.expit(eta)
+    return np.where(outside, _EPS, p * (1 - p))
+
+
+def _probit_inverse(eta: Array) -> Array:
+    return special.ndtr(np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH))
+
+
+def _cauchit_inverse(eta: Array) -> Array:
+    return stats.cauchy.cdf(np.clip(eta, -_CAUCHIT_THRESH, _CAUCHIT_THRESH))
+
+
+def _cloglog_inverse(eta: Array) -> Array:
+    return np.clip(-np.expm1(-np.exp(eta)), _EPS, 1 - _EPS)
+
+
+def _cloglog_inverse_deriv(eta: Array) -> Array:
+    e = np.minimum(eta, 700.0)  # R caps eta at 700 so exp(eta) stays finite
+    return np.maximum(np.exp(e) * np.exp(-np.exp(e)), _EPS)
+
+
+LINKS: dict[str, Link] = {
+    "identity": Link(
+        "identity",
+        link=lambda mu: mu * 1.0,
+        inverse=lambda eta: eta * 1.0,
+        deriv=lambda mu: np.ones_like(mu, dtype=float),
+        inverse_deriv=lambda eta: np.ones_like(eta, dtype=float),
+        valid_eta=_all_reals,
+        eta_domain="all real numbers",
+        formula="eta = mu",
+    ),
+    "log": Link(
+        "log",
+        link=np.log,
+        inverse=lambda eta: np.maximum(np.exp(eta), _EPS),
+        deriv=lambda mu: 1 / mu,
+        inverse_deriv=lambda eta: np.maximum(np.exp(eta), _EPS),
+        valid_eta=_all_reals,
+        eta_domain="all real numbers",
+        formula="eta = log(mu)",
+    ),
+    "logit": Link(
+        "logit",
+        link=special.logit,
+        inverse=_logit_inverse,
+        deriv=lambda mu: 1 / (mu * (1 - mu)),
+        inverse_deriv=_logit_inverse_deriv,
+        valid_eta=_all_reals,
+        eta_domain="all real numbers",
+        formula="eta = log(mu / (1 - mu))",
+    ),
+    "probit": Link(
+        "probit",
+        link=special.ndtri,
+        inverse=_probit_inverse,
+        deriv=lambda mu: 1 / np.maximum(stats.norm.pdf(special.ndtri(mu)), _EPS),
+        inverse_deriv=lambda eta: np.maximum(stats.norm.pdf(eta), _EPS),
+        valid_eta=_all_reals,
+        eta_domain="all real numbers",
+        formula="eta = Phi^{-1}(mu)  (standard normal quantile)",
+    ),
+    "cloglog": Link(
+        "cloglog",
+        link=lambda mu: np.log(-np.log1p(-mu)),
+        inverse=_cloglog_inverse,
+        deriv=lambda mu: -1 / ((1 - mu) * np.log1p(-mu)),
+        inverse_deriv=_cloglog_inverse_deriv,
+        valid_eta=_all_reals,
+        eta_domain="all real numbers",
+        formula="eta = log(-log(1 - mu))",
+    ),
+    "cauchit": Link(
+        "cauchit",
+        link=lambda mu: np.tan(np.pi * (mu - 0.5)),
+        inverse=_cauchit_inverse,
+        deriv=lambda mu: np.pi / np.cos(np.pi * (mu - 0.5)) ** 2,
+        inverse_deriv=lambda eta: np.maximum(stats.cauchy.pdf(eta), _EPS),
+        valid_eta=_all_reals,
+        eta_domain="all real numbers",
+        formula="eta = tan(pi * (mu - 1/2))  (standard Cauchy quantile)",
+    ),
+    "inverse": Link(
+        "inverse",
+        link=lambda mu: 1 / mu,
+        inverse=lambda eta: 1 / eta,
+        deriv=lambda mu: -1 / mu**2,
+        inverse_deriv=lambda eta: -1 / eta**2,
+        valid_eta=_nonzero,
+        eta_domain="all real numbers except 0",
+        formula="eta = 1 / mu",
+    ),
+    "inverse_squared": Link(
+        "inverse_squared",
+        link=lambda mu: 1 / mu**2,
+        inverse=lambda eta: 1 / np.sqrt(eta),
+        deriv=lambda mu: -2 / mu**3,
+        inverse_deriv=lambda eta: -1 / (2 * eta**1.5),
+        valid_eta=_positive,
+        eta_domain="positive real numbers",
+        formula="eta = 1 / mu^2",
+    ),
+    "sqrt": Link(
+        "sqrt",
+        link=np.sqrt,
+        inverse=lambda eta: eta**2,
+        deriv=lambda mu: 1 / (2 * np.sqrt(mu)),
+        inverse_deriv=lambda eta: 2 * eta,
+        valid_eta=_positive,
+        eta_domain="positive real numbers",
+        formula="eta = sqrt(mu)",
+    ),
+}
+
+#: Other spellings accepted for a link name (R's own names included).
+ALIASES: dict[str, str] = {"1/mu^2": "inverse_squared", "inverse.squared": "inverse_squared"}
+
+
+def get_link(link: str | Link) -> Link:
+    """Return the :class:`Link` named ``link`` (or ``link`` itself if it is a Link).
+
+    Raises
+    ------
+    GLMInputError
+        If the name is unknown; the message lists the known names.
+    GLMTypeError
+        If ``link`` is neither a string nor a :class:`Link`.
+    """
+    from .errors import GLMInputError, GLMTypeError
+
+    if isinstance(link, Link):
+        return link
+    if not isinstance(link, str):
+        raise GLMTypeError(
+            f"link: expected a link name or a glmlearn Link, got {type(link).__name__} {link!r}"
+        )
+    name = ALIASES.get(link, link)
+    if name not in LINKS:
+        raise GLMInputError(
+            f"link: unknown link {link!r}; known links are {', '.join(map(repr, LINKS))}"
+        )
+    return LINKS[name]

@@ -1,0 +1,236 @@
+"""Validate the data once, at the door, and hold it as an immutable :class:`GLMProblem`.
+
+Every check names the argument, the problem and the first offending index or value,
+so a learner can find the bad row. Everything downstream (IRLS, results, plots,
+theorem checks) trusts a :class:`GLMProblem` and never re-checks it.
+
+Accepted inputs: numpy arrays, lists, and pandas objects (without importing pandas):
+a DataFrame's column names and a Series' name are kept for summaries.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import GLMInputError, GLMTypeError, GLMWarning
+from .family import Family, get_family
+
+Array = NDArray[np.float64]
+
+__all__ = ["GLMProblem", "make_problem"]
+
+
+@dataclass(frozen=True, eq=False)
+class GLMProblem:
+    """The validated data of a GLM: read-only arrays and the family.
+
+    Attributes
+    ----------
+    X : (n, p) ndarray
+        Design matrix (read-only, float64).
+    y : (n,) ndarray
+        Response. For binomial it is the proportion of successes.
+    prior_weights : (n,) ndarray
+        Prior weights; for binomial with counts they include the number of trials.
+    offset : (n,) ndarray
+        Known part of the linear predictor (zeros if none was given).
+    family : Family
+    column_names : tuple of str
+        Names of the columns of X (``x0, x1, ...`` when none were given).
+    response_name : str
+    has_intercept : bool
+        True when a column of X is constant (and non-zero).
+    """
+
+    X: Array
+    y: Array
+    prior_weights: Array
+    offset: Array
+    family: Family
+    column_names: tuple[str, ...]
+    response_name: str
+    has_intercept: bool
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return int(self.X.shape[0])
+
+    @property
+    def p(self) -> int:
+        """Number of columns of X."""
+        return int(self.X.shape[1])
+
+    @property
+    def n_obs(self) -> int:
+        """Number of observations with a positive prior weight (R's ``n.ok``)."""
+        return int(np.count_nonzero(self.prior_weights > 0))
+
+
+def _readonly(a: Array) -> Array:
+    a.setflags(write=False)
+    return a
+
+
+def _names_of(obj: Any) -> tuple[str, ...] | None:
+    cols = getattr(obj, "columns", None)
+    if cols is not None and not isinstance(obj, np.ndarray):
+        return tuple(str(c) for c in cols)
+    return None
+
+
+def _as_float_array(obj: Any, arg: str) -> Array:
+    """Convert to a float64 array, refusing text, objects and complex numbers by name."""
+    if isinstance(obj, str | bytes):
+        raise GLMTypeError(f"{arg}: expected numbers, got the string {obj!r}")
+    try:
+        raw = np.asarray(obj.to_numpy() if hasattr(obj, "to_numpy") else obj)
+    except Exception as exc:  # ragged lists and the like
+        raise GLMTypeError(f"{arg}: could not be read as an array of numbers ({exc})") from exc
+    if raw.dtype.kind not in "biuf":
+        # Find one offending element to show.
+        flat = raw.ravel()
+        for i, v in enumerate(flat):
+            if not isinstance(v, int | float | np.integer | np.floating | bool | np.bool_):
+                idx = np.unravel_index(i, raw.shape) if raw.ndim > 1 else i
+                raise GLMTypeError(
+                    f"{arg}: expected numbers, got {type(v).__name__} {v!r} at index {idx}"
+                )
+        if raw.dtype.kind == "c":
+            raise GLMTypeError(f"{arg}: complex numbers are not supported")
+    return np.array(raw, dtype=float)  # a private copy: the caller's array is never touched
+
+
+def _check_finite(a: Array, arg: str) -> None:
+    bad = ~np.isfinite(a)
+    if bad.any():
+        idx = np.argwhere(bad)[0]
+        where = int(idx[0]) if a.ndim == 1 else tuple(int(i) for i in idx)
+        raise GLMInputError(f"{arg}: non-finite value {a[tuple(idx)]!r} at index {where}")
+
+
+def _vector(obj: Any, arg: str, n: int) -> Array:
+    a = _as_float_array(obj, arg)
+    if a.ndim == 0:
+        a = np.full(n, float(a))
+    if a.ndim != 1:
+        raise GLMInputError(f"{arg}: expected a 1-D array of length {n}, got shape {a.shape}")
+    if a.shape[0] != n:
+        raise GLMInputError(f"{arg}: length {a.shape[0]} does not match the {n} rows of X")
+    _check_finite(a, arg)
+    return a
+
+
+def make_problem(
+    X: Any,
+    y: Any,
+    family: Family | str = "gaussian",
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    column_names: tuple[str, ...] | list[str] | None = None,
+) -> GLMProblem:
+    """Validate ``X, y, weights, offset`` for ``family`` and return a :class:`GLMProblem`.
+
+    Raises
+    ------
+    GLMTypeError
+        Non-numeric data or a family given as something other than a name or Family.
+    GLMInputError
+        Shapes that do not match, non-finite values, negative or all-zero weights,
+        responses outside the family's domain; the message names the argument and the
+        first offending index and value.
+    """
+    fam = get_family(family)
+    names = _names_of(X)
+    Xa = _as_float_array(X, "X")
+    if Xa.ndim == 1:
+        Xa = Xa[:, None]
+    if Xa.ndim != 2:
+        raise GLMInputError(f"X: expected a 2-D array (n rows, p columns), got shape {Xa.shape}")
+    n, p = Xa.shape
+    if n == 0 or p == 0:
+        raise GLMInputError(f"X: needs at least one row and one column, got shape {Xa.shape}")
+    _check_finite(Xa, "X")
+    if column_names is not None:
+        names = tuple(str(c) for c in column_names)
+        if len(names) != p:
+            raise GLMInputError(
+                f"column_names: {len(names)} names given for the {p} columns of X"
+            )
+    names = names or tuple(f"x{j}" for j in range(p))
+    response_name = str(getattr(y, "name", None) or "y")
+
+    ya = _as_float_array(y, "y")
+    if ya.ndim == 2 and ya.shape[1] == 1:
+        ya = ya[:, 0]
+    if ya.shape[0] != n:
+        raise GLMInputError(f"y: length {ya.shape[0]} does not match the {n} rows of X")
+    _check_finite(ya, "y")
+
+    w = np.ones(n) if weights is None else _vector(weights, "weights", n)
+    neg = np.flatnonzero(w < 0)
+    if neg.size:
+        raise GLMInputError(
+            f"weights: negative weight {w[neg[0]]!r} at index {int(neg[0])}; "
+            "weights must be >= 0"
+        )
+    off = np.zeros(n) if offset is None else _vector(offset, "offset", n)
+
+    if ya.ndim == 2:
+        if fam.name != "binomial" or ya.shape[1] != 2:
+            raise GLMInputError(
+                f"y: expected a 1-D response, got shape {ya.shape} "
+                "(only the binomial family accepts two columns: successes, failures)"
+            )
+        bad = np.argwhere(ya < 0)
+        if bad.size:
+            i, j = (int(k) for k in bad[0])
+            raise GLMInputError(
+                f"y: negative count {ya[i, j]!r} at index ({i}, {j}); "
+                "the two columns are (successes, failures)"
+            )
+        trials = ya[:, 0] + ya[:, 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ya = np.where(trials > 0, ya[:, 0] / np.where(trials > 0, trials, 1), 0.0)
+        w = w * trials
+    elif ya.ndim != 1:
+        raise GLMInputError(f"y: expected a 1-D array, got shape {ya.shape}")
+
+    if not np.any(w > 0):
+        raise GLMInputError("weights: all weights are zero; at least one must be positive")
+
+    outside = np.flatnonzero(~fam.valid_y(ya) & (w > 0))
+    if outside.size:
+        i = int(outside[0])
+        raise GLMInputError(
+            f"y: value {ya[i]!r} at index {i} is outside the {fam.name} family's domain "
+            f"({fam.y_domain}); {outside.size} value(s) in all"
+        )
+    if fam.name == "binomial":
+        m = w * ya
+        if np.any(np.abs(m - np.round(m)) > 1e-3):
+            i = int(np.flatnonzero(np.abs(m - np.round(m)) > 1e-3)[0])
+            warnings.warn(
+                f"y: non-integer number of successes {m[i]:g} at index {i} "
+                "(weights * y should count successes)",
+                GLMWarning,
+                stacklevel=3,
+            )
+
+    has_intercept = bool(np.any(np.all(Xa == Xa[0], axis=0) & (Xa[0] != 0)))
+    return GLMProblem(
+        X=_readonly(Xa),
+        y=_readonly(ya),
+        prior_weights=_readonly(w),
+        offset=_readonly(off),
+        family=fam,
+        column_names=names,
+        response_name=response_name,
+        has_intercept=has_intercept,
+    )

@@ -1,0 +1,375 @@
+r"""The fitted model: :class:`GLMResult`, built from the last IRLS state.
+
+Inference follows R's ``summary.glm``:
+
+* covariance :math:`\widehat{\operatorname{Cov}}(\hat\beta) = \hat\phi\,(X^\top W X)^{-1}`,
+  with :math:`W` the working weights at the fitted means;
+* dispersion :math:`\hat\phi = 1` for binomial and Poisson, otherwise Pearson's
+  :math:`X^2 / (n - p) = \sum_i w_i^{\text{prior}} (y_i - \mu_i)^2 / V(\mu_i) / (n - p)`;
+* Wald statistics :math:`\hat\beta_j / \mathrm{se}_j`, referred to :math:`N(0, 1)` when
+  :math:`\phi` is known and to :math:`t_{n-p}` when it is estimated.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from .errors import GLMInputError
+from .irls import IRLSState
+from .problem import GLMProblem, _as_float_array, _check_finite
+
+Array = NDArray[np.float64]
+
+__all__ = ["GLMResult", "Prediction", "Summary"]
+
+
+class Prediction(NamedTuple):
+    """Predictions with their standard errors (``predict(..., se=True)``)."""
+
+    fit: Array
+    se: Array
+
+
+@dataclass(frozen=True, eq=False)
+class GLMResult:
+    r"""A fitted GLM: estimates, inference, residuals and the whole IRLS trace.
+
+    Attributes
+    ----------
+    coef : ndarray
+        :math:`\hat\beta` (NaN for aliased columns, as in R).
+    cov_unscaled : ndarray
+        :math:`(X^\top W X)^{-1}` at the fitted means.
+    dispersion : float
+        :math:`\hat\phi` (see module docstring).
+    deviance, null_deviance : float
+        Residual deviance and the deviance of the intercept-only model (with offset).
+    df_residual, df_null : int
+        :math:`n - \operatorname{rank}(X)` and :math:`n - 1` (:math:`n` without intercept),
+        :math:`n` counting observations with positive prior weight.
+    rank : int
+        Number of non-aliased columns.
+    loglik, aic, bic : float
+        As R's ``logLik``, ``AIC`` and ``BIC``.
+    converged : bool
+    n_iter : int
+        Number of WLS steps (R's "Fisher Scoring iterations").
+    trace : tuple of IRLSState
+        Every state, from the starting values to the last iteration.
+    aliased : ndarray of bool
+        Columns found to be linear combinations of earlier ones.
+    separation : str or None
+        ``"complete"``, ``"quasi-complete"`` or None (binomial only).
+    boundary : bool
+        Fitted means numerically at the edge of the family's range.
+    warnings : tuple of str
+        The messages of every glmlearn warning issued during the fit.
+    """
+
+    problem: GLMProblem = field(repr=False)
+    trace: tuple[IRLSState, ...] = field(repr=False)
+    coef: Array
+    cov_unscaled: Array = field(repr=False)
+    dispersion: float
+    deviance: float
+    null_deviance: float
+    df_residual: int
+    df_null: int
+    rank: int
+    loglik: float
+    aic: float
+    bic: float
+    converged: bool
+    n_iter: int
+    aliased: NDArray[np.bool_] = field(repr=False)
+    separation: str | None = None
+    boundary: bool = False
+    warnings: tuple[str, ...] = ()
+
+    # --- the final state's vectors --------------------------------------------------------
+    @property
+    def family(self) -> Any:
+        """The family (with its link)."""
+        return self.problem.family
+
+    @property
+    def final_state(self) -> IRLSState:
+        """The last IRLS state."""
+        return self.trace[-1]
+
+    @property
+    def fitted_values(self) -> Array:
+        r"""Fitted means :math:`\hat\mu` (proportions for binomial)."""
+        return self.final_state.mu
+
+    @property
+    def linear_predictor(self) -> Array:
+        r""":math:`\hat\eta = X\hat\beta + o`."""
+        return self.final_state.eta
+
+    @property
+    def working_weights(self) -> Array:
+        """Working weights at the fitted means."""
+        return self.final_state.w
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Names of the coefficients."""
+        return self.problem.column_names
+
+    @property
+    def rank_deficient(self) -> bool:
+        """True when some columns of X were aliased."""
+        return bool(self.aliased.any())
+
+    @property
+    def aliased_names(self) -> tuple[str, ...]:
+        """Names of the aliased columns."""
+        return tuple(n for n, a in zip(self.column_names, self.aliased, strict=True) if a)
+
+    @property
+    def flags(self) -> frozenset[str]:
+        """Every kind of numerical trouble met: a subset of
+        ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
+        "step_halving"}``."""
+        out = set()
+        if not self.converged:
+            out.add("not_converged")
+        if self.separation:
+            out.add("separation")
+        if self.boundary:
+            out.add("boundary")
+        if self.rank_deficient:
+            out.add("rank_deficient")
+        if self.df_residual <= 0 and not self.problem.family.dispersion_fixed:
+            out.add("no_residual_df")
+        if any(s.step_halvings for s in self.trace):
+            out.add("step_halving")
+        return frozenset(out)
+
+    # --- inference -----------------------------------------------------------------------
+    @property
+    def cov_params(self) -> Array:
+        r""":math:`\hat\phi\,(X^\top W X)^{-1}`."""
+        return self.dispersion * self.cov_unscaled
+
+    @property
+    def bse(self) -> Array:
+        """Standard errors of the coefficients."""
+        return np.sqrt(np.diag(self.cov_params))
+
+    @property
+    def uses_t(self) -> bool:
+        """True when the dispersion is estimated, so tests use Student's t."""
+        return not self.problem.family.dispersion_fixed
+
+    @property
+    def tvalues(self) -> Array:
+        """Wald statistics ``coef / bse`` (z or t values)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.coef / self.bse
+
+    @property
+    def pvalues(self) -> Array:
+        """Two-sided p-values of the Wald statistics."""
+        t = np.abs(self.tvalues)
+        if self.uses_t:
+            return 2 * stats.t.sf(t, self.df_residual)
+        return 2 * stats.norm.sf(t)
+
+    def conf_int(self, level: float = 0.95) -> Array:
+        r"""Wald confidence intervals :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j`.
+
+        Normal quantiles, as R's ``confint.default`` (R's ``confint`` on a glm profiles
+        the likelihood instead). Returns a ``(p, 2)`` array.
+        """
+        if not 0 < level < 1:
+            raise GLMInputError(f"level: must be between 0 and 1, got {level!r}")
+        q = stats.norm.ppf(0.5 + level / 2)
+        return np.column_stack([self.coef - q * self.bse, self.coef + q * self.bse])
+
+    # --- residuals -----------------------------------------------------------------------
+    @property
+    def resid_response(self) -> Array:
+        r"""Response residuals :math:`y - \hat\mu`."""
+        return self.problem.y - self.fitted_values
+
+    @property
+    def resid_working(self) -> Array:
+        r"""Working residuals :math:`(y - \hat\mu)\, g'(\hat\mu) = z - \hat\eta`."""
+        return self.resid_response / self.family.mu_eta(self.linear_predictor)
+
+    @property
+    def resid_pearson(self) -> Array:
+        r"""Pearson residuals :math:`\sqrt{w^{\text{prior}}}(y - \hat\mu)/\sqrt{V(\hat\mu)}`."""
+        return (np.sqrt(self.problem.prior_weights) * self.resid_response
+                / np.sqrt(self.family.variance(self.fitted_values)))
+
+    @property
+    def resid_deviance(self) -> Array:
+        r"""Deviance residuals
+        :math:`\operatorname{sign}(y - \hat\mu)\sqrt{w^{\text{prior}} d(y, \hat\mu)}`.
+
+        Their squares sum to the deviance.
+        """
+        d = self.problem.prior_weights * self.family.unit_deviance(self.problem.y,
+                                                                   self.fitted_values)
+        return np.sign(self.resid_response) * np.sqrt(np.maximum(d, 0.0))
+
+    def residuals(self, kind: Literal["deviance", "pearson", "working", "response"] = "deviance"
+                  ) -> Array:
+        """Residuals of the given kind (R's default: deviance)."""
+        kinds = {"deviance": "resid_deviance", "pearson": "resid_pearson",
+                 "working": "resid_working", "response": "resid_response"}
+        if kind not in kinds:
+            raise GLMInputError(f"kind: must be one of {', '.join(map(repr, kinds))}, "
+                                f"got {kind!r}")
+        return np.asarray(getattr(self, kinds[kind]))
+
+    # --- prediction ----------------------------------------------------------------------
+    def predict(
+        self,
+        X_new: Any = None,
+        kind: Literal["link", "response"] = "response",
+        *,
+        offset: Any = None,
+        se: bool = False,
+    ) -> Array | Prediction:
+        r"""Predict :math:`\eta` (``kind="link"``) or :math:`\mu` (``kind="response"``).
+
+        With ``se=True`` return a :class:`Prediction` with standard errors:
+        :math:`\mathrm{se}(\hat\eta) = \sqrt{x^\top \widehat{\operatorname{Cov}}(\hat\beta)\, x}`
+        and, on the response scale, the delta method
+        :math:`\mathrm{se}(\hat\mu) = |d\mu/d\eta|\,\mathrm{se}(\hat\eta)` (as R's
+        ``predict.glm``). A confidence band on the response scale is best made on the
+        link scale, :math:`g^{-1}(\hat\eta \pm z\,\mathrm{se})`.
+        """
+        if kind not in ("link", "response"):
+            raise GLMInputError(f"kind: must be 'link' or 'response', got {kind!r}")
+        p = self.problem.p
+        if X_new is None:
+            Xn = np.asarray(self.problem.X)
+            off = self.problem.offset if offset is None else None
+        else:
+            Xn = _as_float_array(X_new, "X_new")
+            if Xn.ndim == 1:
+                Xn = Xn[None, :] if Xn.shape[0] == p else Xn[:, None]
+            if Xn.ndim != 2 or Xn.shape[1] != p:
+                raise GLMInputError(
+                    f"X_new: expected {p} columns like X, got shape {Xn.shape}"
+                )
+            _check_finite(Xn, "X_new")
+            off = None
+        if off is None:
+            off = np.zeros(Xn.shape[0]) if offset is None else _as_float_array(offset, "offset")
+            if off.shape != (Xn.shape[0],):
+                raise GLMInputError(
+                    f"offset: expected length {Xn.shape[0]}, got shape {off.shape}"
+                )
+        keep = ~self.aliased
+        eta = Xn[:, keep] @ self.coef[keep] + off
+        out = eta if kind == "link" else self.family.link_inverse(eta)
+        if not se:
+            return out
+        cov = self.cov_params[np.ix_(keep, keep)]
+        se_eta = np.sqrt(np.einsum("ij,jk,ik->i", Xn[:, keep], cov, Xn[:, keep]))
+        if kind == "link":
+            return Prediction(out, se_eta)
+        return Prediction(out, np.abs(self.family.mu_eta(eta)) * se_eta)
+
+    # --- display -------------------------------------------------------------------------
+    def summary(self) -> Summary:
+        """R-style summary; prints as text and displays as an HTML table in a notebook."""
+        return Summary(self)
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    def __repr__(self) -> str:
+        coefs = ", ".join(f"{n}={c:.6g}" for n, c in zip(self.column_names, self.coef,
+                                                           strict=True))
+        return (f"GLMResult({self.family!r}, {coefs}; deviance={self.deviance:.6g}, "
+                f"converged={self.converged}, n_iter={self.n_iter})")
+
+
+def _fmt_p(p: float) -> str:
+    if np.isnan(p):
+        return "NA"
+    return "<2e-16" if p < 2e-16 else f"{p:.3g}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The text and HTML renderings of a :class:`GLMResult` (R's ``summary.glm``)."""
+
+    result: GLMResult
+
+    def rows(self) -> list[tuple[str, float, float, float, float]]:
+        """(name, estimate, std. error, z or t value, p-value) per coefficient."""
+        r = self.result
+        return list(zip(r.column_names, r.coef, r.bse, r.tvalues, r.pvalues, strict=True))
+
+    def _header(self) -> list[str]:
+        r = self.result
+        fam = r.family
+        return [f"Family: {fam.name}   Link: {fam.link.name}   "
+                f"Response: {r.problem.response_name}"]
+
+    def _footer(self) -> list[str]:
+        r = self.result
+        disp = ("taken to be 1" if r.problem.family.dispersion_fixed
+                else f"estimated as {r.dispersion:.7g}")
+        lines = [
+            f"Dispersion parameter for {r.family.name} family {disp}",
+            f"    Null deviance: {r.null_deviance:.7g}  on {r.df_null} degrees of freedom",
+            f"Residual deviance: {r.deviance:.7g}  on {r.df_residual} degrees of freedom",
+            f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}",
+            f"Number of Fisher scoring iterations: {r.n_iter}"
+            + ("" if r.converged else "  (NOT converged)"),
+        ]
+        if r.aliased.any():
+            lines.append("Aliased (linearly dependent) columns, coefficient NA: "
+                         + ", ".join(r.aliased_names))
+        lines += [f"Warning: {w}" for w in r.warnings]
+        return lines
+
+    def __str__(self) -> str:
+        r = self.result
+        stat = "t value" if r.uses_t else "z value"
+        pcol = "Pr(>|t|)" if r.uses_t else "Pr(>|z|)"
+        width = max(12, *(len(n) for n in r.column_names))
+        lines = [*self._header(), "", "Coefficients:",
+                 f"{'':<{width}} {'Estimate':>12} {'Std. Error':>12} {stat:>9} {pcol:>10}"]
+        for name, b, se, t, p in self.rows():
+            if np.isnan(b):
+                lines.append(f"{name:<{width}} {'NA':>12} {'NA':>12} {'NA':>9} {'NA':>10}")
+            else:
+                lines.append(f"{name:<{width}} {b:>12.6g} {se:>12.6g} {t:>9.4g} "
+                             f"{_fmt_p(p):>10}")
+        lines += ["", *self._footer()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        r = self.result
+        stat = "t value" if r.uses_t else "z value"
+        pcol = "Pr(&gt;|t|)" if r.uses_t else "Pr(&gt;|z|)"
+        head = "".join(f"<th>{h}</th>" for h in ("", "Estimate", "Std. Error", stat, pcol))
+        body = []
+        for name, b, se, t, p in self.rows():
+            cells = (["NA"] * 4 if np.isnan(b)
+                     else [f"{b:.6g}", f"{se:.6g}", f"{t:.4g}", html.escape(_fmt_p(p))])
+            body.append(f"<tr><th>{html.escape(name)}</th>"
+                        + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        foot = "<br>".join(html.escape(x) for x in self._footer())
+        return (f"<div class='glmlearn-summary'><p>{html.escape(self._header()[0])}</p>"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+                f"<p>{foot}</p></div>")
+
+    def __repr__(self) -> str:
+        return str(self)
