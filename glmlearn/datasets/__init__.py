@@ -173,8 +173,7 @@ def load(name: str) -> Dataset:
     available = list_datasets()
     if name not in available:
         raise GLMInputError(
-            f"name: unknown dataset {name!r}; available datasets are "
-            f"{', '.join(map(repr, available))}"
+            f"name: unknown dataset {name!r}; available datasets are {', '.join(map(repr, available))}"
         )
     folder = resources.files(__name__)
     meta = _parse_markdown(folder.joinpath(f"{name}.md").read_text(encoding="utf-8"), name)
