@@ -1,0 +1,195 @@
+"""Animations of an IRLS trace: one frame per state, for notebooks, web pages and slides.
+
+The frames are drawn by the very functions a widget uses: :func:`glmlearn.plot.explorer_figure`
+draws the panels once, and each frame moves them with :func:`glmlearn.plot.update_all`.
+So an exported animation shows exactly what the interactive explorer shows.
+
+* :func:`animate_trace` -- a :class:`matplotlib.animation.FuncAnimation`;
+* :func:`to_html` -- a self-contained HTML snippet with play controls (matplotlib's
+  JSHTML: the frames are embedded PNG images, so it works in nbviewer, in exported
+  notebooks and in any static web page, without a Python kernel);
+* :func:`save_gif` -- an animated GIF (Pillow), e.g. for slides.
+
+There are exactly as many frames as states in the trace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.animation import FuncAnimation, PillowWriter
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+
+from . import plot as _plot
+
+__all__ = ["animate_trace", "count_html_frames", "save_gif", "to_html"]
+
+_HTML_FRAME = re.compile(r"frames\[\d+\]\s*=\s*\"data:image/")
+
+
+def animate_trace(
+    trace: Any,
+    panels: Sequence[str] | None = None,
+    *,
+    interval: float = 800.0,
+    repeat: bool = True,
+    fig: Figure | None = None,
+    figsize: tuple[float, float] | None = None,
+    dpi: float | None = None,
+    x: Any = None,
+    band: Any = None,
+    panel_kw: Mapping[str, Mapping[str, Any]] | None = None,
+    ncols: int = 3,
+) -> FuncAnimation:
+    """Animate ``trace``: frame ``k`` shows state ``k`` in every panel.
+
+    Parameters
+    ----------
+    trace : GLMResult or sequence of IRLSState
+    panels : sequence of str, optional
+        Panel names (see :data:`glmlearn.plot.PANELS`); default
+        :func:`glmlearn.plot.default_panels`.
+    interval : float
+        Milliseconds between frames.
+    repeat : bool
+        Loop the animation (also the default mode of :func:`to_html`).
+    fig : Figure, optional
+        An empty figure to draw into, e.g. ``plt.figure()`` to show the animation live
+        with ``plt.show()``. Default: a new figure not registered with pyplot, which is
+        what exports want (nothing is displayed twice, nothing leaks).
+    figsize, dpi, x, band, panel_kw, ncols
+        Passed to :func:`glmlearn.plot.explorer_figure`.
+
+    Returns
+    -------
+    FuncAnimation
+        With ``len(trace)`` frames. Keep a reference to it while it plays.
+    """
+    states = _plot.as_trace(trace)
+    fig, artists = _plot.explorer_figure(states, 0, panels=panels, fig=fig, figsize=figsize,
+                                         dpi=dpi, x=x, band=band, panel_kw=panel_kw,
+                                         ncols=ncols)
+
+    def frame(k: int) -> Sequence[Artist]:
+        _plot.update_all(artists, states[k])
+        return ()  # blit=False: the whole figure is redrawn once per frame
+
+    # init_func that does nothing: the figure is already at state 0, and without it
+    # FuncAnimation would call frame(0) one extra time.
+    anim = FuncAnimation(fig, frame, frames=len(states), init_func=lambda: (),
+                         interval=interval, repeat=repeat, blit=False,
+                         cache_frame_data=False)
+    anim.panels = artists  # type: ignore[attr-defined]  # for callers who restyle
+    return anim
+
+
+def to_html(
+    trace: Any,
+    panels: Sequence[str] | None = None,
+    *,
+    fps: int = 2,
+    default_mode: str = "once",
+    embed_limit_mb: float = 100.0,
+    dpi: float = 72.0,
+    **kwargs: Any,
+) -> str:
+    """The animation as a self-contained HTML snippet with play controls (JSHTML).
+
+    Parameters
+    ----------
+    trace : GLMResult or sequence of IRLSState
+    panels : sequence of str, optional
+    fps : int
+        Frames per second when playing.
+    default_mode : {"once", "loop", "reflect"}
+        What the player does at the last frame.
+    embed_limit_mb : float
+        Size cap of the embedded frames. matplotlib silently drops frames beyond its
+        ``animation.embed_limit``; here that raises instead.
+    dpi : float
+        Resolution of the frames (lower is smaller).
+    **kwargs
+        Passed to :func:`animate_trace`.
+
+    Returns
+    -------
+    str
+        HTML; in a notebook show it with ``IPython.display.HTML(...)``.
+
+    Raises
+    ------
+    RuntimeError
+        If frames were dropped because of ``embed_limit_mb``.
+    """
+    states = _plot.as_trace(trace)
+    anim = animate_trace(states, panels, dpi=dpi, **kwargs)
+    with mpl.rc_context({"animation.embed_limit": embed_limit_mb}):
+        html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))
+    got = count_html_frames(html)
+    if got != len(states):
+        raise RuntimeError(f"to_html: {got} of {len(states)} frames embedded; raise "
+                           "embed_limit_mb or lower dpi")
+    return html
+
+
+def count_html_frames(html: str) -> int:
+    """Number of frames embedded in a JSHTML animation (from :func:`to_html`)."""
+    return len(_HTML_FRAME.findall(html))
+
+
+def save_gif(
+    trace: Any,
+    path: str | Path,
+    panels: Sequence[str] | None = None,
+    *,
+    fps: int = 2,
+    dpi: float = 72.0,
+    loop: int = 0,
+    **kwargs: Any,
+) -> Path:
+    """Save the animation of ``trace`` as an animated GIF with Pillow.
+
+    Parameters
+    ----------
+    trace : GLMResult or sequence of IRLSState
+    path : str or Path
+        Where to write the ``.gif``.
+    panels : sequence of str, optional
+    fps : int
+        Frames per second.
+    dpi : float
+        Resolution of the frames.
+    loop : int
+        Times the GIF plays, 0 = for ever (Pillow's convention).
+    **kwargs
+        Passed to :func:`animate_trace`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    out = Path(path)
+    states = _plot.as_trace(trace)
+    anim = animate_trace(states, panels, dpi=dpi, **kwargs)
+    writer = PillowWriter(fps=fps, metadata=None)
+    anim.save(str(out), writer=writer, dpi=dpi, savefig_kwargs={"facecolor": "white"})
+    if loop != 0:
+        _set_gif_loop(out, loop)
+    return out
+
+
+def _set_gif_loop(path: Path, loop: int) -> None:
+    # PillowWriter always writes loop=0 (for ever); rewrite the file to change it.
+    from PIL import Image, ImageSequence
+
+    with Image.open(path) as im:
+        frames = [f.copy() for f in ImageSequence.Iterator(im)]
+        duration = im.info.get("duration", 100)
+    frames[0].save(path, save_all=True, append_images=frames[1:], loop=loop,
+                   duration=duration)
