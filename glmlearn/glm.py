@@ -107,6 +107,9 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], messages: list[s
     df_residual = n_obs - rank
     df_null = n_obs - int(problem.has_intercept)
     mu, pw, y = final.mu, problem.prior_weights, problem.y
+    # As R (and statsmodels) do, inference uses the weights of the last WLS step: the
+    # state whose weighted least-squares solution is beta-hat.
+    last_step = states[-2]
 
     if not final.converged:
         _warn(messages, f"IRLS did not converge in {max_iter} iterations (last criterion "
@@ -143,9 +146,12 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], messages: list[s
     if fam.dispersion_fixed:
         dispersion = 1.0
     elif df_residual > 0:
+        # R's summary.glm: sum(w * r^2) / df with the working residuals r = (y - mu) g'(mu)
+        # at the fit and the working weights w of the WLS step that produced beta-hat
+        # (the previous state's). At exact convergence this is Pearson's X^2 / df.
         keep = pw > 0
-        pearson = np.sum(pw[keep] * (y[keep] - mu[keep]) ** 2 / fam.variance(mu[keep]))
-        dispersion = float(pearson / df_residual)
+        r = (y - mu) / fam.mu_eta(final.eta)
+        dispersion = float(np.sum((last_step.w * r**2)[keep]) / df_residual)
     else:
         dispersion = math.nan
         _warn(messages, f"no residual degrees of freedom ({n_obs} observations, rank "
@@ -158,7 +164,8 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], messages: list[s
         problem=problem,
         trace=states,
         coef=_readonly(coef),
-        cov_unscaled=_readonly(unscaled_covariance(problem.X, final.w, aliased)),
+        cov_unscaled=_readonly(unscaled_covariance(problem.X, last_step.w, aliased,
+                                                   gram=last_step.xtwx)),
         dispersion=dispersion,
         deviance=final.deviance,
         null_deviance=_null_deviance(problem, states),

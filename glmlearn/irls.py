@@ -22,8 +22,9 @@ Memory: a state keeps its n-length vectors (eta, mu, w, z) when the problem has 
 most ``FULL_TRACE_MAX_N`` = 50 000 rows (or ``trace="full"``). Above that
 (``trace="auto"``) the states are *compact*: they keep beta, the deviance, the score
 and the scalars, and recompute eta, mu, w and z from beta when asked, with the very
-same code, so the numbers are identical. The fit then needs about 2x the size of X
-(a private copy of X plus a few vectors), whatever the number of iterations.
+same code, so the numbers are identical; the last state always keeps its vectors.
+The fit then needs about 2.3x the size of X (a private copy of X plus a few vectors),
+whatever the number of iterations.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from numpy.typing import NDArray
 
 from .errors import GLMInputError, StepHalvingWarning
 from .family import Family
-from .linalg import find_aliased, solve_wls
+from .linalg import solve_wls
 from .problem import GLMProblem, make_problem
 
 Array = NDArray[np.float64]
@@ -60,29 +61,36 @@ TraceMode = Literal["auto", "full", "compact"]
 
 # --- the textbook steps, each a small pure function ---------------------------------------
 
-def working_response(eta: Array, y: Array, mu: Array, family: Family) -> Array:
+def working_response(eta: Array, y: Array, mu: Array, family: Family, *,
+                     mu_eta: Array | None = None) -> Array:
     r"""Working response :math:`z = \eta + (y - \mu)\, d\eta/d\mu`.
 
-    Computed as :math:`(y - \mu) / (d\mu/d\eta)` with R's guarded ``mu.eta``.
+    Computed as :math:`(y - \mu) / (d\mu/d\eta)` with R's guarded ``mu.eta``
+    (pass ``mu_eta`` when it is already at hand, to save recomputing it).
     """
-    return eta + (y - mu) / family.mu_eta(eta)
+    d = family.mu_eta(eta) if mu_eta is None else mu_eta
+    return eta + (y - mu) / d
 
 
-def working_weights(eta: Array, mu: Array, prior_weights: Array, family: Family) -> Array:
+def working_weights(eta: Array, mu: Array, prior_weights: Array, family: Family, *,
+                    mu_eta: Array | None = None) -> Array:
     r"""Working weights :math:`w = w^{\text{prior}} (d\mu/d\eta)^2 / V(\mu)`.
 
     This equals :math:`w^{\text{prior}} / (V(\mu) g'(\mu)^2)`.
     """
-    return prior_weights * family.mu_eta(eta) ** 2 / family.variance(mu)
+    d = family.mu_eta(eta) if mu_eta is None else mu_eta
+    return prior_weights * d**2 / family.variance(mu)
 
 
-def score(X: Array, y: Array, mu: Array, eta: Array, prior_weights: Array, family: Family) -> Array:
+def score(X: Array, y: Array, mu: Array, eta: Array, prior_weights: Array, family: Family, *,
+          mu_eta: Array | None = None) -> Array:
     r"""Score vector :math:`U = X^\top \operatorname{diag}(w^{\text{prior}}\,\mu'(\eta) / V(\mu))\,(y - \mu)`.
 
     This is :math:`\phi\, \partial\ell/\partial\beta`. For a canonical link
     :math:`\mu'(\eta) = V(\mu)`, and it reduces to :math:`X^\top W^{\text{prior}} (y - \mu)`.
     """
-    return X.T @ (prior_weights * family.mu_eta(eta) / family.variance(mu) * (y - mu))
+    d = family.mu_eta(eta) if mu_eta is None else mu_eta
+    return X.T @ (prior_weights * d / family.variance(mu) * (y - mu))
 
 
 # --- the state --------------------------------------------------------------------------
@@ -93,16 +101,18 @@ class _Vectors:
     mu: Array
     w: Array
     z: Array
+    mu_eta: Array
 
 
 def _vectors_at(problem: GLMProblem, eta: Array) -> _Vectors:
     fam = problem.family
     mu = fam.link_inverse(eta)
-    w = working_weights(eta, mu, problem.prior_weights, fam)
-    z = working_response(eta, problem.y, mu, fam)
-    for a in (eta, mu, w, z):
+    d = fam.mu_eta(eta)  # computed once: weights, working response and score all need it
+    w = working_weights(eta, mu, problem.prior_weights, fam, mu_eta=d)
+    z = working_response(eta, problem.y, mu, fam, mu_eta=d)
+    for a in (eta, mu, w, z, d):
         a.setflags(write=False)
-    return _Vectors(eta, mu, w, z)
+    return _Vectors(eta, mu, w, z, d)
 
 
 def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
@@ -138,6 +148,9 @@ class IRLSState:
     beta_next : ndarray
         Solution of this state's weighted least-squares problem on ``(w, z - offset)``:
         the full IRLS step, before any halving.
+    xtwx : ndarray
+        :math:`X^\top W X` at this state, the expected (Fisher) information times
+        :math:`\phi`.
     wls_method : str
         ``"cholesky"`` or ``"qr"``.
     problem : GLMProblem
@@ -156,6 +169,7 @@ class IRLSState:
     halving_reason: str
     score: Array
     beta_next: Array
+    xtwx: Array
     wls_method: str
     problem: GLMProblem = field(repr=False)
     _vectors: _Vectors | None = field(default=None, repr=False)
@@ -330,14 +344,15 @@ def _iterate(
             f"{fam.name} family with the {fam.link.name} link; pass start= with valid "
             "coefficients"
         )
-    aliased = find_aliased(X, vec.w)
+    first = solve_wls(X, vec.w, vec.z - off)  # finds the aliased columns (R's rule) once
+    aliased = first.aliased
     beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
     deviance = fam.deviance(y, vec.mu, pw)
     criterion = math.inf
 
     halvings, reason = 0, ""
     for iteration in range(max_iter + 1):
-        sol = solve_wls(X, vec.w, vec.z - off, aliased)
+        sol = first if iteration == 0 else solve_wls(X, vec.w, vec.z - off, aliased)
         converged = criterion < tol
         yield IRLSState(
             iteration=iteration,
@@ -347,11 +362,13 @@ def _iterate(
             converged=converged,
             step_halvings=halvings,
             halving_reason=reason,
-            score=_frozen(score(X, y, vec.mu, vec.eta, pw, fam)),
+            score=_frozen(score(X, y, vec.mu, vec.eta, pw, fam, mu_eta=vec.mu_eta)),
             beta_next=_frozen(sol.beta),
+            xtwx=_frozen(sol.xtwx),
             wls_method=sol.method,
             problem=problem,
-            _vectors=vec if keep_vectors else None,
+            # The last state always keeps its vectors: the result reads them at once.
+            _vectors=vec if keep_vectors or converged or iteration == max_iter else None,
         )
         if converged or iteration == max_iter:
             return
@@ -361,8 +378,11 @@ def _iterate(
         halvings, reason = 0, ""
         while True:
             eta = X @ np.where(aliased, 0.0, new_beta) + off
-            vec = _vectors_at(problem, eta)
-            new_dev = fam.deviance(y, vec.mu, pw)
+            # A trial step may leave the valid range (mu = 0, eta < 0...): that is what the
+            # checks below are for, so numpy's overflow/divide warnings would only be noise.
+            with np.errstate(all="ignore"):
+                vec = _vectors_at(problem, eta)
+                new_dev = fam.deviance(y, vec.mu, pw)
             if not math.isfinite(new_dev):
                 why = "the deviance was not finite"
             elif not _valid(problem, eta, vec.mu):

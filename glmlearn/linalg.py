@@ -45,25 +45,37 @@ def weighted_gram(X: Array, w: Array, z: Array | None = None) -> tuple[Array, Ar
     n, p = X.shape
     G = np.zeros((p, p))
     b = None if z is None else np.zeros(p)
+    sw = np.sqrt(w)
     for start in range(0, n, _BLOCK_ROWS):
         rows = slice(start, start + _BLOCK_ROWS)
-        Xw = X[rows] * w[rows, None]
-        G += Xw.T @ X[rows]
+        A = X[rows] * sw[rows, None]
+        G += A.T @ A  # numpy hands A.T @ A to BLAS syrk: half the work of a general product
         if b is not None and z is not None:
-            b += Xw.T @ z[rows]
+            b += A.T @ (z[rows] * sw[rows])
     return G, b
 
 
-def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL) -> NDArray[np.bool_]:
+def _cholesky_rcond(G: Array) -> tuple[tuple[Array, bool] | None, float]:
+    """Cholesky factor of ``G`` and LAPACK's estimate of its reciprocal condition number."""
+    try:
+        c, lower = sla.cho_factor(G, lower=False, check_finite=False)
+    except (np.linalg.LinAlgError, ValueError):
+        return None, 0.0
+    return (c, lower), float(sla.lapack.dpocon(c, np.linalg.norm(G, 1))[0])
+
+
+def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
+                 gram: Array | None = None) -> NDArray[np.bool_]:
     r"""Mask of the columns of :math:`W^{1/2}X` that are linear combinations of earlier ones.
 
     Column :math:`j` is aliased when :math:`\lVert r_j \rVert < \mathrm{tol}\,\lVert a_j \rVert`,
     :math:`r_j` being the residual of :math:`a_j` after projection on the kept columns
     before it (R's rule, keeping the earlier column of a dependent pair).
+    ``gram`` is :math:`X^\top W X` if already computed.
     """
     p = X.shape[1]
-    G, _ = weighted_gram(X, w)
-    diag = np.diag(G).copy()
+    G = weighted_gram(X, w)[0] if gram is None else gram
+    diag = np.diag(G)
     if np.all(diag > 0):
         # Fast path: a Cholesky factor L gives the residual norms, L_jj^2 = ||r_j||^2.
         # Squaring halves the usable digits, so only trust it when every column keeps
@@ -95,20 +107,26 @@ def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL) -> NDArray[np.bool_
 
 @dataclass(frozen=True)
 class WLSSolution:
-    """Result of one weighted least-squares solve.
+    r"""Result of one weighted least-squares solve.
 
     Attributes
     ----------
     beta : ndarray
         Coefficients; NaN where the column is aliased.
+    aliased : ndarray of bool
+        The columns left out.
+    xtwx : ndarray
+        :math:`X^\top W X` (all columns): the expected information up to :math:`\phi`.
     method : str
         ``"cholesky"`` or ``"qr"``: which factorisation was trusted.
     rcond : float
-        LAPACK's estimate of the reciprocal condition number of :math:`X^\\top W X`
+        LAPACK's estimate of the reciprocal condition number of :math:`X^\top W X`
         (kept columns only).
     """
 
     beta: Array
+    aliased: NDArray[np.bool_]
+    xtwx: Array
     method: str
     rcond: float
 
@@ -125,53 +143,47 @@ def solve_wls(X: Array, w: Array, z: Array, aliased: NDArray[np.bool_] | None = 
     z : (n,) ndarray
         Response of the least-squares problem (in IRLS: the working response minus offset).
     aliased : (p,) bool ndarray, optional
-        Columns to leave out (their coefficient is NaN).
+        Columns to leave out (their coefficient is NaN). Found with :func:`find_aliased`
+        when not given.
 
     Returns
     -------
     WLSSolution
     """
     p = X.shape[1]
-    keep = np.ones(p, dtype=bool) if aliased is None else ~aliased
-    Xk = X if keep.all() else X[:, keep]
-    beta = np.full(p, np.nan)
-    G, b = weighted_gram(Xk, w, z)
+    G, b = weighted_gram(X, w, z)
     assert b is not None
-    rcond = 0.0
-    try:
-        c, lower = sla.cho_factor(G, lower=False, check_finite=False)
-        rcond = float(sla.lapack.dpocon(c, np.linalg.norm(G, 1))[0])
-    except (np.linalg.LinAlgError, ValueError):
-        pass
-    if rcond >= RCOND_MIN:
-        beta[keep] = sla.cho_solve((c, lower), b, check_finite=False)
-        return WLSSolution(beta, "cholesky", rcond)
+    if aliased is None:
+        aliased = find_aliased(X, w, gram=G)
+    keep = ~aliased
+    beta = np.full(p, np.nan)
+    factor, rcond = _cholesky_rcond(G[np.ix_(keep, keep)])
+    if factor is not None and rcond >= RCOND_MIN:
+        beta[keep] = sla.cho_solve(factor, b[keep], check_finite=False)
+        return WLSSolution(beta, aliased, G, "cholesky", rcond)
     sw = np.sqrt(w)
-    Q, R = np.linalg.qr(Xk * sw[:, None])
+    Q, R = np.linalg.qr(X[:, keep] * sw[:, None])
     beta[keep] = sla.solve_triangular(R, Q.T @ (z * sw), check_finite=False)
-    return WLSSolution(beta, "qr", rcond)
+    return WLSSolution(beta, aliased, G, "qr", rcond)
 
 
-def unscaled_covariance(X: Array, w: Array, aliased: NDArray[np.bool_]) -> Array:
+def unscaled_covariance(X: Array, w: Array, aliased: NDArray[np.bool_], *,
+                        gram: Array | None = None) -> Array:
     r"""Return :math:`(X^\top W X)^{-1}` for the kept columns, NaN rows/columns for aliased ones.
 
     The covariance of :math:`\hat\beta` is :math:`\phi\,(X^\top W X)^{-1}` evaluated at the
-    fitted means. Solved through QR of :math:`W^{1/2}X` when the Gram matrix is ill conditioned.
+    fitted means. ``gram`` is :math:`X^\top W X` if already computed. Solved through QR
+    of :math:`W^{1/2}X` when the Gram matrix is ill conditioned.
     """
     p = X.shape[1]
     keep = ~aliased
-    Xk = X[:, keep]
     cov = np.full((p, p), np.nan)
-    G, _ = weighted_gram(Xk, w)
-    try:
-        c = sla.cho_factor(G, lower=False, check_finite=False)
-        rcond = float(sla.lapack.dpocon(c[0], np.linalg.norm(G, 1))[0])
-    except (np.linalg.LinAlgError, ValueError):
-        rcond = 0.0
-    if rcond >= RCOND_MIN:
-        inv = sla.cho_solve(c, np.eye(int(keep.sum())), check_finite=False)
+    G = weighted_gram(X, w)[0] if gram is None else gram
+    factor, rcond = _cholesky_rcond(G[np.ix_(keep, keep)])
+    if factor is not None and rcond >= RCOND_MIN:
+        inv = sla.cho_solve(factor, np.eye(int(keep.sum())), check_finite=False)
     else:
-        R = np.asarray(np.linalg.qr(Xk * np.sqrt(w)[:, None], mode="r"))
+        R = np.asarray(np.linalg.qr(X[:, keep] * np.sqrt(w)[:, None], mode="r"))
         Rinv = sla.solve_triangular(R, np.eye(R.shape[0]), check_finite=False)
         inv = Rinv @ Rinv.T
     cov[np.ix_(keep, keep)] = inv

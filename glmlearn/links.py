@@ -85,16 +85,27 @@ class Link:
 # --- the links, in R's order -------------------------------------------------------------
 
 def _logit_inverse(eta: Array) -> Array:
-    # R: exp(eta) clamped to [eps, 1/eps] before mu = t / (1 + t), so mu never reaches 0 or 1.
+    # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
+    # so mu never reaches 0 or 1.
     t = np.exp(np.clip(eta, -_LOGIT_THRESH, _LOGIT_THRESH))
-    t = np.where(eta < -_LOGIT_THRESH, _EPS, np.where(eta > _LOGIT_THRESH, 1 / _EPS, t))
-    return t / (1 + t)
+    outside = np.abs(eta) > _LOGIT_THRESH
+    if outside.any():  # rare: only then pay for the extra pass
+        t[eta < -_LOGIT_THRESH] = _EPS
+        t[eta > _LOGIT_THRESH] = 1 / _EPS
+    t /= 1 + t
+    return t
 
 
 def _logit_inverse_deriv(eta: Array) -> Array:
-    outside = np.abs(eta) > _LOGIT_THRESH
-    p = special.expit(eta)
-    return np.where(outside, _EPS, p * (1 - p))
+    # R: exp(eta) / (1 + exp(eta))^2 (eps beyond |eta| > 30), written with exp(-|eta|)
+    # so it never overflows.
+    a = np.abs(eta)
+    e = np.exp(-a)
+    d = e + 1
+    d *= d
+    np.divide(e, d, out=d)
+    d[a > _LOGIT_THRESH] = _EPS
+    return d
 
 
 def _probit_inverse(eta: Array) -> Array:
@@ -106,7 +117,8 @@ def _cauchit_inverse(eta: Array) -> Array:
 
 
 def _cloglog_inverse(eta: Array) -> Array:
-    return np.clip(-np.expm1(-np.exp(eta)), _EPS, 1 - _EPS)
+    # Capping eta at 700 keeps exp() finite; the result is clamped to 1 - eps long before.
+    return np.clip(-np.expm1(-np.exp(np.minimum(eta, 700.0))), _EPS, 1 - _EPS)
 
 
 def _cloglog_inverse_deriv(eta: Array) -> Array:

@@ -107,6 +107,8 @@ def _as_float_array(obj: Any, arg: str) -> Array:
 
 
 def _check_finite(a: Array, arg: str) -> None:
+    if np.isfinite(np.sum(a)):
+        return  # NaN and inf propagate into the sum, so a finite sum proves all are finite
     bad = ~np.isfinite(a)
     if bad.any():
         idx = np.argwhere(bad)[0]
@@ -223,7 +225,10 @@ def make_problem(
                 stacklevel=3,
             )
 
-    has_intercept = bool(np.any(np.all(Xa == Xa[0], axis=0) & (Xa[0] != 0)))
+    has_intercept = any(
+        Xa[0, j] != 0 and bool(np.all(Xa[:, j] == Xa[0, j]))
+        for j in np.flatnonzero(np.all(Xa[:64] == Xa[0], axis=0))  # cheap pre-screen
+    )
     return GLMProblem(
         X=_readonly(Xa),
         y=_readonly(ya),

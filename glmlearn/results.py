@@ -3,9 +3,13 @@ r"""The fitted model: :class:`GLMResult`, built from the last IRLS state.
 Inference follows R's ``summary.glm``:
 
 * covariance :math:`\widehat{\operatorname{Cov}}(\hat\beta) = \hat\phi\,(X^\top W X)^{-1}`,
-  with :math:`W` the working weights at the fitted means;
-* dispersion :math:`\hat\phi = 1` for binomial and Poisson, otherwise Pearson's
-  :math:`X^2 / (n - p) = \sum_i w_i^{\text{prior}} (y_i - \mu_i)^2 / V(\mu_i) / (n - p)`;
+  with :math:`W` the working weights of the last WLS step (the one whose solution is
+  :math:`\hat\beta`, i.e. the weights at the previous iterate, exactly as R and
+  statsmodels do);
+* dispersion :math:`\hat\phi = 1` for binomial and Poisson, otherwise
+  :math:`\sum_i w_i r_i^2 / (n - p)` with the working residuals
+  :math:`r = (y - \hat\mu)\, g'(\hat\mu)` and the same :math:`w` (R's formula; at exact
+  convergence it is Pearson's :math:`X^2 / (n - p)`);
 * Wald statistics :math:`\hat\beta_j / \mathrm{se}_j`, referred to :math:`N(0, 1)` when
   :math:`\phi` is known and to :math:`t_{n-p}` when it is estimated.
 """
@@ -45,7 +49,7 @@ class GLMResult:
     coef : ndarray
         :math:`\hat\beta` (NaN for aliased columns, as in R).
     cov_unscaled : ndarray
-        :math:`(X^\top W X)^{-1}` at the fitted means.
+        :math:`(X^\top W X)^{-1}` with the weights of the last WLS step.
     dispersion : float
         :math:`\hat\phi` (see module docstring).
     deviance, null_deviance : float
