@@ -188,7 +188,11 @@ def _null_deviance(problem: GLMProblem, states: tuple[IRLSState, ...]) -> float:
     """Deviance of the intercept-only model (R: refitted when there is an offset)."""
     fam, y, pw, off = problem.family, problem.y, problem.prior_weights, problem.offset
     if not problem.has_intercept:
-        return fam.deviance(y, fam.link_inverse(off), pw)
+        # The null model is mu = g^{-1}(offset), which may lie outside the family's range
+        # (e.g. mu = 0 for an identity link without offset): its deviance is then inf,
+        # as in R, and numpy's divide warning would only be noise.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return fam.deviance(y, fam.link_inverse(off), pw)
     if not np.any(off):
         return fam.deviance(y, np.full_like(y, np.sum(pw * y) / np.sum(pw)), pw)
     null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
