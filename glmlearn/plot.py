@@ -62,6 +62,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
@@ -173,9 +174,18 @@ def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper righ
                  ) -> Text:
     x, ha = (0.03, "left") if where == "upper left" else (0.97, "right")
     # A white box keeps the text readable over data; bbox alpha so points stay visible.
-    return ax.text(x, 0.96, s, transform=ax.transAxes, ha=ha, va="top", fontsize=_TEXT_PT,
+    text = ax.text(x, 0.96, s, transform=ax.transAxes, ha=ha, va="top", fontsize=_TEXT_PT,
                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.8,
                          "edgecolor": "none"})
+    # Its content changes with the state; the layout must not (see _legend).
+    text.set_in_layout(False)
+    return text
+
+
+def _legend(ax: Axes, loc: Literal["best", "lower left", "lower right"]) -> None:
+    # Out of the layout: the layout is then the same whichever state a figure starts at,
+    # so an animation's frames equal figures drawn directly at each state.
+    ax.legend(loc=loc, fontsize=_TICK_PT, framealpha=0.8).set_in_layout(False)
 
 
 def _marker_size(n: int) -> float:
@@ -371,7 +381,7 @@ def _fit_eta_xlim(state: IRLSState, trace: tuple[IRLSState, ...] | None) -> tupl
 
 def _beta_text(state: IRLSState) -> str:
     if state.beta is None:
-        return f"iteration {state.iteration}: starting means μ⁽⁰⁾ (no β yet)"
+        return f"iteration {state.iteration}: no β yet"
     b = ", ".join(f"{v:.4g}" for v in state.beta)
     return f"iteration {state.iteration}: β = ({b})"
 
@@ -472,7 +482,7 @@ def draw_fit(
     _style_axes(ax, "Fit on the response scale", _x_label(problem, xr),
                 f"{problem.response_name}  (mean μ)")
     label = _corner_text(ax)
-    ax.legend(loc="lower right", fontsize=_TICK_PT, framealpha=0.8)
+    _legend(ax, "lower right")
     art = FitArtists(ax=ax, data=data, curve=curve, history=history, start_means=start_means,
                      band=band_art, label=label, x=xr, grid=grid, grid_X=grid_X,
                      grid_offset=grid_offset, trace=tr)
@@ -736,7 +746,7 @@ def draw_working(
     _style_axes(ax, "Working response and its WLS fit", _x_label(problem, xr),
                 "working response z")
     label = _corner_text(ax)
-    ax.legend(loc="lower right", fontsize=_TICK_PT, framealpha=0.8)
+    _legend(ax, "lower right")
     art = WorkingArtists(ax=ax, points=points, fit=fit, label=label, x=xr, grid=grid,
                          grid_X=grid_X, grid_offset=grid_offset, size_max=size_max,
                          w_ref=w_ref, trace=tr)
@@ -896,7 +906,7 @@ def draw_convergence(
     ax.set_xlim(k[0] - 0.3, k[-1] + 0.3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _style_axes(ax, "Convergence", "iteration k", "size (log scale)")
-    ax.legend(loc="lower left", fontsize=_TICK_PT, framealpha=0.8)
+    _legend(ax, "lower left")
     label = _corner_text(ax, where="upper right")
     art = ConvergenceArtists(ax=ax, score_line=score_line, criterion_line=crit_line,
                              score_marker=score_marker, criterion_marker=crit_marker,
@@ -1093,7 +1103,7 @@ def draw_path(
     ax.set_ylim(surf.beta1[0], surf.beta1[-1])
     names = problem.column_names
     _style_axes(ax, "Path on the deviance surface", f"β₀: {names[0]}", f"β₁: {names[1]}")
-    ax.legend(loc="lower right", fontsize=_TICK_PT, framealpha=0.8)
+    _legend(ax, "lower right")
     label = _corner_text(ax)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
                       current=current, step=step, label=label, trace=tr)
@@ -1251,7 +1261,7 @@ def draw_links(
     if np.isfinite(lo) and np.isfinite(hi):
         ax.set_ylim(*_pad(lo, hi))
     if legend:
-        ax.legend(fontsize=_TICK_PT, framealpha=0.8)
+        _legend(ax, "best")
     return out
 
 
@@ -1386,8 +1396,11 @@ def explorer_figure(
     ncols = max(1, min(ncols, len(names)))
     nrows = -(-len(names) // ncols)
     with mpl.rc_context(_RC):
+        size = figsize or (5.0 * ncols, 4.0 * nrows)
         if fig is None:
-            fig = Figure(figsize=figsize or (5.0 * ncols, 4.0 * nrows), dpi=dpi)
+            fig = Figure(figsize=size, dpi=dpi)
+        elif figsize is not None:
+            fig.set_size_inches(*size)
         fig.set_layout_engine("constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         out: dict[str, PanelArtists] = {}
@@ -1402,8 +1415,16 @@ def explorer_figure(
 
 def _freeze_layout(fig: Figure) -> None:
     # Constrained layout runs on every draw; its result does not change when only the
-    # data move, so compute it once and keep the axes where it put them.
+    # data move, so compute it once and keep the axes where it put them. A resized
+    # canvas (a widget dragged larger) lays the figure out once more.
     engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
+    if engine is None:
+        return
+    engine.execute(fig)
+    fig.set_layout_engine("none")
+    old = getattr(fig, "_glmlearn_relayout_cid", None)
+    if old is not None:  # a figure cleared and drawn into again keeps one handler
+        fig.canvas.mpl_disconnect(old)
+    relayout = ConstrainedLayoutEngine()
+    cid = fig.canvas.mpl_connect("resize_event", lambda _event: relayout.execute(fig))
+    fig._glmlearn_relayout_cid = cid  # type: ignore[attr-defined]

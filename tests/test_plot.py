@@ -1,0 +1,631 @@
+"""Tests of ``glmlearn.plot``: every panel's draw_*/update_* pair, without a browser.
+
+The central property (DESIGN.md item 14, "views"): moving a panel with ``update_*`` to
+state k leaves it exactly as ``draw_*`` of state k draws it, artist by artist, and the
+explorer figure renders to the same pixels either way. Beyond that, the artists hold the
+numbers of the states: the deviance marker sits at (k, D_k), the path points are the
+betas, the working points are (x, z) with area proportional to w, the link pictures are
+the link functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # before anything can pick an interactive backend
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from scipy import stats
+from scipy.special import expit
+
+import glmlearn
+from glmlearn import LINKS
+from glmlearn import plot as gp
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def logistic() -> glmlearn.GLMResult:
+    """The seed lesson's pass/fail example (142/200 passed, 6 IRLS steps)."""
+    rs = np.random.RandomState(42)
+    n = 200
+    hours = rs.uniform(1, 10, n)
+    passed = rs.binomial(1, expit(-3 + 0.8 * hours))
+    X = np.column_stack([np.ones(n), hours])
+    return glmlearn.fit(X, passed, "binomial", column_names=["(Intercept)", "hours"])
+
+
+@pytest.fixture(scope="module")
+def poisson3() -> glmlearn.GLMResult:
+    """Poisson regression with two predictors and an offset (three coefficients)."""
+    rng = np.random.default_rng(3)
+    n = 80
+    x1, x2 = rng.uniform(0, 2, n), rng.normal(size=n)
+    off = np.log(rng.uniform(1, 3, n))
+    y = rng.poisson(np.exp(0.3 + 0.8 * x1 - 0.4 * x2 + off))
+    X = np.column_stack([np.ones(n), x1, x2])
+    return glmlearn.fit(X, y, "poisson", offset=off, column_names=["(Intercept)", "dose", "age"])
+
+
+@pytest.fixture(scope="module")
+def gaussian1() -> glmlearn.GLMResult:
+    """Gaussian identity: IRLS is one weighted least-squares step."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0, 5, 30)
+    return glmlearn.fit(np.column_stack([np.ones(30), x]), 1 + 2 * x + rng.normal(size=30))
+
+
+def new_ax() -> Axes:
+    fig = Figure(figsize=(4, 3), dpi=50)
+    FigureCanvasAgg(fig)
+    return fig.add_subplot()
+
+
+# --- comparing panels -----------------------------------------------------------------------
+
+
+def snapshot(artists: Any) -> dict[str, Any]:
+    """Every number and string a panel shows, by field name (plus the axis limits)."""
+    out: dict[str, Any] = {}
+
+    def visit(name: str, obj: Any) -> None:
+        if isinstance(obj, Line2D):
+            out[name] = np.asarray(obj.get_xydata(), float).copy()
+            out[name + ".alpha"] = obj.get_alpha()
+        elif isinstance(obj, PathCollection):
+            out[name] = np.asarray(obj.get_offsets(), float).copy()
+            out[name + ".sizes"] = np.asarray(obj.get_sizes(), float).copy()
+        elif isinstance(obj, Collection):
+            out[name] = [np.asarray(p.vertices).copy() for p in obj.get_paths()]
+        elif isinstance(obj, Text):
+            out[name] = obj.get_text()
+        elif isinstance(obj, tuple):
+            for i, o in enumerate(obj):
+                visit(f"{name}[{i}]", o)
+
+    for f in dataclasses.fields(artists):
+        visit(f.name, getattr(artists, f.name))
+    ax = artists.ax
+    out["ax.xlim"] = tuple(ax.get_xlim())
+    out["ax.ylim"] = tuple(ax.get_ylim())
+    return out
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray):
+        return a.shape == np.shape(b) and np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True)
+    if isinstance(a, tuple):
+        return np.allclose(a, b, rtol=1e-12, atol=0)
+    return bool(a == b)
+
+
+def assert_same(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert a.keys() == b.keys()
+    differ = [k for k in a if not same(a[k], b[k])]
+    assert not differ, f"artists differ: {differ}"
+
+
+def changed(a: dict[str, Any], b: dict[str, Any]) -> set[str]:
+    return {k for k in a if not same(a[k], b[k])}
+
+
+Draw = Callable[..., Any]
+Update = Callable[[Any, glmlearn.IRLSState], None]
+
+# (name, draw, update, keyword arguments that need the trace) for the parametrized tests
+PANELS: list[tuple[str, Draw, Update, dict[str, Any]]] = [
+    ("fit", gp.draw_fit, gp.update_fit, {}),
+    ("fit-eta", gp.draw_fit, gp.update_fit, {"x": "eta"}),
+    ("weights", gp.draw_weights, gp.update_weights, {}),
+    ("weights-mu", gp.draw_weights, gp.update_weights, {"against": "mu"}),
+    ("weights-eta", gp.draw_weights, gp.update_weights, {"against": "eta"}),
+    ("working", gp.draw_working, gp.update_working, {}),
+    ("working-eta", gp.draw_working, gp.update_working, {"x": "eta"}),
+    ("deviance", gp.draw_deviance, gp.update_deviance, {}),
+    ("convergence", gp.draw_convergence, gp.update_convergence, {"tol": 1e-8}),
+    ("path", gp.draw_path, gp.update_path, {}),
+]
+NEEDS_TRACE = {"deviance", "convergence", "path"}
+
+
+def _kw(name: str, kw: dict[str, Any], trace: Any, with_trace: bool) -> dict[str, Any]:
+    out = dict(kw)
+    if with_trace or name in NEEDS_TRACE:
+        out["trace"] = trace
+    return out
+
+
+# --- the draw/update contract ---------------------------------------------------------------
+
+
+CONTRACT_CASES = [pytest.param(*p, with_trace, id=f"{p[0]}-{'trace' if with_trace else 'alone'}")
+                  for p in PANELS for with_trace in (True, False)
+                  if with_trace or p[0] not in NEEDS_TRACE]
+
+
+@pytest.mark.parametrize(("name", "draw", "update", "kw", "with_trace"), CONTRACT_CASES)
+def test_update_to_k_equals_draw_of_k(logistic: glmlearn.GLMResult, name: str, draw: Draw,
+                                      update: Update, kw: dict[str, Any],
+                                      with_trace: bool) -> None:
+    """Start anywhere, update to k: the panel is what draw_* of state k draws."""
+    trace = logistic.trace
+    kwargs = _kw(name, kw, trace, with_trace)
+    moving = draw(new_ax(), trace[0], **kwargs)
+    assert dataclasses.is_dataclass(moving)
+    for k in [3, len(trace) - 1, 1, 0, 2]:  # forwards, backwards, and back to the start
+        update(moving, trace[k])
+        fresh = draw(new_ax(), trace[k], **kwargs)
+        assert_same(snapshot(moving), snapshot(fresh))
+
+
+@pytest.mark.parametrize(("name", "draw", "update", "kw"), PANELS, ids=[p[0] for p in PANELS])
+def test_update_twice_is_idempotent(logistic: glmlearn.GLMResult, name: str, draw: Draw,
+                                    update: Update, kw: dict[str, Any]) -> None:
+    trace = logistic.trace
+    art = draw(new_ax(), trace[1], **_kw(name, kw, trace, True))
+    update(art, trace[4])
+    once = snapshot(art)
+    update(art, trace[4])
+    assert_same(once, snapshot(art))
+
+
+# What moves from state 1 to state 4 of the logistic trace, and what must stay put.
+EXPECTED_CHANGES: dict[str, set[str]] = {
+    "fit": {"curve", "history[0]", "history[1]", "history[2]", "label"},
+    "weights": {"points", "label"},  # y-limits cover the whole trace: they stay
+    "working": {"points", "points.sizes", "fit", "label"},
+    "deviance": {"marker", "label"},
+    "convergence": {"score_marker", "criterion_marker", "label"},
+    "path": {"path", "current", "step", "label"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_CHANGES))
+def test_update_changes_exactly_the_expected_artists(logistic: glmlearn.GLMResult,
+                                                     name: str) -> None:
+    draw, update, kw = next((d, u, k) for n, d, u, k in PANELS if n == name)
+    trace = logistic.trace
+    art = draw(new_ax(), trace[1], **_kw(name, kw, trace, True))
+    before = snapshot(art)
+    update(art, trace[4])
+    assert changed(before, snapshot(art)) == EXPECTED_CHANGES[name]
+
+
+def test_update_never_draws(logistic: glmlearn.GLMResult) -> None:
+    """One redraw per change is the caller's: no update_* draws the canvas."""
+    fig, panels = gp.explorer_figure(logistic, 0, dpi=40)
+    FigureCanvasAgg(fig)
+    draws: list[Any] = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    for state in logistic.trace:
+        gp.update_all(panels, state)
+    assert draws == []
+
+
+# --- the numbers in the pictures ------------------------------------------------------------
+
+
+def test_deviance_marker_sits_at_k_and_D_k(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    art = gp.draw_deviance(new_ax(), trace[0], trace=trace)
+    np.testing.assert_array_equal(art.line.get_xydata(),
+                                  [[s.iteration, s.deviance] for s in trace])
+    for k, state in enumerate(trace):
+        gp.update_deviance(art, state)
+        np.testing.assert_array_equal(art.marker.get_xydata(), [[k, state.deviance]])
+        assert f"{state.deviance:.6g}" in art.label.get_text()
+
+
+def test_convergence_markers_and_log_scale(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    art = gp.draw_convergence(new_ax(), trace[0], trace=trace, tol=1e-8)
+    assert art.ax.get_yscale() == "log"
+    np.testing.assert_allclose(art.score_line.get_ydata(), [s.max_abs_score for s in trace])
+    crit = np.asarray(art.criterion_line.get_ydata(), float)
+    assert np.isnan(crit[0])  # criterion is infinite at iteration 0: not drawn
+    np.testing.assert_allclose(crit[1:], [s.criterion for s in trace[1:]])
+    for k, state in enumerate(trace):
+        gp.update_convergence(art, state)
+        np.testing.assert_allclose(art.score_marker.get_xydata(), [[k, state.max_abs_score]])
+        xy = art.criterion_marker.get_xydata()
+        assert xy[0, 0] == k
+        assert np.isnan(xy[0, 1]) if k == 0 else xy[0, 1] == pytest.approx(state.criterion)
+    assert "converged" in art.label.get_text()
+
+
+def test_convergence_floors_exact_zeros(gaussian1: glmlearn.GLMResult) -> None:
+    """A log axis has no zero: values at 0 are drawn at the floor, not dropped."""
+    trace = gaussian1.trace
+    art = gp.draw_convergence(new_ax(), trace[-1], trace=trace)
+    y = np.asarray(art.criterion_line.get_ydata(), float)
+    assert np.all(np.isnan(y) | (y >= art.floor))
+
+
+def test_path_points_are_the_betas(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    assert trace[0].beta is None  # R's default start: skipped in the path
+    art = gp.draw_path(new_ax(), trace[0], trace=trace)
+    assert art.path.get_xydata().shape == (0, 2)
+    assert art.current.get_xydata().shape == (0, 2)
+    betas = np.array([s.beta for s in trace[1:]])
+    np.testing.assert_array_equal(art.full_path.get_xydata(), betas)
+    for k in range(1, len(trace)):
+        gp.update_path(art, trace[k])
+        np.testing.assert_array_equal(art.path.get_xydata(), betas[:k])
+        np.testing.assert_array_equal(art.current.get_xydata(), [trace[k].beta])
+        np.testing.assert_array_equal(art.step.get_xydata(),
+                                      [trace[k].beta, trace[k].beta_next])
+    # the surface's box holds the whole path
+    x0, x1 = art.ax.get_xlim()
+    y0, y1 = art.ax.get_ylim()
+    assert np.all((betas[:, 0] > x0) & (betas[:, 0] < x1))
+    assert np.all((betas[:, 1] > y0) & (betas[:, 1] < y1))
+
+
+def test_deviance_surface_is_the_family_deviance(logistic: glmlearn.GLMResult) -> None:
+    problem = logistic.problem
+    fam = problem.family
+    b0 = np.linspace(-4, -1.5, 7)
+    b1 = np.linspace(0.4, 1.2, 5)
+    D = gp.deviance_surface(problem, b0, b1, chunk_elements=700)  # forces several chunks
+    assert D.shape == (5, 7)
+    for i, j in [(0, 0), (2, 3), (4, 6), (1, 5)]:
+        mu = fam.link_inverse(problem.X @ [b0[j], b1[i]] + problem.offset)
+        assert D[i, j] == pytest.approx(fam.deviance(problem.y, mu, problem.prior_weights),
+                                        rel=1e-12)
+    # the minimum over a fine grid is at the MLE, with the fit's deviance
+    g0 = np.linspace(logistic.coef[0] - 0.5, logistic.coef[0] + 0.5, 41)
+    g1 = np.linspace(logistic.coef[1] - 0.1, logistic.coef[1] + 0.1, 41)
+    Dg = gp.deviance_surface(problem, g0, g1)
+    i, j = np.unravel_index(np.nanargmin(Dg), Dg.shape)
+    assert (i, j) == (20, 20)
+    assert Dg[20, 20] == pytest.approx(logistic.deviance, rel=1e-9)
+
+
+def test_deviance_surface_has_holes_where_mu_is_invalid() -> None:
+    """Poisson with an identity link: negative means are outside the family's range."""
+    x = np.arange(1.0, 9.0)
+    res = glmlearn.fit(np.column_stack([np.ones(8), x]), [1, 3, 2, 4, 6, 5, 8, 9],
+                       glmlearn.poisson("identity"))
+    D = gp.deviance_surface(res.problem, np.array([-20.0, res.coef[0]]),
+                            np.array([res.coef[1]]))
+    assert np.isnan(D[0, 0]) and np.isfinite(D[0, 1])
+
+
+def test_deviance_surface_is_cached_per_trace(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    a = gp.draw_path(new_ax(), trace[2], trace=trace)
+    b = gp.draw_path(new_ax(), trace[5], trace=logistic)  # a result works as the trace
+    assert a.contours.levels.tolist() == b.contours.levels.tolist()
+    cache = gp._SURFACES[trace[-1]]
+    assert len(cache) == 1
+    surf = next(iter(cache.values()))
+    gp.draw_path(new_ax(), trace[1], trace=trace)
+    assert next(iter(gp._SURFACES[trace[-1]].values())) is surf
+
+
+def test_path_needs_two_coefficients(poisson3: glmlearn.GLMResult) -> None:
+    with pytest.raises(ValueError, match="two coefficients"):
+        gp.draw_path(new_ax(), poisson3.trace[0], trace=poisson3)
+
+
+def test_path_of_a_one_step_fit(gaussian1: glmlearn.GLMResult) -> None:
+    """A gaussian fit has a path of one point; the surface still has a box around it."""
+    trace = gaussian1.trace
+    art = gp.draw_path(new_ax(), trace[-1], trace=trace)
+    np.testing.assert_allclose(art.current.get_xydata(), [gaussian1.coef])
+    x0, x1 = art.ax.get_xlim()
+    assert x0 < gaussian1.coef[0] < x1
+
+
+def test_fit_curve_is_the_fitted_mean(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    art = gp.draw_fit(new_ax(), trace[-1], trace=trace)
+    assert art.x == 1  # the first non-constant column
+    x, mu = np.asarray(art.curve.get_xdata(), float), np.asarray(art.curve.get_ydata(), float)
+    pred = logistic.predict(np.column_stack([np.ones_like(x), x]))
+    np.testing.assert_allclose(mu, np.asarray(pred), rtol=1e-6)  # final beta vs coef
+    np.testing.assert_array_equal(art.data.get_xydata(),
+                                  np.column_stack([logistic.problem.X[:, 1], logistic.problem.y]))
+    # each history line is an earlier iteration's curve, fading with age
+    k = 4
+    gp.update_fit(art, trace[k])
+    assert len(art.history) == 4
+    for i, line in enumerate(art.history[:3]):
+        b = trace[k - 1 - i].beta
+        np.testing.assert_allclose(line.get_ydata(), expit(b[0] + b[1] * x), rtol=1e-9)
+    assert art.history[3].get_xydata().size == 0  # state 0 has no beta: no curve
+    alphas = [line.get_alpha() for line in art.history]
+    assert alphas == sorted(alphas, reverse=True) and alphas[-1] > 0
+
+
+def test_fit_at_iteration_zero_shows_the_starting_means(logistic: glmlearn.GLMResult) -> None:
+    state = logistic.trace[0]
+    art = gp.draw_fit(new_ax(), state, trace=logistic)
+    assert np.all(np.isnan(np.asarray(art.curve.get_ydata(), float)))
+    np.testing.assert_array_equal(art.start_means.get_xydata(),
+                                  np.column_stack([logistic.problem.X[:, 1], state.mu]))
+    assert "no β yet" in art.label.get_text()  # μ⁽⁰⁾ are R's starting means, not a fit
+    assert all(line.get_xydata().size == 0 for line in art.history)
+
+
+def test_fit_against_one_predictor_holds_others_at_their_means(
+        poisson3: glmlearn.GLMResult) -> None:
+    p = poisson3.problem
+    art = gp.draw_fit(new_ax(), poisson3.trace[-1], x="age")
+    assert art.x == 2
+    x = np.asarray(art.curve.get_xdata(), float)
+    b = poisson3.coef
+    eta = b[0] + b[1] * p.X[:, 1].mean() + b[2] * x + p.offset.mean()
+    np.testing.assert_allclose(art.curve.get_ydata(), np.exp(eta), rtol=1e-9)
+    assert art.ax.get_xlabel() == "age"
+
+
+def test_fit_against_eta(poisson3: glmlearn.GLMResult) -> None:
+    state = poisson3.trace[2]
+    art = gp.draw_fit(new_ax(), state, x="eta", trace=poisson3)
+    np.testing.assert_array_equal(art.data.get_xydata(),
+                                  np.column_stack([state.eta, poisson3.problem.y]))
+    np.testing.assert_allclose(art.curve.get_ydata(), np.exp(art.curve.get_xdata()))
+    assert art.history == ()
+
+
+def test_fit_band_is_made_on_the_link_scale(logistic: glmlearn.GLMResult) -> None:
+    art = gp.draw_fit(new_ax(), logistic.trace[-1], band=logistic, level=0.9)
+    assert art.band is not None
+    verts = art.band.get_paths()[0].vertices
+    x = np.asarray(art.grid)
+    pred = logistic.predict(np.column_stack([np.ones_like(x), x]), kind="link", se=True)
+    assert isinstance(pred, glmlearn.results.Prediction)
+    q = stats.norm.ppf(0.95)
+    lo, hi = expit(pred.fit - q * pred.se), expit(pred.fit + q * pred.se)
+    # fill_between's polygon: the upper edge one way and the lower edge back
+    for xi, lo_i, hi_i in [(x[0], lo[0], hi[0]), (x[100], lo[100], hi[100])]:
+        ys = verts[np.isclose(verts[:, 0], xi), 1]
+        assert ys.min() == pytest.approx(lo_i, rel=1e-9)
+        assert ys.max() == pytest.approx(hi_i, rel=1e-9)
+    curve = np.asarray(art.curve.get_ydata(), float)
+    assert np.all((lo <= curve + 1e-12) & (curve <= hi + 1e-12))
+    with pytest.raises(ValueError, match="band"):
+        gp.draw_fit(new_ax(), logistic.trace[-1], x="eta", band=logistic)
+
+
+def test_weights_points_are_the_working_weights(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    X = logistic.problem.X
+    art = gp.draw_weights(new_ax(), trace[0], trace=trace)
+    mu_art = gp.draw_weights(new_ax(), trace[0], against="mu", trace=trace)
+    for state in trace:
+        gp.update_weights(art, state)
+        gp.update_weights(mu_art, state)
+        np.testing.assert_array_equal(art.points.get_xydata(), np.column_stack([X[:, 1], state.w]))
+        np.testing.assert_array_equal(mu_art.points.get_xydata(),
+                                      np.column_stack([state.mu, state.w]))
+    # logit link, prior weights 1: w = mu (1 - mu), the parabola of the lesson
+    xy = mu_art.points.get_xydata()
+    np.testing.assert_allclose(xy[:, 1], xy[:, 0] * (1 - xy[:, 0]), rtol=1e-9)
+    assert mu_art.ax.get_xlim() == (-0.02, 1.02)
+    assert art.ax.get_ylim()[1] >= max(float(s.w.max()) for s in trace)
+
+
+def test_working_points_sizes_and_line(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    X = logistic.problem.X
+    art = gp.draw_working(new_ax(), trace[0], trace=trace)
+    for state in trace:
+        gp.update_working(art, state)
+        np.testing.assert_array_equal(art.points.get_offsets(),
+                                      np.column_stack([X[:, 1], state.z]))
+        sizes = np.asarray(art.points.get_sizes(), float)
+        np.testing.assert_allclose(sizes / state.w, art.size_max / art.w_ref, rtol=1e-12)
+        x = np.asarray(art.fit.get_xdata(), float)
+        b = state.beta_next
+        np.testing.assert_allclose(art.fit.get_ydata(), b[0] + b[1] * x, rtol=1e-9)
+    # one scale for all iterations: the largest weight of the trace has area size_max
+    assert art.w_ref == pytest.approx(max(float(s.w.max()) for s in trace))
+
+
+def test_working_against_eta_draws_the_wls_fitted_values(poisson3: glmlearn.GLMResult) -> None:
+    state = poisson3.trace[1]
+    p = poisson3.problem
+    art = gp.draw_working(new_ax(), state, x="eta")
+    np.testing.assert_array_equal(art.points.get_offsets(), np.column_stack([state.eta, state.z]))
+    order = np.argsort(state.eta, kind="stable")
+    fitted = p.X @ state.beta_next + p.offset
+    np.testing.assert_allclose(art.fit.get_xydata(),
+                               np.column_stack([state.eta[order], fitted[order]]))
+
+
+def test_compact_trace_draws_the_same(logistic: glmlearn.GLMResult) -> None:
+    """States that recompute their vectors on demand give the same pictures."""
+    p = logistic.problem
+    compact = glmlearn.fit(p.X, p.y, "binomial", trace="compact")
+    assert compact.trace[2].is_compact
+    for draw, kw in [(gp.draw_working, {}), (gp.draw_weights, {}), (gp.draw_fit, {})]:
+        a = draw(new_ax(), compact.trace[2], trace=compact, **kw)
+        b = draw(new_ax(), logistic.trace[2], trace=logistic, **kw)
+        sa, sb = snapshot(a), snapshot(b)
+        sa.pop("label"), sb.pop("label")
+        assert_same(sa, sb)
+
+
+# --- links ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(LINKS))
+def test_link_pictures_are_the_link_functions(name: str) -> None:
+    link = LINKS[name]
+    ax = new_ax()
+    inv = gp.draw_link(ax, name, eta=(-3, 3), derivative=True)
+    assert inv.link is link
+    e = np.asarray(inv.curve.get_xdata(), float)
+    ok = np.isfinite(e)
+    assert ok.sum() > 100
+    assert np.all(link.valid_eta(e[ok]))  # only the link's own domain is drawn
+    np.testing.assert_allclose(np.asarray(inv.curve.get_ydata(), float)[ok], link.inverse(e[ok]))
+    assert inv.derivative is not None
+    np.testing.assert_allclose(np.asarray(inv.derivative.get_ydata(), float)[ok],
+                               link.inverse_deriv(e[ok]))
+    fwd = gp.draw_link(new_ax(), name, eta=(-3, 3), kind="link", derivative=True)
+    mu = np.asarray(fwd.curve.get_xdata(), float)
+    eta = np.asarray(fwd.curve.get_ydata(), float)
+    inside = np.isfinite(mu) & (np.abs(eta) < 2.5)  # away from R's clamping of the inverse
+    np.testing.assert_allclose(link.link(mu[inside]), eta[inside], rtol=1e-7, atol=1e-9)
+    assert fwd.derivative is not None
+    np.testing.assert_allclose(np.asarray(fwd.derivative.get_ydata(), float)[inside],
+                               link.deriv(mu[inside]), rtol=1e-7)
+
+
+def test_draw_links_puts_several_links_on_one_axes() -> None:
+    ax = new_ax()
+    arts = gp.draw_links(ax, derivative=True)
+    assert list(arts) == ["logit", "probit", "cloglog", "cauchit"]
+    assert len(ax.lines) == 8
+    colours = {a.curve.get_color() for a in arts.values()}
+    assert len(colours) == 4 and colours <= set(gp.OKABE_ITO.values())
+    assert ax.get_legend() is not None
+    lo, hi = ax.get_ylim()
+    assert lo < 0 < 1 < hi
+
+
+def test_inverse_link_pole_is_not_joined() -> None:
+    art = gp.draw_link(new_ax(), "inverse", eta=(-2, 2))
+    e = np.asarray(art.curve.get_xdata(), float)
+    i = int(np.flatnonzero(np.isnan(e))[0])
+    assert e[i - 1] < 0 < e[i + 1]
+
+
+# --- the explorer figure --------------------------------------------------------------------
+
+
+def render(fig: Figure) -> np.ndarray:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_explorer_update_all_renders_like_a_fresh_figure(logistic: glmlearn.GLMResult) -> None:
+    """Pixels: explorer at 0 moved to k == explorer drawn at k (and back again)."""
+    fig, panels = gp.explorer_figure(logistic, 0, band=logistic, dpi=30)
+    assert list(panels) == list(gp.PANELS)
+    before = render(fig)
+    gp.update_all(panels, logistic.trace[3])
+    moved = render(fig)
+    assert not np.array_equal(moved, before)
+    fresh_fig, _ = gp.explorer_figure(logistic, 3, band=logistic, dpi=30)
+    np.testing.assert_array_equal(moved, render(fresh_fig))
+    gp.update_all(panels, logistic.trace[0])
+    np.testing.assert_array_equal(render(fig), before)
+
+
+def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:
+    assert gp.default_panels(poisson3) == ("fit", "weights", "working", "deviance",
+                                           "convergence")
+    fig, panels = gp.explorer_figure(poisson3, -1, x="dose", dpi=40,
+                                     panel_kw={"weights": {"against": "mu"}})
+    assert list(panels) == ["fit", "weights", "working", "deviance", "convergence"]
+    fit, weights = panels["fit"], panels["weights"]
+    assert isinstance(fit, gp.FitArtists) and fit.x == 1
+    assert isinstance(weights, gp.WeightsArtists) and weights.against == "mu"
+    assert sum(ax.get_visible() for ax in fig.axes) == 5  # the sixth cell is hidden
+    # laid out once, then frozen: no constrained layout on every draw
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    fig2, panels2 = gp.explorer_figure(poisson3, 0, panels=["deviance"], ncols=3)
+    assert list(panels2) == ["deviance"] and len(fig2.axes) == 1
+    with pytest.raises(ValueError, match="unknown panel"):
+        gp.explorer_figure(poisson3, 0, panels=["fit", "surface"])
+
+
+def test_explorer_into_a_given_figure_twice(logistic: glmlearn.GLMResult) -> None:
+    """A widget clears its figure and draws into it again on every refit."""
+    fig = Figure(figsize=(9, 5), dpi=20)
+    FigureCanvasAgg(fig)
+    for _ in range(2):
+        fig.clear()
+        out, _ = gp.explorer_figure(logistic, 2, fig=fig)
+        assert out is fig and len(fig.axes) == 6
+    assert len(fig.canvas.callbacks.callbacks.get("resize_event", {})) == 1
+
+
+def test_style_is_readable_and_colour_blind_safe(logistic: glmlearn.GLMResult) -> None:
+    before = dict(mpl.rcParams)
+    fig, _ = gp.explorer_figure(logistic, 3, band=logistic, dpi=40)
+    assert dict(mpl.rcParams) == before  # no global style change
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    assert len(texts) > 30
+    assert min(t.get_fontsize() for t in texts) >= 10
+    palette = {c.lower() for c in gp.OKABE_ITO.values()}
+    lines = [ln for ln in fig.findobj(Line2D)
+             if ln.get_xydata().size and ln.get_label() and ln.get_label()[0] != "_"]
+    assert len(lines) >= 10
+    assert all(mpl.colors.to_hex(ln.get_color()) in palette for ln in lines)
+
+
+def test_plot_style_context_restores_rcparams() -> None:
+    before = mpl.rcParams["axes.prop_cycle"]
+    with gp.plot_style():
+        assert mpl.rcParams["axes.titlesize"] >= 10
+        assert mpl.rcParams["axes.prop_cycle"] != before
+    assert mpl.rcParams["axes.prop_cycle"] == before
+
+
+# --- arguments and imports ------------------------------------------------------------------
+
+
+def test_bad_arguments_are_named(logistic: glmlearn.GLMResult) -> None:
+    s = logistic.trace[1]
+    with pytest.raises(ValueError, match="unknown column 'weight'"):
+        gp.draw_fit(new_ax(), s, x="weight")
+    with pytest.raises(ValueError, match="out of range"):
+        gp.draw_fit(new_ax(), s, x=5)
+    with pytest.raises(ValueError, match="against"):
+        gp.draw_weights(new_ax(), s, against="z")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="trace"):
+        gp.draw_deviance(new_ax(), s, trace=[1, 2])
+    with pytest.raises(TypeError, match="not a glmlearn panel"):
+        gp.update(object(), s)  # type: ignore[arg-type]
+    assert gp.as_trace(logistic) == logistic.trace
+
+
+def _imports(code: str) -> list[str]:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def test_importing_plot_is_light() -> None:
+    """``glmlearn.plot`` needs matplotlib, never ipywidgets, and leaves pyplot alone.
+
+    (That ``import glmlearn`` alone loads no matplotlib is checked in test_static.py.)
+    """
+    loaded = _imports("import sys, glmlearn.plot, glmlearn.animation; print(*[m for m in "
+                      "('ipywidgets', 'matplotlib.pyplot', 'IPython') if m in sys.modules])")
+    assert loaded == []
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_pyplot_figures() -> Iterator[None]:
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib.pyplot as plt
+
+        assert plt.get_fignums() == []
