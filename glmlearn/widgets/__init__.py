@@ -1,0 +1,62 @@
+r"""Widgets that let you watch IRLS work (needs ipywidgets and matplotlib; ipympl optional).
+
+``import glmlearn`` does not import this module, nor ipywidgets or matplotlib: they load
+when you import :mod:`glmlearn.widgets`.
+
+========================  ==================================================================
+:func:`irls_explorer`     every panel of :func:`glmlearn.plot.explorer_figure` with Play,
+                          step buttons and an iteration slider; menus to change the data,
+                          family, link and start (:class:`IRLSExplorer`)
+:func:`link_explorer`     slide :math:`\eta`: :math:`\mu`, :math:`d\mu/d\eta` and the weight
+                          :math:`(d\mu/d\eta)^2/V(\mu)` under every link of a family
+:func:`wls_playground`    set a few weights; the weighted fit moves, the weighted score
+                          :math:`X^\top W(z - X\beta)` stays zero (theorem WLS.1)
+:func:`separation_demo`   move one failure until the classes separate; :math:`\beta` runs
+                          away and the fit's warnings appear
+========================  ==================================================================
+
+How they work (the design's item 10): the trace is computed once; a slider or ``Play``
+picks a state; one callback moves every panel with the :mod:`glmlearn.plot` ``update_*``
+functions and redraws once (``fig.canvas.draw_idle()``). Under ``%matplotlib widget``
+the figure is a live ipympl canvas; otherwise it is re-rendered to a PNG after each change.
+
+Displaying any of them in a notebook also saves a PNG picture of its current state in the
+output, so the saved notebook shows the figure where no kernel runs (nbviewer, GitHub).
+
+Examples
+--------
+>>> %matplotlib widget                               # doctest: +SKIP
+>>> from glmlearn.widgets import irls_explorer       # doctest: +SKIP
+>>> irls_explorer("beetles", family="binomial", link="cloglog")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from ._data import DATASETS, ExplorerData, pass_fail
+from ._view import FigureView, SnapshotBox, ipympl_active
+from .demos import (
+    LinkExplorer,
+    SeparationDemo,
+    WLSPlayground,
+    link_explorer,
+    separation_demo,
+    wls_playground,
+)
+from .explorer import IRLSExplorer, irls_explorer
+
+__all__ = [
+    "DATASETS",
+    "ExplorerData",
+    "FigureView",
+    "IRLSExplorer",
+    "LinkExplorer",
+    "SeparationDemo",
+    "SnapshotBox",
+    "WLSPlayground",
+    "ipympl_active",
+    "irls_explorer",
+    "link_explorer",
+    "pass_fail",
+    "separation_demo",
+    "wls_playground",
+]

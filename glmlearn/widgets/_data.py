@@ -1,0 +1,227 @@
+"""The problems the IRLS explorer offers: six bundled datasets and the lesson's pass/fail data.
+
+Each is an :class:`ExplorerData`: the design matrix, response, prior weights and offset
+ready for :func:`glmlearn.fit`, the families that make sense for the response, and the
+column the pictures are drawn against. Building a design from a dataset is the only
+work done here; fitting is :func:`glmlearn.fit`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..datasets import load
+from ..family import FAMILIES
+from ..results import GLMResult
+
+Array = NDArray[np.float64]
+
+__all__ = ["DATASETS", "ExplorerData", "explorer_data", "pass_fail"]
+
+START_OPTIONS: dict[str, str] = {
+    "mustart": "R's default μ⁽⁰⁾",
+    "zero": "β⁽⁰⁾ = 0",
+    "given": "your β⁽⁰⁾",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ExplorerData:
+    """A regression problem for :class:`~glmlearn.widgets.IRLSExplorer`.
+
+    Attributes
+    ----------
+    name : str
+        Key in the dataset menu.
+    title : str
+        One line shown in the status area.
+    X : (n, p) ndarray
+        Design matrix, intercept column included.
+    y : (n,) ndarray
+        Response (a proportion for binomial, with ``weights`` the trials).
+    weights, offset : (n,) ndarray or None
+        Prior weights and offset, as for :func:`glmlearn.fit`.
+    column_names : tuple of str
+    families : tuple of str
+        Names from :data:`glmlearn.FAMILIES` offered in the family menu; the first is the
+        default.
+    link : str or None
+        Default link of the first family (None: its canonical link).
+    x : int, str or None
+        What the fit and working panels are drawn against: a column (None = the first
+        non-constant one) or ``"eta"`` when there are several predictors.
+    start : {"mustart", "zero", "given"}
+        Default starting values: R's starting means, :math:`\\beta^{(0)} = 0`, or
+        ``start_values``.
+    start_values : (p,) ndarray or None
+        The ``"given"`` start (e.g. the one a :class:`GLMResult` was fitted from).
+    """
+
+    name: str
+    title: str
+    X: Array
+    y: Array
+    weights: Array | None = None
+    offset: Array | None = None
+    column_names: tuple[str, ...] = ()
+    families: tuple[str, ...] = ("gaussian",)
+    link: str | None = None
+    x: int | str | None = None
+    start: str = "mustart"
+    start_values: Array | None = field(default=None, repr=False)
+
+    @property
+    def start_options(self) -> tuple[str, ...]:
+        """The starting-value choices this problem offers."""
+        return ("mustart", "zero") + (("given",) if self.start_values is not None else ())
+
+    @classmethod
+    def from_result(cls, result: GLMResult, name: str = "your fit") -> ExplorerData:
+        """The problem a :class:`GLMResult` was fitted to, with its family first.
+
+        Other families are offered when the response lies in their domain.
+        """
+        pr = result.problem
+        fam = pr.family
+        others = tuple(f for f in FAMILIES if f != fam.name and np.all(FAMILIES[f]().valid_y(pr.y)))
+        b0 = result.trace[0].beta
+        return cls(
+            name=name, title=f"{name}: {fam.name} family, {pr.n} observations", X=pr.X, y=pr.y,
+            weights=pr.prior_weights, offset=pr.offset, column_names=pr.column_names,
+            families=(fam.name, *others), link=fam.link.name,
+            x=None if pr.p <= 2 else "eta",
+            start="mustart" if b0 is None else "given",
+            start_values=None if b0 is None else np.where(np.isnan(b0), 0.0, b0),
+        )
+
+
+def _with_intercept(*columns: Any) -> Array:
+    return np.column_stack([np.ones(len(columns[0])), *columns]).astype(float)
+
+
+def _dummies(codes: Any) -> tuple[Array, list[str]]:
+    """Treatment contrasts (first level dropped), as R's default ``factor`` coding."""
+    codes = np.asarray(codes)
+    levels = sorted(set(codes.tolist()))
+    cols = [(codes == lv).astype(float) for lv in levels[1:]]
+    return np.column_stack(cols), [str(lv) for lv in levels[1:]]
+
+
+def pass_fail(n: int = 200, seed: int = 42) -> tuple[Array, Array]:
+    """The reference lesson's simulated data: hours studied and pass (1) / fail (0).
+
+    ``np.random.seed(seed)`` (NumPy's legacy generator, as the lesson), then
+    ``hours ~ U(1, 10)`` and ``passed ~ Bernoulli(expit(-3 + 0.8 hours))``. With the
+    defaults: 142 of 200 passed, and IRLS from :math:`\\beta = 0` goes from deviance
+    277.26 to 148.09 with :math:`\\hat\\beta = (-2.7506, 0.8444)`.
+
+    Returns
+    -------
+    hours, passed : ndarray
+    """
+    # NumPy's legacy generator, as the lesson's np.random.seed(42) uses: a RandomState
+    # seeded alike draws the very same numbers, without reseeding the learner's global one.
+    rs = np.random.RandomState(seed)
+    hours = rs.uniform(1, 10, n)
+    passed = rs.binomial(1, 1 / (1 + np.exp(-(-3 + 0.8 * hours))))
+    return hours, passed.astype(float)
+
+
+def _pass_fail() -> ExplorerData:
+    hours, passed = pass_fail()
+    return ExplorerData(
+        "pass_fail", "Pass/fail against hours studied (simulated, seed 42: the reference lesson)",
+        _with_intercept(hours), passed, column_names=("(Intercept)", "hours"),
+        families=("binomial", "gaussian"), start="zero")
+
+
+def _beetles() -> ExplorerData:
+    d = load("beetles")
+    n = d["n"].astype(float)
+    return ExplorerData(
+        "beetles", "Beetles killed by CS₂ (Bliss 1935): proportion killed against log dose",
+        _with_intercept(d["dose"]), d["killed"] / n, weights=n,
+        column_names=("(Intercept)", "dose"), families=("binomial", "gaussian"))
+
+
+def _challenger() -> ExplorerData:
+    d = load("challenger")
+    return ExplorerData(
+        "challenger", "Challenger O-rings: any thermal distress against launch temperature (°F)",
+        _with_intercept(d["temperature"]), d["damage"].astype(float),
+        column_names=("(Intercept)", "temperature"), families=("binomial", "gaussian"))
+
+
+def _clotting() -> ExplorerData:
+    d = load("clotting")
+    return ExplorerData(
+        "clotting", "Blood clotting time (lot 1) against log plasma concentration (McCullagh & Nelder)",
+        _with_intercept(np.log(d["u"])), d["lot1"].astype(float),
+        column_names=("(Intercept)", "log(u)"), families=("gamma", "inverse_gaussian", "gaussian"))
+
+
+def _ships() -> ExplorerData:
+    d = load("ships")
+    keep = d["service"] > 0  # cells with no service have no exposure (R drops them too)
+    t, tn = _dummies(d["type"][keep])
+    yr, yn = _dummies(d["year"][keep])
+    pe, pn = _dummies(d["period"][keep])
+    return ExplorerData(
+        "ships", "Ship damage incidents: type + year built + period, offset log(months of service)",
+        _with_intercept(t, yr, pe), d["incidents"][keep].astype(float),
+        offset=np.log(d["service"][keep].astype(float)),
+        column_names=("(Intercept)", *(f"type{c}" for c in tn), *(f"year{c}" for c in yn),
+                      *(f"period{c}" for c in pn)),
+        families=("poisson",), x="eta")
+
+
+def _doctors() -> ExplorerData:
+    d = load("doctors")
+    a = d["agecat"].astype(float)
+    s = d["smokes"].astype(float)
+    return ExplorerData(
+        "doctors", "British doctors' coronary deaths (Doll & Hill), offset log(person-years)",
+        _with_intercept(a, a**2, s, s * a), d["deaths"].astype(float),
+        offset=np.log(d["person_years"].astype(float)),
+        column_names=("(Intercept)", "agecat", "agecat²", "smokes", "smokes:agecat"),
+        families=("poisson",), x="eta")
+
+
+def _dobson_counts() -> ExplorerData:
+    d = load("dobson_counts")
+    o, on = _dummies(d["outcome"])
+    t, tn = _dummies(d["treatment"])
+    return ExplorerData(
+        "dobson_counts", "Dobson's counts: outcome + treatment (R's ?glm Poisson example)",
+        _with_intercept(o, t), d["counts"].astype(float),
+        column_names=("(Intercept)", *(f"outcome{c}" for c in on), *(f"treatment{c}" for c in tn)),
+        families=("poisson", "gaussian"), x="eta")
+
+
+#: Builders of the explorer's problems, in menu order (built on first use).
+DATASETS: dict[str, Callable[[], ExplorerData]] = {
+    "pass_fail": _pass_fail,
+    "beetles": _beetles,
+    "challenger": _challenger,
+    "clotting": _clotting,
+    "ships": _ships,
+    "doctors": _doctors,
+    "dobson_counts": _dobson_counts,
+}
+
+_CACHE: dict[str, ExplorerData] = {}
+
+
+def explorer_data(name: str) -> ExplorerData:
+    """The :class:`ExplorerData` called ``name`` (one of :data:`DATASETS`)."""
+    if name not in DATASETS:
+        raise ValueError(f"dataset: unknown dataset {name!r}; choose one of "
+                         f"{', '.join(map(repr, DATASETS))}")
+    if name not in _CACHE:
+        _CACHE[name] = DATASETS[name]()
+    return _CACHE[name]

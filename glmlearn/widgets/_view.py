@@ -1,0 +1,199 @@
+"""The plumbing every glmlearn widget shares: a figure that is either live or a picture.
+
+A widget's figure is shown one of two ways, chosen once when the widget is built:
+
+``"ipympl"``
+    Under ``%matplotlib widget`` the figure's canvas *is* an ipywidget (ipympl's
+    ``Canvas``): ``fig.canvas.draw_idle()`` asks the browser to fetch a new image.
+``"png"``
+    Anywhere else (``%matplotlib inline``, a plain Python session, a test) the figure is
+    drawn by Agg and its PNG is put into an ``Output`` widget after each update. Setting
+    ``Output.outputs`` directly needs no IPython shell, so this path is testable in plain
+    Python (``with out: display(...)`` would need one).
+
+Either way the caller updates artists in place, then calls :meth:`FigureView.redraw`
+once: one ``draw_idle()``, plus the PNG in the fallback.
+
+:class:`SnapshotBox` is the container every widget returns. Its display bundle carries an
+``image/png`` (and ``text/html``) picture of the figure next to the widget view, so a
+saved notebook still shows the figure where no kernel runs (nbviewer, GitHub).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import itertools
+import traceback
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+import ipywidgets as widgets
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+__all__ = ["Backend", "FigureView", "SnapshotBox", "ipympl_active", "png_output", "resolve_backend"]
+
+Backend = Literal["auto", "ipympl", "png"]
+
+#: The names matplotlib knows ipympl's backend by (``%matplotlib widget`` / ``ipympl``).
+IPYMPL_BACKENDS = frozenset({"widget", "ipympl", "module://ipympl.backend_nbagg"})
+
+_figure_numbers = itertools.count(1)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def ipympl_active() -> bool:
+    """True when matplotlib's backend is ipympl's (``%matplotlib widget``).
+
+    Reads the configured backend without resolving it: asking matplotlib to resolve
+    ``auto`` would import pyplot, which a widget never needs.
+    """
+    name = mpl.get_backend(auto_select=False)
+    return name is not None and name.lower() in IPYMPL_BACKENDS
+
+
+def resolve_backend(backend: Backend) -> Literal["ipympl", "png"]:
+    """``"auto"`` becomes ``"ipympl"`` under ``%matplotlib widget``, else ``"png"``."""
+    if backend == "auto":
+        return "ipympl" if ipympl_active() else "png"
+    if backend not in ("ipympl", "png"):
+        raise ValueError(f"backend: must be 'auto', 'ipympl' or 'png', got {backend!r}")
+    return backend
+
+
+def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
+    """The figure as PNG bytes, at its own dpi unless ``dpi`` is given."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi if dpi is None else dpi)
+    return buf.getvalue()
+
+
+def png_output(png: bytes) -> dict[str, Any]:
+    """An ``Output``-widget item (nbformat ``display_data``) showing a PNG."""
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                 "text/plain": "<glmlearn figure>"},
+        "metadata": {},
+    }
+
+
+class FigureView:
+    """A matplotlib figure shown as a live ipympl canvas or as a PNG in an ``Output``.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Inches.
+    dpi : float
+        Dots per inch: the figure is ``figsize * dpi`` pixels.
+    backend : {"auto", "ipympl", "png"}
+        See the module docstring.
+    css_class : str
+        CSS class of the widget that shows the figure (a stable hook for browser tests).
+
+    Attributes
+    ----------
+    figure : Figure
+        Not registered with pyplot: ``plt.close("all")`` does not touch it, and it is
+        never displayed a second time by pyplot's end-of-cell hook.
+    widget : ipywidgets.DOMWidget
+        The ipympl canvas, or the ``Output`` holding the PNG.
+    mode : {"ipympl", "png"}
+    """
+
+    def __init__(self, figsize: tuple[float, float], dpi: float, backend: Backend = "auto",
+                 css_class: str = "glmlearn-figure") -> None:
+        self.mode = resolve_backend(backend)
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self._dpi = float(dpi)
+        self.widget: widgets.DOMWidget
+        if self.mode == "ipympl":
+            # Built without pyplot: plt.figure() would register the figure in pyplot's
+            # list (shown again at the end of the cell, kept alive forever).
+            from ipympl.backend_nbagg import Canvas, FigureManager
+
+            canvas = Canvas(self.figure)
+            self._manager = FigureManager(canvas, next(_figure_numbers))
+            canvas.header_visible = False   # "Figure 1" title bar
+            canvas.footer_visible = False   # cursor read-out under the figure
+            canvas.resizable = False        # a resize would re-run the frozen layout
+            canvas.toolbar_position = "right"
+            self.widget = canvas
+        else:
+            self.widget = widgets.Output()
+        self.widget.add_class(css_class)
+
+    def redraw(self) -> None:
+        """Show the artists' current state: one ``draw_idle()`` (plus the PNG fallback)."""
+        self.figure.canvas.draw_idle()
+        if self.mode == "png":
+            assert isinstance(self.widget, widgets.Output)
+            self.widget.outputs = (png_output(self.png()),)
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes (at the dpi it was made with)."""
+        return png_bytes(self.figure, self._dpi)
+
+
+class SnapshotBox(widgets.VBox):
+    """A ``VBox`` whose display bundle also holds a picture of its current state.
+
+    Alongside ``application/vnd.jupyter.widget-view+json`` the bundle has ``image/png``
+    (the figure) and ``text/html`` (an optional HTML summary, e.g. the state table, and
+    the same PNG inline). A live front end renders the widget; a kernel-free viewer of
+    the saved notebook shows the picture instead of ``VBox(children=...)``.
+
+    Parameters
+    ----------
+    children : sequence of widgets
+    snapshot : callable
+        Returns ``(png_bytes, html_fragment)`` for the state shown now.
+    """
+
+    def __init__(self, children: Any, snapshot: Callable[[], tuple[bytes, str]], **kwargs: Any
+                 ) -> None:
+        super().__init__(children, **kwargs)
+        self._snapshot = snapshot
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is None:  # a closed widget has no view
+            return None
+        png, fragment = self._snapshot()
+        b64 = base64.b64encode(png).decode("ascii")
+        data["image/png"] = b64
+        data["text/html"] = (f"<div class='glmlearn-snapshot'>{fragment}"
+                             f"<img src='data:image/png;base64,{b64}' "
+                             f"alt='glmlearn figure (static picture)'/></div>")
+        return data
+
+
+def error_html(exc: BaseException) -> str:
+    """An exception as a small HTML block (class ``glmlearn-error``)."""
+    tb = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return f"<div class='glmlearn-error'><b>Error:</b> <code>{html.escape(tb)}</code></div>"
+
+
+def guarded(method: F) -> F:
+    """Run a widget callback, keeping any exception on ``self.errors`` and on screen.
+
+    ipywidgets prints callback exceptions to the kernel's stderr, which JupyterLab shows
+    only in its log console: the learner would see a widget that silently stopped. Here
+    the error is kept in ``self.errors`` (tests assert it stays empty) and shown in the
+    widget's status line, then re-raised so nothing is hidden from a test either.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            self.errors.append(exc)
+            self.status.value = error_html(exc)
+            raise
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,486 @@
+"""Widgets driven from Python, no browser: each one shows exactly what glmlearn.plot draws.
+
+Every widget is exercised under two matplotlib backends: ``Agg`` (the widget falls back to
+a PNG in an ``Output``) and ipympl's ``module://ipympl.backend_nbagg`` (the canvas is a
+widget). The key check: after moving the explorer to iteration k, every panel's artists
+hold the same data as a fresh ``draw_*`` of state k on a new Agg figure, and a move
+changes exactly the artists that differ between two such fresh drawings.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")  # before pyplot; the `backend` fixture switches per test
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.collections import Collection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+from PIL import Image
+
+import glmlearn
+from glmlearn import plot
+from glmlearn.family import FAMILIES
+from glmlearn.widgets import (
+    IRLSExplorer,
+    irls_explorer,
+    link_explorer,
+    separation_demo,
+    wls_playground,
+)
+from glmlearn.widgets import explorer as explorer_module
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKENDS = ["Agg", "module://ipympl.backend_nbagg"]
+
+
+@pytest.fixture(params=BACKENDS, ids=["agg", "ipympl"])
+def backend(request: pytest.FixtureRequest) -> Any:
+    old = matplotlib.get_backend()
+    plt.switch_backend(request.param)
+    try:
+        yield "png" if request.param == "Agg" else "ipympl"
+    finally:
+        plt.switch_backend(old)
+
+
+@pytest.fixture
+def ex(backend: str) -> IRLSExplorer:
+    e = irls_explorer("pass_fail")
+    assert e.view.mode == backend
+    return e
+
+
+# --- helpers: what an artist shows -------------------------------------------------------------
+
+def _artist_data(a: Any) -> Any:
+    """The data an artist shows, as comparable numbers and strings."""
+    if isinstance(a, Line2D):
+        return ("line", np.asarray(a.get_xydata(), float), a.get_visible())
+    if isinstance(a, Text):
+        return ("text", a.get_text(), tuple(np.round(a.get_position(), 9)))
+    if isinstance(a, Rectangle):
+        return ("rect", tuple(np.round([a.get_x(), a.get_y(), a.get_width(), a.get_height()], 12)))
+    if isinstance(a, Collection):
+        sizes = a.get_sizes() if hasattr(a, "get_sizes") else np.zeros(0)
+        paths = [p.vertices for p in a.get_paths()]
+        verts = np.concatenate(paths) if paths else np.zeros((0, 2))
+        return ("coll", np.asarray(a.get_offsets(), float), np.asarray(sizes, float),
+                np.asarray(verts, float))
+    if isinstance(a, Axes):
+        return ("axes", tuple(np.round(a.get_xlim() + a.get_ylim(), 9)))
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and bool(np.allclose(a, b, equal_nan=True, rtol=1e-12, atol=1e-12))
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def panel_snapshot(panels: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Every artist a panel's dataclass holds (and its axes' limits), by (panel, field)."""
+    out: dict[tuple[str, str], Any] = {}
+    for name, art in panels.items():
+        for f in dataclasses.fields(art):
+            v = getattr(art, f.name)
+            items = v if isinstance(v, tuple) else (v,)
+            for i, item in enumerate(items):
+                d = _artist_data(item)
+                if d is not None:
+                    out[(name, f"{f.name}[{i}]")] = d
+    return out
+
+
+def figure_snapshot(fig: Figure) -> dict[tuple[int, int], Any]:
+    """Every artist of every axes of a figure, by (axes index, child index)."""
+    out: dict[tuple[int, int], Any] = {}
+    for i, ax in enumerate(fig.axes):
+        out[(i, -1)] = _artist_data(ax)
+        for j, child in enumerate(ax.get_children()):
+            d = _artist_data(child)
+            if d is not None:
+                out[(i, j)] = d
+    return out
+
+
+def changed(a: dict[Any, Any], b: dict[Any, Any]) -> set[Any]:
+    assert a.keys() == b.keys(), "artists were added or removed"
+    return {k for k in a if not _same(a[k], b[k])}
+
+
+def fresh_panels(result: glmlearn.GLMResult, k: int, x: Any = None) -> dict[str, Any]:
+    """Each panel drawn afresh by its own draw_* for state k, on a new Agg figure."""
+    fig = Figure(figsize=(13, 7.2), dpi=80)
+    axes = fig.subplots(2, 3).ravel()
+    st, tr = result.trace[k], result
+    weights_kw: dict[str, Any] = {"against": "eta"} if x == "eta" else {"x": x}
+    panels = {
+        "fit": plot.draw_fit(axes[0], st, trace=tr, x=x),
+        "weights": plot.draw_weights(axes[1], st, trace=tr, **weights_kw),
+        "working": plot.draw_working(axes[2], st, trace=tr, x=x),
+        "deviance": plot.draw_deviance(axes[3], st, trace=tr),
+        "convergence": plot.draw_convergence(axes[4], st, trace=tr),
+    }
+    if result.problem.p == 2:
+        panels["path"] = plot.draw_path(axes[5], st, trace=tr)
+    return panels
+
+
+def assert_shows_state(e: IRLSExplorer, k: int) -> None:
+    got = panel_snapshot(e.panels)
+    want = panel_snapshot(fresh_panels(e.result, k, e._problem(e.dataset_menu.value).x))
+    assert got.keys() == want.keys()
+    diff = changed(got, want)
+    assert not diff, f"iteration {k}: these artists differ from a fresh draw_*: {sorted(diff)}"
+
+
+def count_draws(e: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    canvas = e.figure.canvas
+    original = canvas.draw_idle
+    monkeypatch.setattr(canvas, "draw_idle", lambda *a, **k: (calls.append(1), original(*a, **k)))
+    return calls
+
+
+def png_of(bundle: dict[str, Any]) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+
+
+# --- the explorer -------------------------------------------------------------------------------
+
+def test_import_glmlearn_widgets_needs_no_pyplot() -> None:
+    code = ("import sys, glmlearn; assert 'ipywidgets' not in sys.modules; "
+            "import glmlearn.widgets; print('matplotlib.pyplot' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"MPLBACKEND": "Agg", "PATH": ""})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
+
+
+def test_explorer_shows_the_lessons_fit(ex: IRLSExplorer) -> None:
+    dev = [round(s.deviance, 2) for s in ex.trace]
+    assert dev[0] == 277.26 and dev[-1] == 148.09  # the reference lesson, from beta = 0
+    assert np.allclose(ex.result.coef, [-2.7506, 0.8444], atol=1e-4)
+    assert ex.slider.max == ex.play.max == len(ex.trace) - 1 == 6
+    assert ex.iteration == 0
+    assert_shows_state(ex, 0)
+    assert ex.errors == []
+
+
+def test_slider_shows_state_k_in_every_panel(ex: IRLSExplorer) -> None:
+    for k in [3, 6, 1, 0, 5]:
+        ex.slider.value = k
+        assert_shows_state(ex, k)
+        assert f"<td>{k} of 6</td>" in ex.table.value
+        assert f"{ex.trace[k].deviance:.6g}" in ex.table.value
+    assert ex.errors == []
+
+
+def test_a_move_changes_exactly_the_artists_that_differ_between_states(ex: IRLSExplorer) -> None:
+    fig = ex.figure
+    for j, k in [(0, 1), (1, 4), (4, 2), (2, 6)]:
+        ex.slider.value = j
+        before = figure_snapshot(fig)
+        ex.slider.value = k
+        after = figure_snapshot(fig)
+        ref_j = Figure(figsize=(13, 7.2), dpi=80)
+        ref_k = Figure(figsize=(13, 7.2), dpi=80)
+        plot.explorer_figure(ex.result, j, fig=ref_j)
+        plot.explorer_figure(ex.result, k, fig=ref_k)
+        expected = changed(figure_snapshot(ref_j), figure_snapshot(ref_k))
+        assert changed(before, after) == expected, (j, k)
+        assert expected  # the deviance marker moves, at least
+
+
+def test_one_redraw_per_step(ex: IRLSExplorer, monkeypatch: pytest.MonkeyPatch) -> None:
+    draws = count_draws(ex, monkeypatch)
+    ex.slider.value = 2
+    assert len(draws) == 1
+    ex.forward_button.click()
+    assert len(draws) == 2
+    ex.play.value = 5  # Play is linked kernel-side too
+    assert len(draws) == 3
+
+
+def test_step_buttons_and_play(ex: IRLSExplorer) -> None:
+    ex.forward_button.click()
+    ex.forward_button.click()
+    assert ex.iteration == 2 and ex.play.value == 2
+    assert_shows_state(ex, 2)
+    ex.back_button.click()
+    assert ex.iteration == 1
+    assert_shows_state(ex, 1)
+    for _ in range(3):
+        ex.back_button.click()  # clipped at 0
+    assert ex.iteration == 0
+    ex.iteration = 6
+    ex.forward_button.click()  # clipped at the last iteration
+    assert ex.iteration == 6
+    # Play: jslink-ed to the slider for the browser, and link-ed in the kernel
+    ex.play.value = 4
+    assert ex.slider.value == 4
+    assert_shows_state(ex, 4)
+    assert ex._jslink.source == (ex.play, "value") and ex._jslink.target == (ex.slider, "value")
+    with pytest.raises(ValueError, match="between 0 and 6"):
+        ex.iteration = 7
+
+
+def test_figure_widget_per_backend(ex: IRLSExplorer, backend: str) -> None:
+    if backend == "ipympl":
+        assert ex.view.widget is ex.figure.canvas
+        assert type(ex.figure.canvas).__module__ == "ipympl.backend_nbagg"
+    else:
+        out = ex.view.widget
+        png0 = out.outputs[0]["data"]["image/png"]
+        ex.slider.value = 3
+        assert len(out.outputs) == 1
+        png3 = out.outputs[0]["data"]["image/png"]
+        assert png3 != png0
+        assert base64.b64decode(png3) == ex.png()
+    assert "glmlearn-figure" in ex.view.widget._dom_classes
+
+
+def test_css_classes_for_browser_tests(ex: IRLSExplorer) -> None:
+    hooks = {ex.slider: "glmlearn-slider", ex.play: "glmlearn-play",
+             ex.forward_button: "glmlearn-step-forward", ex.back_button: "glmlearn-step-back",
+             ex.dataset_menu: "glmlearn-dataset", ex.family_menu: "glmlearn-family",
+             ex.link_menu: "glmlearn-link", ex.start_menu: "glmlearn-start",
+             ex.table: "glmlearn-table", ex.status: "glmlearn-status",
+             ex.widget: "glmlearn-explorer"}
+    for w, cls in hooks.items():
+        assert cls in w._dom_classes, cls
+
+
+@pytest.mark.parametrize("dataset", ["pass_fail", "clotting", "ships"])
+def test_family_change_restricts_links(backend: str, dataset: str) -> None:
+    e = irls_explorer(dataset)
+    for family in e.family_menu.options:
+        e.family_menu.value = family
+        allowed = FAMILIES[family]().allowed_links
+        assert [v for _, v in e.link_menu.options] == list(allowed)
+        assert e.link_menu.value in allowed
+        if e.result.family.name == family:  # fitted (a choice that cannot be fitted says so)
+            assert e.result.family.link.name == e.link_menu.value
+        else:
+            assert "cannot be fitted" in e.status.value
+    assert e.errors == []
+
+
+def test_family_change_keeps_an_allowed_link(backend: str) -> None:
+    e = irls_explorer("clotting")  # gamma, inverse link
+    e.link_menu.value = "log"
+    e.family_menu.value = "inverse_gaussian"
+    assert e.link_menu.value == "log"  # allowed there too
+    assert e.result.family.name == "inverse_gaussian" and e.result.family.link.name == "log"
+    e.family_menu.value = "gaussian"
+    assert e.link_menu.value == "log"
+
+
+def test_dataset_change_refits_once_and_caches(ex: IRLSExplorer,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    fits: list[tuple[Any, ...]] = []
+    original = explorer_module.fit_recording_warnings
+    monkeypatch.setattr(explorer_module, "fit_recording_warnings",
+                        lambda *a, **k: (fits.append(a[1:]), original(*a, **k))[1])
+    draws = count_draws(ex, monkeypatch)
+    ex.slider.value = 4
+    ex.dataset_menu.value = "beetles"
+    assert len(fits) == 1 and fits[0] == ("binomial", "logit", "mustart")
+    assert ex.result.problem.n == 8
+    assert ex.iteration == 0 and ex.slider.max == ex.play.max == len(ex.trace) - 1
+    assert_shows_state(ex, 0)
+    assert "Beetles" in ex.status.value
+    ex.link_menu.value = "cloglog"
+    assert len(fits) == 2 and ex.result.family.link.name == "cloglog"
+    ex.iteration = len(ex.trace) - 1
+    assert_shows_state(ex, len(ex.trace) - 1)
+    ex.dataset_menu.value = "pass_fail"  # cached: no new fit
+    ex.dataset_menu.value = "beetles"
+    assert len(fits) == 2
+    assert ex.result.family.link.name == "logit"  # a dataset starts from its default
+    assert len(draws) == 6  # one redraw per action: six actions above
+    assert ex.errors == []
+
+
+def test_many_coefficients_plot_against_eta(backend: str) -> None:
+    e = irls_explorer("doctors")
+    assert e.result.problem.p == 5 and "path" not in e.panels
+    assert e.panels["fit"].x == "eta"
+    e.iteration = 2
+    assert_shows_state(e, 2)
+
+
+def test_unfittable_choice_keeps_the_last_fit(ex: IRLSExplorer) -> None:
+    good = ex.result
+    ex.link_menu.value = "log"  # binomial log link from beta = 0: mu = 1, invalid
+    assert ex.result is good
+    assert "cannot be fitted" in ex.status.value and "GLMInputError" in ex.status.value
+    assert ex.errors == []  # a lesson, not a bug
+    ex.link_menu.value = "probit"
+    assert ex.result.family.link.name == "probit"
+    assert "cannot be fitted" not in ex.status.value
+
+
+def test_select_does_one_refit(ex: IRLSExplorer, monkeypatch: pytest.MonkeyPatch) -> None:
+    draws = count_draws(ex, monkeypatch)
+    ex.select(dataset="clotting", family="gamma", link="log")
+    assert ex.key == ("clotting", "gamma", "log", "mustart")
+    assert ex.result.family.link.name == "log"
+    assert len(draws) == 1
+
+
+def test_explorer_of_a_result_shows_it_without_refitting(backend: str) -> None:
+    d = glmlearn.datasets.load("beetles")
+    X = np.column_stack([np.ones(8), d["dose"]])
+    res = glmlearn.fit(X, d["killed"] / d["n"], glmlearn.binomial("probit"), weights=d["n"])
+    e = irls_explorer(res)
+    assert e.result is res
+    assert e.key == ("your fit", "binomial", "probit", "mustart")
+    assert e.dataset_menu.options[0] == ("your fit", "your fit")
+
+
+def test_mimebundle_has_widget_view_and_png(ex: IRLSExplorer) -> None:
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    img = png_of(bundle)
+    assert img.size == (1040, 576)  # 13 x 7.2 inches at 80 dpi
+    assert "data:image/png;base64," in bundle["text/html"]
+    assert "glmlearn-state" in bundle["text/html"]  # the state table rides along
+    ex.iteration = 5  # the picture is of the state shown now
+    assert ex._repr_mimebundle_()["image/png"] != bundle["image/png"]
+    assert ex.widget._repr_mimebundle_().keys() == bundle.keys()
+
+
+# --- link explorer ----------------------------------------------------------------------------
+
+def test_link_explorer_markers_follow_eta(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    le = link_explorer("binomial", eta=0.0)
+    assert le.view.mode == backend
+    draws = count_draws(le, monkeypatch)
+    le.eta_slider.value = 1.5
+    assert len(draws) == 1
+    assert set(le.markers) == set(FAMILIES["binomial"]().allowed_links)
+    for name, (m_mu, m_d, m_w) in le.markers.items():
+        lk = glmlearn.LINKS[name]
+        mu = float(lk.inverse(np.array([1.5]))[0])
+        if name == "log":  # mu = e^1.5 > 1: not a probability, so no marker
+            assert len(m_mu.get_xdata()) == 0
+            continue
+        assert np.allclose(m_mu.get_xydata(), [[1.5, mu]])
+        d = float(lk.inverse_deriv(np.array([1.5]))[0])
+        assert np.allclose(m_d.get_xydata(), [[1.5, d]])
+        assert np.allclose(m_w.get_xydata(), [[1.5, d**2 / (mu * (1 - mu))]])
+    assert "η = 1.5" in le.table.value
+    le.family_menu.value = "poisson"
+    assert set(le.markers) == {"log", "identity", "sqrt"}
+    assert le.eta_slider.max == 3.0
+    log_mu = le.markers["log"][0].get_xydata()
+    assert np.allclose(log_mu, [[1.5, np.exp(1.5)]])
+    assert le.errors == []
+    bundle = le._repr_mimebundle_()
+    assert {"image/png", "application/vnd.jupyter.widget-view+json"} <= bundle.keys()
+
+
+# --- WLS playground ---------------------------------------------------------------------------
+
+def test_wls_playground_score_stays_zero(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = wls_playground()
+    assert w.view.mode == backend
+    ols = w.result.coef.copy()
+    draws = count_draws(w, monkeypatch)
+    w.sliders[1].value = 0.2  # down-weight the outlier
+    assert len(draws) == 1
+    assert np.allclose(w.result.problem.prior_weights, [1, 1, 1, 1, 1, 0.2, 1, 1])
+    assert not np.allclose(w.result.coef, ols)
+    st = w.result.final_state
+    assert np.max(np.abs(st.score)) < 1e-10  # WLS.1
+    # the panel is exactly draw_working of the new state
+    ref = plot.draw_working(Figure().add_subplot(), st)
+    assert np.allclose(w.working.points.get_offsets(), ref.points.get_offsets())
+    assert np.allclose(w.working.points.get_sizes(), ref.points.get_sizes())
+    assert np.allclose(w.working.fit.get_xydata(), ref.fit.get_xydata())
+    heights = [b.get_height() for b in w.bars]
+    assert np.isclose(sum(heights), st.score[0], atol=1e-9)
+    assert "weighted score" in w.table.value and "e-1" in w.table.value
+    w.sliders[0].value = 0.0  # a zero weight is allowed: the point leaves the fit
+    assert w.working.points.get_sizes()[0] == 0
+    assert w.errors == []
+    assert {"image/png", "application/vnd.jupyter.widget-view+json"} <= w._repr_mimebundle_().keys()
+
+
+# --- separation demo --------------------------------------------------------------------------
+
+def test_separation_demo_warns_and_beta_runs_away(backend: str) -> None:
+    s = separation_demo(x=8.0)
+    assert s.view.mode == backend
+    assert s.result.separation is None and s.caught == ()
+    assert "no warnings" in s.warnings_html.value
+    b_overlap = abs(s.result.coef[1])
+    s.x_slider.value = 6.0  # ties with a success
+    assert s.result.separation == "quasi-complete"
+    assert "quasi-complete separation" in s.warnings_html.value
+    s.x_slider.value = 5.5
+    names = {c for c, _ in s.caught}
+    assert {"SeparationWarning", "BoundaryWarning", "ConvergenceWarning"} <= names
+    for name in names:
+        assert name in s.warnings_html.value
+    assert "complete separation: the MLE does not exist" in s.warnings_html.value
+    assert "flags: boundary, not_converged, separation" in s.warnings_html.value
+    assert abs(s.result.coef[1]) > 20 * b_overlap  # running away
+    # the panels show the new fit: the fit curve is draw_fit of the final state
+    ref = plot.draw_fit(Figure().add_subplot(), s.result.final_state, trace=s.result)
+    fit_ax = s.figure.axes[0]
+    curves = [ln for ln in fit_ax.get_lines() if ln.get_label() == "fitted mean μ"]
+    assert np.allclose(curves[0].get_xydata(), ref.curve.get_xydata())
+    beta_lines = s.figure.axes[1].get_lines()[:2]
+    assert np.allclose(beta_lines[1].get_ydata()[-1], s.result.coef[1])
+    assert s.errors == []
+    bundle = s._repr_mimebundle_()
+    assert "SeparationWarning" in bundle["text/html"] and "image/png" in bundle
+
+
+def test_warnings_do_not_reach_stderr(recwarn: pytest.WarningsRecorder) -> None:
+    separation_demo(x=3.0)
+    assert not [w for w in recwarn if issubclass(w.category, glmlearn.GLMWarning)]
+
+
+# --- the fixture notebook in a real kernel (no browser) ---------------------------------------
+
+def test_explorer_notebook_runs_in_a_kernel(tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "tests" / "browser" / "explorer.ipynb", as_version=4)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "explorer ready" in text
+    errors = [o for c in nb.cells for o in c.get("outputs", [])
+              if o["output_type"] == "error" or o.get("name") == "stderr"]
+    assert not errors, errors
+    shown = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "execute_result"
+             or o["output_type"] == "display_data"]
+    bundle = next(o["data"] for o in shown if "application/vnd.jupyter.widget-view+json" in o["data"])
+    assert "image/png" in bundle  # a kernel-free viewer shows this picture
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    models = {m["model_name"] for m in state.values()}
+    assert {"PlayModel", "IntSliderModel", "MPLCanvasModel", "DropdownModel"} <= models
