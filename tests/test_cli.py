@@ -1,0 +1,517 @@
+"""The ``glmlearn`` command: trace, datasets, lessons, errors, and the wheel it ships in.
+
+Expected numbers come from the library itself (``glmlearn.irls`` / ``glmlearn.fit`` on the
+same arrays) and, where marked, from the seed lesson
+(/work/shared/seeds/000_395a325bc2b665e3.txt: deviances 277.26 ... 148.09 from beta = 0) and
+R's ``glm`` as published (Dobson & Barnett's beetles fit; Dobson 1990's counts, R's ``?glm``).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.special import expit
+
+import glmlearn
+from glmlearn import cli
+from glmlearn.datasets import list_datasets, load
+from glmlearn.family import binomial
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``main(argv)`` in-process: (exit status, stdout, stderr)."""
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def table_rows(out: str) -> list[list[str]]:
+    """The rows of the iteration table (the lines between its header and the blank line)."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["iter", "deviance"])
+    rows = []
+    for line in lines[start + 1:]:
+        if not line.strip() or not line.split()[0].isdigit():
+            break
+        rows.append(line.split())
+    return rows
+
+
+@pytest.fixture(scope="module")
+def seed_data() -> tuple[np.ndarray, np.ndarray]:
+    """The seed lesson's pass/fail data (legacy generator, seed 42), as the lesson draws it."""
+    state = np.random.get_state()  # noqa: NPY002
+    try:
+        np.random.seed(42)  # noqa: NPY002
+        hours = np.random.uniform(1, 10, 200)  # noqa: NPY002
+        passed = np.random.binomial(1, expit(-3 + 0.8 * hours))  # noqa: NPY002
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    return hours, passed
+
+
+@pytest.fixture
+def seed_csv(tmp_path: Path, seed_data: tuple[np.ndarray, np.ndarray]) -> Path:
+    hours, passed = seed_data
+    path = tmp_path / "exam.csv"
+    path.write_text("hours,passed\n" + "".join(f"{float(h)!r},{int(p)}\n"
+                                               for h, p in zip(hours, passed, strict=True)))
+    return path
+
+
+# --- trace --------------------------------------------------------------------------------
+
+def test_trace_prints_the_irls_table_of_the_seed_lesson(capsys, seed_csv, seed_data):
+    status, out, err = run(capsys, "trace", str(seed_csv), "--family", "binomial", "--y", "passed",
+                           "--x", "hours", "--start", "0,0")
+    assert status == 0, err
+    assert err == ""
+    hours, passed = seed_data
+    X = np.column_stack([np.ones(200), hours])
+    states = list(glmlearn.irls(X, passed, binomial(), start=np.zeros(2)))
+    rows = table_rows(out)
+    assert len(rows) == len(states)
+    for row, s in zip(rows, states, strict=True):
+        assert int(row[0]) == s.iteration
+        assert float(row[1]) == pytest.approx(s.deviance, abs=5e-7)
+        assert row[2] == "-" if s.iteration == 0 else float(row[2]) == pytest.approx(s.criterion,
+                                                                                   rel=1e-3)
+        assert int(row[3]) == s.step_halvings
+        assert s.beta is not None
+        np.testing.assert_allclose([float(v) for v in row[4:]], s.beta, rtol=1e-6, atol=1e-12)
+    # The lesson's printed sequence: 277.26, 167.52, 151.18, 148.25, 148.09, ...
+    devs = [round(float(r[1]), 2) for r in rows]
+    assert devs[:5] == [277.26, 167.52, 151.18, 148.25, 148.09]
+    assert devs[-1] == 148.09
+    # Header with the CSV's names, then the summary of the same fit.
+    assert out.splitlines()[2].split()[4:] == ["(Intercept)", "hours"]
+    assert "Response: passed" in out
+    assert re.search(r"^\(Intercept\)\s+-2\.7506\s", out, re.M)
+    assert re.search(r"^hours\s+0\.844427\s", out, re.M)
+    assert f"Number of Fisher scoring iterations: {states[-1].iteration}" in out
+
+
+def test_trace_from_r_starting_values_shows_no_beta_at_iteration_0(capsys, seed_csv, seed_data):
+    status, out, _ = run(capsys, "trace", str(seed_csv), "--family", "binomial", "--y", "passed",
+                         "--x", "hours")
+    assert status == 0
+    hours, passed = seed_data
+    states = list(glmlearn.irls(np.column_stack([np.ones(200), hours]), passed, "binomial"))
+    rows = table_rows(out)
+    assert rows[0] == ["0", f"{states[0].deviance:.6f}", "-", "0", "-", "-"]
+    assert [float(r[1]) for r in rows] == pytest.approx([s.deviance for s in states], abs=5e-7)
+
+
+def test_trace_on_a_bundled_dataset_with_trials(capsys):
+    # Dobson & Barnett (2008), section 7.3: b1 = -60.72, b2 = 34.27, deviance 11.23.
+    status, out, _ = run(capsys, "trace", "--dataset", "beetles", "--family", "binomial",
+                         "--y", "killed", "--trials", "n", "--x", "dose")
+    assert status == 0
+    ds = load("beetles")
+    res = glmlearn.fit(np.column_stack([np.ones(8), ds["dose"]]),
+                       np.column_stack([ds["killed"], ds["n"] - ds["killed"]]), "binomial")
+    assert np.round(res.coef, 2).tolist() == [-60.72, 34.27]
+    last = table_rows(out)[-1]
+    assert float(last[1]) == pytest.approx(res.deviance, abs=5e-7)
+    np.testing.assert_allclose([float(v) for v in last[4:]], res.coef, rtol=1e-6)
+    assert "Response: killed out of n" in out
+    assert re.search(r"Residual deviance: 11\.23\d*\s+on 6 degrees", out)
+    assert out.startswith("binomial family, logit link; response killed out of n; 8 rows of "
+                          "dataset 'beetles'")
+
+
+def test_trace_link_option(capsys):
+    status, out, _ = run(capsys, "trace", "--dataset", "beetles", "--family", "binomial",
+                         "--link", "cloglog", "--y", "killed", "--trials", "n", "--x", "dose")
+    assert status == 0
+    assert "Link: cloglog" in out
+
+
+def test_text_columns_become_treatment_dummies(capsys):
+    ds = load("ships")
+    status, out, _ = run(capsys, "trace", "--dataset", "ships", "--family", "poisson",
+                         "--y", "incidents", "--x", "type", "--x", "service")
+    assert status == 0
+    header = out.splitlines()[2].split()
+    assert header[4:] == ["(Intercept)", "typeB", "typeC", "typeD", "typeE", "service"]
+    X = np.column_stack([np.ones(ds.n_rows)] + [ds["type"] == t for t in "BCDE"] + [ds["service"]])
+    res = glmlearn.fit(X.astype(float), ds["incidents"], "poisson")
+    np.testing.assert_allclose([float(v) for v in table_rows(out)[-1][4:]], res.coef, rtol=1e-6)
+
+
+def test_without_intercept_the_first_factor_keeps_every_level(capsys):
+    status, out, _ = run(capsys, "trace", "--dataset", "ships", "--family", "poisson",
+                         "--y", "incidents", "--x", "type", "--x", "year", "--factor", "year",
+                         "--no-intercept")
+    assert status == 0
+    assert out.splitlines()[2].split()[4:] == ["typeA", "typeB", "typeC", "typeD", "typeE",
+                                               "year65", "year70", "year75"]
+
+
+def test_factor_option_reproduces_r_glm_example(capsys):
+    # R's ?glm example (Dobson 1990, p. 93): counts ~ outcome + treatment, poisson.
+    # R prints outcome2 -0.4543, outcome3 -0.2930, residual deviance 5.1291 on 4 df.
+    status, out, _ = run(capsys, "trace", "--dataset", "dobson_counts", "--family", "poisson",
+                         "--y", "counts", "--x", "outcome", "--x", "treatment",
+                         "--factor", "outcome", "--factor", "treatment")
+    assert status == 0
+    assert re.search(r"^outcome2\s+-0\.45425", out, re.M)
+    assert re.search(r"^outcome3\s+-0\.29298", out, re.M)
+    assert re.search(r"Residual deviance: 5\.1291\d*\s+on 4 degrees of freedom", out)
+
+
+def test_offset_log_and_weights(capsys, tmp_path):
+    ds = load("doctors")
+    status, out, _ = run(capsys, "trace", "--dataset", "doctors", "--family", "poisson",
+                         "--y", "deaths", "--x", "smokes", "--offset", "log(person_years)")
+    assert status == 0
+    X = np.column_stack([np.ones(ds.n_rows), ds["smokes"]])
+    res = glmlearn.fit(X, ds["deaths"], "poisson", offset=np.log(ds["person_years"]))
+    np.testing.assert_allclose([float(v) for v in table_rows(out)[-1][4:]], res.coef, rtol=1e-6)
+
+    path = tmp_path / "w.csv"
+    path.write_text("x,y,w,o\n1,2.0,1,0.5\n2,2.5,2,0.5\n3,4.1,1,0.5\n4,3.9,3,0.5\n5,6.2,1,0.5\n")
+    status, out, _ = run(capsys, "trace", str(path), "--y", "y", "--x", "x", "--weights", "w",
+                         "--offset", "o")
+    assert status == 0
+    res = glmlearn.fit(np.column_stack([np.ones(5), np.arange(1.0, 6.0)]),
+                       [2.0, 2.5, 4.1, 3.9, 6.2], weights=[1, 2, 1, 3, 1], offset=np.full(5, 0.5))
+    np.testing.assert_allclose([float(v) for v in table_rows(out)[-1][4:]], res.coef, rtol=1e-6)
+    assert "Family: gaussian" in out
+
+
+def test_rows_with_missing_values_are_left_out_like_r(capsys, tmp_path):
+    path = tmp_path / "na.csv"
+    path.write_text("x,y,unused\n1,0,\n2,NA,a\n3,1,b\n,1,c\n5,0,d\n6,1,\n7,1,e\n")
+    status, out, _ = run(capsys, "trace", str(path), "--family", "binomial", "--y", "y",
+                         "--x", "x")
+    assert status == 0
+    assert "5 rows of na.csv (2 with missing values left out)" in out
+    res = glmlearn.fit(np.column_stack([np.ones(5), [1.0, 3, 5, 6, 7]]), [0, 1, 0, 1, 1],
+                       "binomial")
+    np.testing.assert_allclose([float(v) for v in table_rows(out)[-1][4:]], res.coef, rtol=1e-6)
+
+
+def test_two_level_text_response_for_binomial(capsys, tmp_path):
+    path = tmp_path / "yn.csv"
+    path.write_text("x,answer\n1,no\n2,yes\n3,no\n4,yes\n5,yes\n")
+    status, out, _ = run(capsys, "trace", str(path), "--family", "binomial", "--y", "answer",
+                         "--x", "x")
+    assert status == 0
+    assert "--y answer: 'no' = 0 (failure), 'yes' = 1 (success)" in out
+    res = glmlearn.fit(np.column_stack([np.ones(5), np.arange(1.0, 6.0)]), [0, 1, 0, 1, 1],
+                       "binomial")
+    np.testing.assert_allclose([float(v) for v in table_rows(out)[-1][4:]], res.coef, rtol=1e-6)
+
+
+def test_fit_warnings_are_shown_once(capsys, tmp_path):
+    path = tmp_path / "sep.csv"  # complete separation: x < 3.5 <=> y = 0
+    path.write_text("x,y\n1,0\n2,0\n3,0\n4,1\n5,1\n6,1\n")
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        status, out, err = run(capsys, "trace", str(path), "--family", "binomial", "--y", "y",
+                               "--x", "x")
+    assert status == 0
+    assert not escaped, [str(w.message) for w in escaped]  # the command prints them itself
+    assert re.search(r"^Warning: .*separation", out, re.M)  # the summary's warning lines
+    for line in err.splitlines():  # anything else is said once, never repeated from the summary
+        assert line.startswith("glmlearn trace: warning: ")
+        assert line.removeprefix("glmlearn trace: warning: ") not in out
+    assert len(err.splitlines()) == len(set(err.splitlines()))
+
+
+# --- errors -------------------------------------------------------------------------------
+
+ERRORS = [
+    # (arguments, text the one line must contain)
+    (["--family", "binomal"], ["--family", "'binomal'"]),
+    (["--family", "poisson", "--link", "logit"], ["--link", "'logit'", "poisson"]),
+    (["--link", "nolink"], ["--link", "'nolink'"]),
+    (["--x", "hour"], ["--x", "'hour'", "did you mean 'hours'"]),
+    (["--weights", "w"], ["--weights", "'w'"]),
+    (["--offset", "log(off)"], ["--offset", "'off'"]),
+    (["--factor", "hours2"], ["--factor", "'hours2'"]),
+    (["--max-iter", "x"], ["--max-iter", "'x'"]),
+    (["--max-iter", "0"], ["--max-iter", "0"]),
+    (["--tol", "-1"], ["--tol", "-1"]),
+    (["--start", "1,x"], ["--start", "'1,x'"]),
+    (["--start", "1,2,3"], ["--start", "length 3"]),
+    (["--family", "gamma"], ["--y passed", "value 0", "line "]),
+    (["--y", "hours", "--trials", "passed"], ["--y hours / --trials passed", "line 2"]),
+    (["--y", "hours", "--family", "binomial"], ["--y hours", "outside", "line 2 of exam.csv"]),
+    (["--family", "poisson", "--trials", "hours"], ["--trials hours", "binomial"]),
+]
+
+
+@pytest.mark.parametrize(("extra", "expected"), ERRORS, ids=[" ".join(e) for e, _ in ERRORS])
+def test_bad_arguments_give_one_line_and_status_2(capsys, seed_csv, extra, expected):
+    base = ["trace", str(seed_csv), "--family", "binomial", "--y", "passed", "--x", "hours"]
+    status, out, err = run(capsys, *base, *extra)
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("glmlearn: error: ")
+    for text in expected:
+        assert text in err
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["trace", "missing.csv", "--y", "a"], ["missing.csv", "no such file"]),
+    (["trace", "--y", "a"], ["DATA.csv", "--dataset"]),
+    (["trace", "--dataset", "beetle", "--y", "a"], ["--dataset", "'beetle'"]),
+    (["trace", "--dataset", "beetles", "--y", "dead"], ["--y", "'dead'", "'killed'"]),
+    (["trace", "--dataset", "ships", "--family", "poisson", "--y", "type"],
+     ["--y type", "not a numeric column", "'A'"]),
+    (["trace", "--dataset", "ships", "--family", "poisson", "--y", "incidents", "--offset",
+      "log(service)"], ["--offset log(service)", "log of 0"]),
+    (["trace", "--dataset", "beetles", "--x", "dose"], ["--y"]),
+    (["datasets", "nope"], ["NAME", "'nope'", "beetles"]),
+    (["lessons", "--port", "0"], ["--port", "0"]),
+    (["frobnicate"], ["'frobnicate'", "trace"]),
+])
+def test_other_errors(capsys, argv, expected):
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert len(err.splitlines()) == 1, err
+    for text in expected:
+        assert text in err
+
+
+def test_csv_format_errors(capsys, tmp_path):
+    cases = {"ragged.csv": ("a,b\n1,2\n3\n", "line 3 has 1 fields"),
+             "dup.csv": ("a,a\n1,2\n", "column 'a' twice"),
+             "empty.csv": ("", "is empty")}
+    for name, (text, expected) in cases.items():
+        (tmp_path / name).write_text(text)
+        status, _, err = run(capsys, "trace", str(tmp_path / name), "--y", "a")
+        assert status == 2
+        assert expected in err and name in err
+    status, _, err = run(capsys, "trace", str(tmp_path), "--y", "a")
+    assert status == 2 and "directory" in err
+
+
+def test_no_command_prints_help(capsys):
+    status, out, _ = run(capsys)
+    assert status == 2
+    assert "trace" in out and "datasets" in out and "lessons" in out
+
+
+# --- datasets -----------------------------------------------------------------------------
+
+def test_datasets_lists_every_dataset_with_its_title(capsys):
+    status, out, _ = run(capsys, "datasets")
+    assert status == 0
+    for name in list_datasets():
+        assert re.search(rf"^{name}\s+{re.escape(load(name).title)}$", out, re.M)
+
+
+def test_datasets_name_prints_the_provenance(capsys):
+    status, out, _ = run(capsys, "datasets", "beetles")
+    assert status == 0
+    ds = load("beetles")
+    flat = " ".join(out.split())
+    for text in (ds.title, ds.citation, ds.source, ds.license, *ds.columns.values()):
+        assert " ".join(text.split()) in flat
+    assert "beetles: 8 rows; columns dose, n, killed" in out
+
+
+# --- lessons ------------------------------------------------------------------------------
+
+def _notebook(title: str) -> str:
+    return json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": [title]}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_lessons_in_a_source_checkout_open_the_notebooks_folder(capsys):
+    status, out, _ = run(capsys, "lessons", "--print-only")
+    assert status == 0
+    assert cli.find_lessons().checkout
+    folder = ROOT / "notebooks"
+    assert f"in {folder}" in out
+    expected = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    assert cli.lab_command(folder) == expected
+    assert out.splitlines()[-1].startswith("Command: ")
+    assert "token" not in out.lower()  # token authentication is never turned off
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """A fake installed glmlearn (no notebooks/ beside it) with two packaged lessons."""
+    package = tmp_path / "site-packages" / "glmlearn"
+    (package / "lessons").mkdir(parents=True)
+    for name in ("01-first.ipynb", "02-second.ipynb"):
+        (package / "lessons" / name).write_text(_notebook(name))
+    (package / "lessons" / "__init__.py").write_text("")  # not a lesson: never copied
+    monkeypatch.setattr(cli, "PACKAGE_DIR", package)
+    monkeypatch.chdir(tmp_path)
+    return package / "lessons"
+
+
+def test_lessons_from_a_wheel_copy_into_a_working_folder(capsys, installed, tmp_path):
+    assert not cli.find_lessons().checkout
+    status, out, _ = run(capsys, "lessons", "--print-only")
+    assert status == 0
+    folder = tmp_path / "glmlearn-lessons"  # the default, in the current directory
+    assert sorted(p.name for p in folder.iterdir()) == ["01-first.ipynb", "02-second.ipynb"]
+    assert "Copied 2 lesson(s)" in out
+    assert out.splitlines()[-1] == (f"Command: {sys.executable} -m jupyterlab "
+                                    f"--ServerApp.root_dir={folder}")
+
+    # A learner edits lesson 1; a newer glmlearn ships lesson 3: only lesson 3 is copied.
+    (folder / "01-first.ipynb").write_text("my notes")
+    (installed / "03-third.ipynb").write_text(_notebook("3"))
+    status, out, _ = run(capsys, "lessons", "--print-only", "--no-browser", "--port", "8899")
+    assert status == 0
+    assert (folder / "01-first.ipynb").read_text() == "my notes"
+    assert (folder / "03-third.ipynb").exists()
+    assert "Copied 1 lesson(s) into" in out and "03-third.ipynb" in out
+    assert "Kept 2 lesson(s)" in out and "never overwritten" in out
+    assert out.splitlines()[-1].endswith("--port=8899 --no-browser")
+
+
+def test_lessons_dir_option(capsys, installed, tmp_path):
+    status, out, _ = run(capsys, "lessons", "--print-only", "--dir", "mine")
+    assert status == 0
+    assert (tmp_path / "mine" / "02-second.ipynb").exists()
+    assert f"--ServerApp.root_dir={tmp_path / 'mine'}" in out
+    (tmp_path / "afile").write_text("")
+    status, _, err = run(capsys, "lessons", "--print-only", "--dir", "afile")
+    assert status == 2 and "--dir" in err
+
+
+def test_lessons_start_jupyterlab(capsys, installed, monkeypatch):
+    started = []
+
+    class FakeLab:
+        def __init__(self, cmd):
+            started.append(cmd)
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(cli.subprocess, "Popen", FakeLab)
+    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name: object())
+    status, _, _ = run(capsys, "lessons", "--no-browser")
+    assert status == 0
+    assert started == [cli.lab_command(Path.cwd() / "glmlearn-lessons", browser=False)]
+
+
+def test_lessons_without_jupyterlab_names_the_extra(capsys, installed, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(cli.importlib.util, "find_spec",
+                        lambda name: None if name == "jupyterlab" else real(name))
+    status, _, err = run(capsys, "lessons")
+    assert status == 1
+    assert len(err.splitlines()) == 1
+    assert 'pip install "glmlearn[lessons]"' in err
+
+
+# --- the installed command ----------------------------------------------------------------
+
+def _console_script() -> str:
+    script = Path(sys.executable).with_name("glmlearn")
+    found = str(script) if script.exists() else shutil.which("glmlearn")
+    assert found, "the glmlearn console script is not installed (pip install -e .)"
+    return found
+
+
+def test_console_script_and_python_dash_m(tmp_path):
+    proc = subprocess.run([_console_script(), "trace", "--dataset", "beetles", "--family",
+                           "binomial", "--y", "killed", "--trials", "n", "--x", "dose"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Residual deviance: 11.23" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "glmlearn", "trace", "--dataset", "beetles",
+                           "--y", "nope"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "'nope'" in proc.stderr
+
+
+# --- the wheel ----------------------------------------------------------------------------
+
+def _can_build_offline() -> bool:
+    """The project's metadata (PEP 639 licence string) needs setuptools >= 77."""
+    try:
+        major = int(importlib.metadata.version("setuptools").split(".")[0])
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return major >= 77
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """Build the wheel once, from a copy of the sources (the checkout is left untouched)."""
+    src = tmp_path_factory.mktemp("src")
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.egg-info")
+    shutil.copytree(ROOT / "glmlearn", src / "glmlearn", ignore=ignore)
+    if (ROOT / "notebooks").is_dir():
+        shutil.copytree(ROOT / "notebooks", src / "notebooks", ignore=ignore)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    out = tmp_path_factory.mktemp("wheel")
+    cmd = [sys.executable, "-m", "pip", "wheel", str(src), "-w", str(out), "--no-deps", "-q"]
+    if _can_build_offline():
+        cmd.append("--no-build-isolation")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (path,) = out.glob("glmlearn-*.whl")
+    return path
+
+
+def test_wheel_ships_the_package_datasets_and_lessons(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    # Every module of every (sub)package of the source tree.
+    for module in (ROOT / "glmlearn").rglob("*.py"):
+        rel = module.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} is missing from the wheel: add its package to pyproject"
+    assert "glmlearn/py.typed" in names
+    for name in list_datasets():
+        assert {f"glmlearn/datasets/{name}.csv", f"glmlearn/datasets/{name}.md"} <= names
+    lessons = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert {f"glmlearn/lessons/{n}" for n in lessons} <= names
+    assert {n for n in names if n.startswith("glmlearn/lessons/")} == {
+        f"glmlearn/lessons/{n}" for n in lessons}
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "glmlearn = glmlearn.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_copies_its_lessons(wheel, tmp_path):
+    target = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                           "--target", str(target), str(wheel)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    env = dict(os.environ, PYTHONPATH=str(target))  # the wheel's glmlearn, ahead of the checkout
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def glmlearn_cmd(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "glmlearn", *args], capture_output=True,
+                              text=True, env=env, cwd=work, timeout=120)
+
+    where = subprocess.run([sys.executable, "-c", "import glmlearn; print(glmlearn.__file__)"],
+                           capture_output=True, text=True, env=env, cwd=work).stdout
+    assert Path(where.strip()).is_relative_to(target)
+    proc = glmlearn_cmd("lessons", "--print-only")
+    assert proc.returncode == 0, proc.stderr
+    lessons = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    folder = work / "glmlearn-lessons"
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == lessons
+    assert f"--ServerApp.root_dir={folder}" in proc.stdout
+    proc = glmlearn_cmd("datasets")
+    assert proc.returncode == 0 and all(name in proc.stdout for name in list_datasets())
