@@ -23,7 +23,7 @@ from glmlearn import FAMILIES, LINKS, Family
 from glmlearn.family import get_family
 
 FAMILY_NAMES = sorted(FAMILIES)
-HYP = settings(max_examples=40, deadline=None)
+HYP = settings(max_examples=25, deadline=None)
 
 # R's lists (?family): the links each family accepts, canonical first.
 R_ALLOWED = {

@@ -32,6 +32,7 @@ simulated data from ``numpy.random.default_rng`` with the fixed seeds written be
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,11 +212,17 @@ CASES = {
 _FITS: dict[str, tuple[Case, Any, Any]] = {}
 
 
+@functools.cache
+def _case(case_id: str) -> Case:
+    """Build a case's data once per session (collection reads its family and link)."""
+    return CASES[case_id]()
+
+
 def _fit_pair(case_id: str) -> tuple[Case, glmlearn.GLMResult, Any]:
     """Fit a case with both packages once per session."""
     if case_id in _FITS:
         return _FITS[case_id]
-    case = CASES[case_id]()
+    case = _case(case_id)
     fam = FAMILIES[case.family](case.link)
     res = glmlearn.fit(case.X, case.y, fam, weights=case.weights, offset=case.offset, tol=TOL, max_iter=100)
     free = not fam.dispersion_fixed
@@ -245,7 +252,7 @@ TOL = 1e-14
 
 
 def test_cases_cover_every_family_and_link_pair():
-    seen = {(CASES[i]().family, CASES[i]().link) for i in IDS}
+    seen = {(_case(i).family, _case(i).link) for i in IDS}
     for fam in FAMILIES:
         for link in FAMILIES[fam]().allowed_links:
             assert (fam, link) in seen, f"no reference fit for {fam} with the {link} link"
@@ -333,7 +340,7 @@ def test_predict_with_standard_errors(case_id):
     np.testing.assert_allclose(res.predict(kind="link"), res.linear_predictor, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("case_id", [i for i in IDS if CASES[i]().family in ("binomial", "poisson")])
+@pytest.mark.parametrize("case_id", [i for i in IDS if _case(i).family in ("binomial", "poisson")])
 def test_loglik_aic_bic_where_definitions_agree(case_id):
     # Binomial and Poisson: phi = 1, so R's and statsmodels' likelihoods agree. For a
     # binomial proportion with var_weights statsmodels drops the log binomial coefficient,
@@ -361,7 +368,7 @@ def test_gaussian_identity_is_weighted_least_squares():
 
 
 @pytest.mark.parametrize(
-    "case_id", [i for i in IDS if CASES[i]().link == FAMILIES[CASES[i]().family]().canonical_link]
+    "case_id", [i for i in IDS if _case(i).link == FAMILIES[_case(i).family]().canonical_link]
 )
 def test_canonical_links_agree_with_rs_default_tolerance(case_id):
     # With R's default tol = 1e-8 a canonical-link fit (Newton's method, quadratic

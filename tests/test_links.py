@@ -61,7 +61,7 @@ ETA_RANGE: dict[str, tuple[float, float]] = {
     "sqrt": (1e-3, 1e3),
 }
 
-HYP = settings(max_examples=40, deadline=None)
+HYP = settings(max_examples=25, deadline=None)
 
 
 def _mu_strategy(name: str) -> st.SearchStrategy[np.ndarray]:
