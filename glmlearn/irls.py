@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from .errors import GLMInputError, StepHalvingWarning
 from .family import Family
 from .linalg import solve_wls
-from .problem import GLMProblem, make_problem
+from .problem import GLMProblem, _show, make_problem
 
 Array = NDArray[np.float64]
 
@@ -221,11 +221,11 @@ class IRLSState:
 
 def _check_controls(max_iter: Any, tol: Any) -> None:
     if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
-        raise GLMInputError(f"max_iter: must be a positive integer, got {max_iter!r}")
+        raise GLMInputError(f"max_iter: must be a positive integer, got {_show(max_iter)}")
     if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating):
-        raise GLMInputError(f"tol: must be a positive number, got {tol!r}")
+        raise GLMInputError(f"tol: must be a positive number, got {_show(tol)}")
     if not (math.isfinite(tol) and tol > 0):
-        raise GLMInputError(f"tol: must be a positive finite number, got {tol!r}")
+        raise GLMInputError(f"tol: must be a positive finite number, got {_show(tol)}")
 
 
 def _check_start(start: Any, problem: GLMProblem) -> Array | None:
@@ -241,7 +241,7 @@ def _check_start(start: Any, problem: GLMProblem) -> Array | None:
         )
     bad = np.flatnonzero(~np.isfinite(b))
     if bad.size:
-        raise GLMInputError(f"start: non-finite value {b[bad[0]]!r} at index {int(bad[0])}")
+        raise GLMInputError(f"start: non-finite value {_show(b[bad[0]])} at index {int(bad[0])}")
     return b
 
 
@@ -332,15 +332,16 @@ def _iterate(
     fam, X, y, pw, off = (problem.family, problem.X, problem.y, problem.prior_weights,
                           problem.offset)
 
-    # Step 0: starting values.
-    eta = _starting_eta(problem, start)
-    vec = _vectors_at(problem, eta)
+    # Step 0: starting values (checked below, so numpy's warnings about them are noise).
+    with np.errstate(all="ignore"):
+        eta = _starting_eta(problem, start)
+        vec = _vectors_at(problem, eta)
     if not _valid(problem, eta, vec.mu):
         i = _first_invalid(problem, eta, vec.mu)
         what = "start" if start is not None else "start (R's default starting means)"
         raise GLMInputError(
             f"{what}: gives an invalid linear predictor or mean at index {i} "
-            f"(eta = {eta[i]!r}, mu = {vec.mu[i]!r}, y = {y[i]!r}) for the "
+            f"(eta = {_show(eta[i])}, mu = {_show(vec.mu[i])}, y = {_show(y[i])}) for the "
             f"{fam.name} family with the {fam.link.name} link; pass start= with valid "
             "coefficients"
         )

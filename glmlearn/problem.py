@@ -84,6 +84,29 @@ def _names_of(obj: Any) -> tuple[str, ...] | None:
     return None
 
 
+def _show(v: Any) -> str:
+    """A value as a learner would write it: ``1.5``, not ``np.float64(1.5)``."""
+    return repr(v.item() if isinstance(v, np.generic) else v)
+
+
+def _index(i: int, shape: tuple[int, ...]) -> int | tuple[int, ...]:
+    return i if len(shape) == 1 else tuple(int(k) for k in np.unravel_index(i, shape))
+
+
+def _first_non_number(raw: NDArray[Any]) -> tuple[int, Any]:
+    """Position and value of the element that stopped ``raw`` from being numeric."""
+    flat = raw.ravel()
+    for i, v in enumerate(flat):
+        if isinstance(v, str | bytes | np.str_ | np.bytes_):
+            try:
+                float(v)  # numpy turns numbers into text when another element is text
+            except ValueError:
+                return i, v
+        elif not isinstance(v, int | float | np.integer | np.floating | bool | np.bool_):
+            return i, v
+    return 0, flat[0]  # every element reads as a number, but they were given as text
+
+
 def _as_float_array(obj: Any, arg: str) -> Array:
     """Convert to a float64 array, refusing text, objects and complex numbers by name."""
     if isinstance(obj, str | bytes):
@@ -92,28 +115,26 @@ def _as_float_array(obj: Any, arg: str) -> Array:
         raw = np.asarray(obj.to_numpy() if hasattr(obj, "to_numpy") else obj)
     except Exception as exc:  # ragged lists and the like
         raise GLMTypeError(f"{arg}: could not be read as an array of numbers ({exc})") from exc
+    if raw.dtype.kind == "c":
+        raise GLMTypeError(f"{arg}: complex numbers are not supported")
     if raw.dtype.kind not in "biuf":
-        # Find one offending element to show.
-        flat = raw.ravel()
-        for i, v in enumerate(flat):
-            if not isinstance(v, int | float | np.integer | np.floating | bool | np.bool_):
-                idx = np.unravel_index(i, raw.shape) if raw.ndim > 1 else i
-                raise GLMTypeError(
-                    f"{arg}: expected numbers, got {type(v).__name__} {v!r} at index {idx}"
-                )
-        if raw.dtype.kind == "c":
-            raise GLMTypeError(f"{arg}: complex numbers are not supported")
+        i, v = _first_non_number(raw)
+        raise GLMTypeError(
+            f"{arg}: expected numbers, got {type(v).__name__} {_show(v)} "
+            f"at index {_index(i, raw.shape)}"
+        )
     return np.array(raw, dtype=float)  # a private copy: the caller's array is never touched
 
 
 def _check_finite(a: Array, arg: str) -> None:
     if np.isfinite(np.sum(a)):
         return  # NaN and inf propagate into the sum, so a finite sum proves all are finite
-    bad = ~np.isfinite(a)
-    if bad.any():
-        idx = np.argwhere(bad)[0]
-        where = int(idx[0]) if a.ndim == 1 else tuple(int(i) for i in idx)
-        raise GLMInputError(f"{arg}: non-finite value {a[tuple(idx)]!r} at index {where}")
+    bad = np.flatnonzero(~np.isfinite(a))
+    if bad.size:
+        i = int(bad[0])
+        raise GLMInputError(
+            f"{arg}: non-finite value {_show(a.ravel()[i])} at index {_index(i, a.shape)}"
+        )
 
 
 def _vector(obj: Any, arg: str, n: int) -> Array:
@@ -179,7 +200,7 @@ def make_problem(
     neg = np.flatnonzero(w < 0)
     if neg.size:
         raise GLMInputError(
-            f"weights: negative weight {w[neg[0]]!r} at index {int(neg[0])}; "
+            f"weights: negative weight {_show(w[neg[0]])} at index {int(neg[0])}; "
             "weights must be >= 0"
         )
     off = np.zeros(n) if offset is None else _vector(offset, "offset", n)
@@ -194,7 +215,7 @@ def make_problem(
         if bad.size:
             i, j = (int(k) for k in bad[0])
             raise GLMInputError(
-                f"y: negative count {ya[i, j]!r} at index ({i}, {j}); "
+                f"y: negative count {_show(ya[i, j])} at index ({i}, {j}); "
                 "the two columns are (successes, failures)"
             )
         trials = ya[:, 0] + ya[:, 1]
@@ -207,11 +228,16 @@ def make_problem(
     if not np.any(w > 0):
         raise GLMInputError("weights: all weights are zero; at least one must be positive")
 
-    outside = np.flatnonzero(~fam.valid_y(ya) & (w > 0))
+    if fam.name == "binomial":
+        # R: "anything, e.g. NA/NaN, for cases with zero weight is OK" -- y[weights == 0] <- 0
+        ya = np.where(w > 0, ya, 0.0)
+    # Every other family checks every row, whatever its weight (as R does): a zero weight
+    # does not make a negative count or a zero gamma response meaningful.
+    outside = np.flatnonzero(~fam.valid_y(ya))
     if outside.size:
         i = int(outside[0])
         raise GLMInputError(
-            f"y: value {ya[i]!r} at index {i} is outside the {fam.name} family's domain "
+            f"y: value {_show(ya[i])} at index {i} is outside the {fam.name} family's domain "
             f"({fam.y_domain}); {outside.size} value(s) in all"
         )
     if fam.name == "binomial":
