@@ -111,7 +111,11 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], messages: list[s
     # state whose weighted least-squares solution is beta-hat.
     last_step = states[-2]
 
-    if not final.converged:
+    if final.stalled:
+        _warn(messages, f"IRLS stopped at iteration {final.iteration}: step-halving could "
+              f"not find an acceptable step ({final.halving_reason}); the estimates are "
+              "not the MLE", ConvergenceWarning)
+    elif not final.converged:
         _warn(messages, f"IRLS did not converge in {max_iter} iterations (last criterion "
               f"{final.criterion:.3g}, deviance {final.deviance:.6g}); the estimates are "
               "not the MLE", ConvergenceWarning)

@@ -155,6 +155,9 @@ class IRLSState:
         ``"cholesky"`` or ``"qr"``.
     problem : GLMProblem
         The data (shared, read-only).
+    stalled : bool
+        True when step-halving could not find an acceptable step: IRLS went back to the
+        previous coefficients and stopped there, not converged.
     eta, mu, w, z : ndarray
         Linear predictor, means, working weights and working response at this state
         (read-only; recomputed from ``beta`` for compact traces).
@@ -172,6 +175,7 @@ class IRLSState:
     xtwx: Array
     wls_method: str
     problem: GLMProblem = field(repr=False)
+    stalled: bool = False
     _vectors: _Vectors | None = field(default=None, repr=False)
 
     def _get(self) -> _Vectors:
@@ -351,10 +355,11 @@ def _iterate(
     deviance = fam.deviance(y, vec.mu, pw)
     criterion = math.inf
 
-    halvings, reason = 0, ""
+    halvings, reason, stalled = 0, "", False
     for iteration in range(max_iter + 1):
         sol = first if iteration == 0 else solve_wls(X, vec.w, vec.z - off, aliased)
-        converged = criterion < tol
+        converged = criterion < tol and not stalled
+        last = converged or stalled or iteration == max_iter
         yield IRLSState(
             iteration=iteration,
             beta=None if beta is None else _frozen(beta),
@@ -368,10 +373,11 @@ def _iterate(
             xtwx=_frozen(sol.xtwx),
             wls_method=sol.method,
             problem=problem,
+            stalled=stalled,
             # The last state always keeps its vectors: the result reads them at once.
-            _vectors=vec if keep_vectors or converged or iteration == max_iter else None,
+            _vectors=vec if keep_vectors or last else None,
         )
-        if converged or iteration == max_iter:
+        if last:
             return
 
         # Step 5: take the full step, then halve it while it is unacceptable.
@@ -392,23 +398,25 @@ def _iterate(
                 why = "the deviance increased"
             else:
                 break
-            if beta is None or halvings >= MAX_HALVINGS:
+            if beta is None:  # nothing to halve towards (R stops here too)
+                raise GLMInputError(
+                    "start: no valid set of coefficients was found from R's default "
+                    "starting means; pass start= with valid coefficients"
+                )
+            if halvings == MAX_HALVINGS:
+                # Give up honestly: go back to the last acceptable point and stop there,
+                # not converged, rather than accept a worse or invalid step.
                 warnings.warn(
-                    f"IRLS iteration {iteration + 1}: {why} and step-halving could not "
-                    f"fix it after {halvings} halvings; keeping the last step",
+                    f"IRLS iteration {iteration + 1}: {why}, and {MAX_HALVINGS} "
+                    f"step-halvings could not fix it; IRLS stopped at the coefficients "
+                    f"of iteration {iteration} (not converged)",
                     StepHalvingWarning,
                     stacklevel=2,
                 )
-                if not _valid(problem, eta, vec.mu) or not math.isfinite(new_dev):
-                    if beta is None:
-                        raise GLMInputError(
-                            "start: no valid set of coefficients was found from R's default "
-                            "starting means; pass start= with valid coefficients"
-                        )
-                    new_beta = beta  # stay at the last valid point
-                    eta = X @ np.where(aliased, 0.0, new_beta) + off
-                    vec = _vectors_at(problem, eta)
-                    new_dev = fam.deviance(y, vec.mu, pw)
+                new_beta, stalled, reason = beta, True, f"{why}; step-halving failed"
+                eta = X @ np.where(aliased, 0.0, new_beta) + off
+                vec = _vectors_at(problem, eta)
+                new_dev = fam.deviance(y, vec.mu, pw)
                 break
             new_beta = (new_beta + beta) / 2
             halvings += 1

@@ -127,7 +127,9 @@ def _as_float_array(obj: Any, arg: str) -> Array:
 
 
 def _check_finite(a: Array, arg: str) -> None:
-    if np.isfinite(np.sum(a)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(a)
+    if np.isfinite(total):
         return  # NaN and inf propagate into the sum, so a finite sum proves all are finite
     bad = np.flatnonzero(~np.isfinite(a))
     if bad.size:
