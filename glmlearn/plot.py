@@ -163,11 +163,18 @@ def plot_style() -> Iterator[None]:
         yield
 
 
-def _style_axes(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=_TITLE_PT)
+def _style_axes(ax: Axes, title: str, xlabel: str, ylabel: str, *, integer_x: bool = False
+                ) -> None:
+    # An explicit y skips matplotlib's search for top tick labels on every draw (none here).
+    ax.set_title(title, fontsize=_TITLE_PT, y=1.0)
     ax.set_xlabel(xlabel, fontsize=_LABEL_PT)
     ax.set_ylabel(ylabel, fontsize=_LABEL_PT)
     ax.tick_params(labelsize=_TICK_PT)
+    # At most about 5 ticks: enough to read values off, and every tick label is text that
+    # each redraw renders glyph by glyph (the largest part of a frame's cost).
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=integer_x))
+    if ax.get_yscale() == "linear":
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
 
 
 def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper right"] = "upper left"
@@ -182,7 +189,27 @@ def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper righ
     return text
 
 
-def _legend(ax: Axes, loc: Literal["best", "lower left", "lower right"]) -> None:
+Corner: TypeAlias = Literal["upper left", "upper right", "lower left", "lower right"]
+
+
+def _emptiest_corner(ax: Axes, x: Array, y: Array) -> Corner:
+    """The corner of ``ax`` (at its current limits) with the fewest of the points (x, y)."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    with np.errstate(all="ignore"):
+        u, v = (x - x0) / (x1 - x0), (y - y0) / (y1 - y0)
+    left, low = u < 0.45, v < 0.4
+    high = v > 0.6
+    right = u > 0.55
+    counts: dict[Corner, int] = {
+        "lower right": int(np.count_nonzero(right & low)),
+        "upper left": int(np.count_nonzero(left & high)),
+        "lower left": int(np.count_nonzero(left & low)),
+        "upper right": int(np.count_nonzero(right & high)),
+    }
+    return min(counts, key=lambda c: counts[c])  # ties: the order above
+
+
+def _legend(ax: Axes, loc: Literal["best"] | Corner) -> None:
     # Out of the layout: the layout is then the same whichever state a figure starts at,
     # so an animation's frames equal figures drawn directly at each state.
     ax.legend(loc=loc, fontsize=_TICK_PT, framealpha=0.8).set_in_layout(False)
@@ -190,11 +217,11 @@ def _legend(ax: Axes, loc: Literal["best", "lower left", "lower right"]) -> None
 
 def _marker_size(n: int) -> float:
     # Many points overlap: shrink them so the cloud stays readable (points, not area).
-    return float(np.clip(6.0 * np.sqrt(200.0 / max(n, 1)), 1.5, 6.0))
+    return float(np.clip(6.0 * np.sqrt(200.0 / max(n, 1)), 2.0, 6.0))
 
 
 def _marker_alpha(n: int) -> float:
-    return float(np.clip(np.sqrt(300.0 / max(n, 1)), 0.15, 0.8))
+    return float(np.clip(np.sqrt(300.0 / max(n, 1)), 0.25, 0.8))
 
 
 # --- traces, columns, limits -------------------------------------------------------------
@@ -379,11 +406,10 @@ def _fit_eta_xlim(state: IRLSState, trace: tuple[IRLSState, ...] | None) -> tupl
     return _pad(*_range(*(s.eta for s in _states_for_limits(state, trace))))
 
 
-def _beta_text(state: IRLSState) -> str:
-    if state.beta is None:
-        return f"iteration {state.iteration}: no β yet"
-    b = ", ".join(f"{v:.4g}" for v in state.beta)
-    return f"iteration {state.iteration}: β = ({b})"
+def _iteration_text(state: IRLSState) -> str:
+    # Short on purpose: the numbers live in the other panels' labels (and a widget's
+    # table), and every glyph is re-rendered on each frame.
+    return f"k = {state.iteration}" + (": no β yet" if state.beta is None else "")
 
 
 def draw_fit(
@@ -481,8 +507,15 @@ def draw_fit(
     ax.set_ylim(*_pad(y_lo, y_hi))
     _style_axes(ax, "Fit on the response scale", _x_label(problem, xr),
                 f"{problem.response_name}  (mean μ)")
-    label = _corner_text(ax)
-    _legend(ax, "lower right")
+    # Legend in the corner with the fewest data points (and of the final curve, with a
+    # trace); decided once from things that do not change with the state shown.
+    crowd_x, crowd_y = [np.asarray(data.get_xdata(), float)], [np.asarray(problem.y)]
+    if tr is not None and grid_X is not None and grid_offset is not None and tr[-1].beta is not None:
+        crowd_x.append(grid)
+        crowd_y.append(fam.link_inverse(grid_X @ _beta0(tr[-1].beta) + grid_offset))
+    corner = _emptiest_corner(ax, np.concatenate(crowd_x), np.concatenate(crowd_y))
+    label = _corner_text(ax, where="upper right" if corner == "upper left" else "upper left")
+    _legend(ax, corner)
     art = FitArtists(ax=ax, data=data, curve=curve, history=history, start_means=start_means,
                      band=band_art, label=label, x=xr, grid=grid, grid_X=grid_X,
                      grid_offset=grid_offset, trace=tr)
@@ -515,7 +548,7 @@ def update_fit(artists: FitArtists, state: IRLSState) -> None:
             line.set_data([], [])
         else:
             line.set_data(art.grid, _fit_curve(art, prev))
-    art.label.set_text(_beta_text(state))
+    art.label.set_text(_iteration_text(state))
 
 
 # --- working weights ----------------------------------------------------------------------
@@ -620,7 +653,7 @@ def update_weights(artists: WeightsArtists, state: IRLSState) -> None:
     art.points.set_data(_weights_x(art.against, state), state.w)
     xlim, ylim = _weights_limits(art, state)
     _set_limits(art.ax, xlim, ylim)
-    art.label.set_text(f"iteration {state.iteration}: Σw = {float(np.sum(state.w)):.4g}")
+    art.label.set_text(f"Σw = {float(np.sum(state.w)):.4g}")
 
 
 # --- working response ---------------------------------------------------------------------
@@ -632,8 +665,13 @@ class WorkingArtists:
     Attributes
     ----------
     ax : Axes
-    points : PathCollection
-        :math:`(x_i, z_i)` or :math:`(\\eta_i, z_i)`, area proportional to :math:`w_i`.
+    points : PathCollection or None
+        :math:`(x_i, z_i)` or :math:`(\\eta_i, z_i)`, area proportional to :math:`w_i`
+        (None when the points are drawn in ``size_classes``).
+    size_classes : tuple of Line2D
+        For large n: the same points split into classes of weight, class ``j`` holding
+        the points with area in ``[j, j + 1) * size_max / K``, drawn at the class's middle
+        area (empty when ``points`` is used).
     fit : Line2D
         This step's weighted least-squares fit, from ``beta_next``.
     label : Text
@@ -648,7 +686,8 @@ class WorkingArtists:
     """
 
     ax: Axes
-    points: PathCollection
+    points: PathCollection | None
+    size_classes: tuple[Line2D, ...]
     fit: Line2D
     label: Text
     x: int | str
@@ -660,9 +699,8 @@ class WorkingArtists:
     trace: tuple[IRLSState, ...] | None
 
 
-def _working_xy(art: WorkingArtists, state: IRLSState) -> tuple[Array, Array]:
-    xs = state.problem.X[:, art.x] if isinstance(art.x, int) else state.eta
-    return np.column_stack([xs, state.z]), np.asarray(xs)
+def _working_x(art: WorkingArtists, state: IRLSState) -> Array:
+    return np.asarray(state.problem.X[:, art.x] if isinstance(art.x, int) else state.eta)
 
 
 def _working_line(art: WorkingArtists, state: IRLSState) -> tuple[Array, Array]:
@@ -691,6 +729,7 @@ def draw_working(
     x: XSpec = None,
     trace: Trace | None = None,
     size_max: float | None = None,
+    size_classes: int | None = None,
     n_grid: int = 100,
 ) -> WorkingArtists:
     r"""Draw the working response :math:`z_i` and this step's weighted least-squares fit.
@@ -712,6 +751,11 @@ def draw_working(
         With a trace, axis limits and point sizes are on one scale for all iterations.
     size_max : float, optional
         Marker area (pt²) of the largest weight; default depends on n.
+    size_classes : int, optional
+        0: every point at its exact area (a scatter). K > 0: points grouped into K classes
+        of area, each drawn as one set of equal markers, which Agg draws about ten times
+        faster than ten thousand different sizes. Default: exact up to 2000 points,
+        12 classes above.
     n_grid : int
         Number of points along the fitted line.
 
@@ -738,8 +782,23 @@ def draw_working(
         size_max = float(np.clip(80.0 * np.sqrt(200.0 / max(n, 1)), 6.0, 80.0))
     w_hi = _range(*(s.w for s in _states_for_limits(state, tr)))[1]
     w_ref = w_hi if np.isfinite(w_hi) and w_hi > 0 else 1.0
-    points = ax.scatter(np.zeros(n), np.zeros(n), s=np.zeros(n), color=_C["green"],
-                        alpha=_marker_alpha(n), linewidths=0, label="z (area ∝ w)")
+    k_classes = (0 if n <= 2000 else 12) if size_classes is None else int(size_classes)
+    if k_classes < 0:
+        raise ValueError(f"size_classes: must be 0 or a positive integer, got {size_classes!r}")
+    points = None
+    classes: tuple[Line2D, ...] = ()
+    z_label = "z (area ∝ w)"
+    if k_classes == 0:
+        points = ax.scatter(np.zeros(n), np.zeros(n), s=np.zeros(n), color=_C["green"],
+                            alpha=_marker_alpha(n), linewidths=0, label=z_label)
+    else:
+        areas = size_max * (np.arange(k_classes) + 0.5) / k_classes
+        classes = tuple(
+            ax.plot([], [], "o", color=_C["green"], alpha=_marker_alpha(n),
+                    markersize=float(np.sqrt(a)), markeredgewidth=0,
+                    label=z_label if j == k_classes - 1 else None)[0]
+            for j, a in enumerate(areas)
+        )
     fit_style = "-" if isinstance(xr, int) else "."
     (fit,) = ax.plot([], [], fit_style, color=_C["vermillion"], linewidth=2.5, markersize=3,
                      label="weighted LS fit (β next)")
@@ -747,9 +806,9 @@ def draw_working(
                 "working response z")
     label = _corner_text(ax)
     _legend(ax, "lower right")
-    art = WorkingArtists(ax=ax, points=points, fit=fit, label=label, x=xr, grid=grid,
-                         grid_X=grid_X, grid_offset=grid_offset, size_max=size_max,
-                         w_ref=w_ref, trace=tr)
+    art = WorkingArtists(ax=ax, points=points, size_classes=classes, fit=fit, label=label,
+                         x=xr, grid=grid, grid_X=grid_X, grid_offset=grid_offset,
+                         size_max=size_max, w_ref=w_ref, trace=tr)
     update_working(art, state)
     return art
 
@@ -757,16 +816,25 @@ def draw_working(
 def update_working(artists: WorkingArtists, state: IRLSState) -> None:
     """Move the working-response panel to ``state`` (no redraw)."""
     art = artists
-    xy, _ = _working_xy(art, state)
-    art.points.set_offsets(xy)
+    xs, z = _working_x(art, state), np.asarray(state.z)
     w_ref = art.w_ref if art.trace is not None else max(float(np.max(state.w)), 1e-300)
-    art.points.set_sizes(art.size_max * np.asarray(state.w) / w_ref)
+    sizes = art.size_max * np.asarray(state.w) / w_ref
+    if art.points is not None:
+        art.points.set_offsets(np.column_stack([xs, z]))
+        art.points.set_sizes(sizes)
+    if art.size_classes:
+        k = len(art.size_classes)
+        cls = np.minimum(np.floor(sizes / art.size_max * k), k - 1)
+        cls[~(sizes > 0)] = -1  # zero weight: no area, not drawn
+        for j, line in enumerate(art.size_classes):
+            sel = cls == j
+            line.set_data(xs[sel], z[sel])
     art.fit.set_data(*_working_line(art, state))
     if art.x == "eta":
         art.ax.set_xlim(*_pad(*_range(*(s.eta for s in _states_for_limits(state, art.trace)))))
     art.ax.set_ylim(*_working_ylim(art, state))
     b = ", ".join(f"{v:.4g}" for v in state.beta_next)
-    art.label.set_text(f"iteration {state.iteration}: β next = ({b})")
+    art.label.set_text(f"β next = ({b})")
 
 
 # --- deviance trace -----------------------------------------------------------------------
@@ -816,8 +884,7 @@ def draw_deviance(ax: Axes, state: IRLSState, *, trace: Trace) -> DevianceArtist
     (marker,) = ax.plot([], [], "o", color=_C["vermillion"], markersize=10, zorder=5)
     ax.set_xlim(k[0] - 0.3, k[-1] + 0.3)
     ax.set_ylim(*_pad(*_range(d), 0.08))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _style_axes(ax, "Deviance", "iteration k", "deviance D")
+    _style_axes(ax, "Deviance", "iteration k", "deviance D", integer_x=True)
     label = _corner_text(ax, where="upper right")
     art = DevianceArtists(ax=ax, line=line, marker=marker, label=label)
     update_deviance(art, state)
@@ -828,7 +895,7 @@ def update_deviance(artists: DevianceArtists, state: IRLSState) -> None:
     """Move the deviance marker to ``state`` (no redraw)."""
     artists.marker.set_data([state.iteration], [state.deviance])
     halved = f", {state.step_halvings} halvings" if state.step_halvings else ""
-    artists.label.set_text(f"k = {state.iteration}: D = {state.deviance:.6g}{halved}")
+    artists.label.set_text(f"D = {state.deviance:.6g}{halved}")
 
 
 # --- convergence --------------------------------------------------------------------------
@@ -904,8 +971,7 @@ def draw_convergence(
     if np.isfinite(lo) and np.isfinite(hi):
         ax.set_ylim(lo / 10, hi * 10)
     ax.set_xlim(k[0] - 0.3, k[-1] + 0.3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _style_axes(ax, "Convergence", "iteration k", "size (log scale)")
+    _style_axes(ax, "Convergence", "iteration k", "size (log scale)", integer_x=True)
     _legend(ax, "lower left")
     label = _corner_text(ax, where="upper right")
     art = ConvergenceArtists(ax=ax, score_line=score_line, criterion_line=crit_line,
@@ -921,9 +987,8 @@ def update_convergence(artists: ConvergenceArtists, state: IRLSState) -> None:
     k = [state.iteration]
     art.score_marker.set_data(k, _log_values(np.array([state.max_abs_score]), art.floor))
     art.criterion_marker.set_data(k, _log_values(np.array([state.criterion]), art.floor))
-    conv = "converged" if state.converged else "not yet"
-    art.label.set_text(f"k = {state.iteration}: max|U| = {state.max_abs_score:.2g}, "
-                       f"crit = {state.criterion:.2g} ({conv})")
+    done = " (converged)" if state.converged else ""
+    art.label.set_text(f"max|U| = {state.max_abs_score:.2g}, crit = {state.criterion:.2g}{done}")
 
 
 # --- path on the deviance surface ---------------------------------------------------------
@@ -1119,12 +1184,12 @@ def update_path(artists: PathArtists, state: IRLSState) -> None:
     if state.beta is None:
         art.current.set_data([], [])
         art.step.set_data([], [])
-        art.label.set_text(f"iteration {state.iteration}: no β yet (starting means)")
+        art.label.set_text(_iteration_text(state))
     else:
         b, bn = state.beta, state.beta_next
         art.current.set_data([b[0]], [b[1]])
         art.step.set_data([b[0], bn[0]], [b[1], bn[1]])
-        art.label.set_text(f"iteration {state.iteration}: D = {state.deviance:.6g}")
+        art.label.set_text(_iteration_text(state))
 
 
 # --- links ----------------------------------------------------------------------------------
@@ -1390,7 +1455,10 @@ def explorer_figure(
         if n in kws and x is not None:
             kws[n].setdefault("x", x)
     if "weights" in kws and x is not None and kws["weights"].get("against", "x") == "x":
-        kws["weights"].setdefault("x", x)
+        if x == "eta":  # weights have no column "eta": plot them against eta instead
+            kws["weights"]["against"] = "eta"
+        else:
+            kws["weights"].setdefault("x", x)
     if "fit" in kws and band is not None:
         kws["fit"].setdefault("band", band)
     ncols = max(1, min(ncols, len(names)))

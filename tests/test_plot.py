@@ -139,6 +139,7 @@ PANELS: list[tuple[str, Draw, Update, dict[str, Any]]] = [
     ("weights-eta", gp.draw_weights, gp.update_weights, {"against": "eta"}),
     ("working", gp.draw_working, gp.update_working, {}),
     ("working-eta", gp.draw_working, gp.update_working, {"x": "eta"}),
+    ("working-classes", gp.draw_working, gp.update_working, {"size_classes": 5}),
     ("deviance", gp.draw_deviance, gp.update_deviance, {}),
     ("convergence", gp.draw_convergence, gp.update_convergence, {"tol": 1e-8}),
     ("path", gp.draw_path, gp.update_path, {}),
@@ -443,6 +444,37 @@ def test_working_points_sizes_and_line(logistic: glmlearn.GLMResult) -> None:
     assert art.w_ref == pytest.approx(max(float(s.w.max()) for s in trace))
 
 
+def test_working_size_classes_hold_every_point_once(logistic: glmlearn.GLMResult) -> None:
+    """For large n the points are drawn in classes of area; none is lost or doubled."""
+    trace = logistic.trace
+    X = logistic.problem.X
+    K = 6
+    art = gp.draw_working(new_ax(), trace[0], trace=trace, size_classes=K)
+    assert art.points is None and len(art.size_classes) == K
+    for state in (trace[1], trace[-1]):
+        gp.update_working(art, state)
+        exact = art.size_max * state.w / art.w_ref
+        got = []
+        for j, line in enumerate(art.size_classes):
+            xy = np.asarray(line.get_xydata(), float)
+            got.append(xy)
+            mine = np.isin(X[:, 1], xy[:, 0]) & np.isin(state.z, xy[:, 1])
+            # the class's exact areas lie in its band and it is drawn at the band's middle
+            assert np.all(exact[mine] >= j * art.size_max / K - 1e-12)
+            assert np.all(exact[mine] <= (j + 1) * art.size_max / K + 1e-12)
+            assert line.get_markersize() ** 2 == pytest.approx((j + 0.5) * art.size_max / K)
+        allxy = np.vstack(got)
+        assert allxy.shape == (logistic.problem.n, 2)
+        key = np.lexsort
+        a = allxy[key(allxy.T[::-1])]
+        want = np.column_stack([X[:, 1], state.z])
+        np.testing.assert_array_equal(a, want[key(want.T[::-1])])
+    default = gp.draw_working(new_ax(), trace[0])
+    assert default.points is not None and default.size_classes == ()  # n = 200: exact
+    with pytest.raises(ValueError, match="size_classes"):
+        gp.draw_working(new_ax(), trace[0], size_classes=-1)
+
+
 def test_working_against_eta_draws_the_wls_fitted_values(poisson3: glmlearn.GLMResult) -> None:
     state = poisson3.trace[1]
     p = poisson3.problem
@@ -548,6 +580,10 @@ def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:
     assert sum(ax.get_visible() for ax in fig.axes) == 5  # the sixth cell is hidden
     # laid out once, then frozen: no constrained layout on every draw
     assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    _, eta_panels = gp.explorer_figure(poisson3, 1, x="eta", dpi=20)
+    assert [getattr(eta_panels[n], "x", None) for n in ("fit", "working")] == ["eta", "eta"]
+    assert isinstance(eta_panels["weights"], gp.WeightsArtists)
+    assert eta_panels["weights"].against == "eta"
     fig2, panels2 = gp.explorer_figure(poisson3, 0, panels=["deviance"], ncols=3)
     assert list(panels2) == ["deviance"] and len(fig2.axes) == 1
     with pytest.raises(ValueError, match="unknown panel"):
