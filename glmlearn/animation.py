@@ -45,6 +45,7 @@ def animate_trace(
     band: Any = None,
     panel_kw: Mapping[str, Mapping[str, Any]] | None = None,
     ncols: int = 3,
+    legends: bool = True,
 ) -> FuncAnimation:
     """Animate ``trace``: frame ``k`` shows state ``k`` in every panel.
 
@@ -62,7 +63,7 @@ def animate_trace(
         An empty figure to draw into, e.g. ``plt.figure()`` to show the animation live
         with ``plt.show()``. Default: a new figure not registered with pyplot, which is
         what exports want (nothing is displayed twice, nothing leaks).
-    figsize, dpi, x, band, panel_kw, ncols
+    figsize, dpi, x, band, panel_kw, ncols, legends
         Passed to :func:`glmlearn.plot.explorer_figure`.
 
     Returns
@@ -73,7 +74,7 @@ def animate_trace(
     states = _plot.as_trace(trace)
     fig, artists = _plot.explorer_figure(states, 0, panels=panels, fig=fig, figsize=figsize,
                                          dpi=dpi, x=x, band=band, panel_kw=panel_kw,
-                                         ncols=ncols)
+                                         ncols=ncols, legends=legends)
 
     def frame(k: int) -> Sequence[Artist]:
         _plot.update_all(artists, states[k])

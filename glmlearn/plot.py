@@ -69,6 +69,7 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 from scipy import stats
 
+from .family import Family
 from .irls import IRLSState
 from .links import Link, get_link
 from .problem import GLMProblem
@@ -367,11 +368,14 @@ class FitArtists:
     band : PolyCollection or None
         Confidence band of the final fit (``band=result``); static.
     label : Text
-        Iteration number and coefficients.
+        The iteration number.
     x : int or "eta"
         The column plotted against (or the linear predictor).
     grid : ndarray
         The x values of the curves.
+    grid_X, grid_offset : ndarray or None
+        The rows of X and the offsets along ``grid`` (other columns at their means);
+        None against eta.
     trace : tuple of IRLSState or None
     """
 
@@ -393,13 +397,25 @@ def _history_alpha(i: int) -> float:
     return 0.5 * 0.7**i
 
 
+def _mean(fam: Family, eta: Array) -> Array:
+    r""":math:`g^{-1}(\eta)`, NaN where :math:`\eta` or the mean is outside its valid range.
+
+    An early iterate's line can leave the domain of a link (e.g. a negative eta under the
+    sqrt link): that part of the curve is left out rather than drawn wrong.
+    """
+    with np.errstate(all="ignore"):
+        mu = fam.link_inverse(eta)
+        ok = fam.link.valid_eta(eta) & fam.valid_mu(mu)
+    return np.where(ok, mu, np.nan)
+
+
 def _fit_curve(art: FitArtists, state: IRLSState) -> Array:
     fam = state.problem.family
     if art.x == "eta":
-        return fam.link_inverse(art.grid)
+        return _mean(fam, art.grid)
     if state.beta is None or art.grid_X is None or art.grid_offset is None:
         return np.full(art.grid.size, np.nan)
-    return fam.link_inverse(art.grid_X @ _beta0(state.beta) + art.grid_offset)
+    return _mean(fam, art.grid_X @ _beta0(state.beta) + art.grid_offset)
 
 
 def _fit_eta_xlim(state: IRLSState, trace: tuple[IRLSState, ...] | None) -> tuple[float, float]:
@@ -422,6 +438,7 @@ def draw_fit(
     level: float = 0.95,
     n_history: int = 4,
     n_grid: int = 200,
+    legend: bool = True,
 ) -> FitArtists:
     r"""Draw the data and the fitted mean curve of ``state`` on the response scale.
 
@@ -448,6 +465,8 @@ def draw_fit(
         How many earlier iterations to show (needs ``trace``).
     n_grid : int
         Number of points along each curve.
+    legend : bool
+        Draw a legend (in the corner with the fewest data points).
 
     Returns
     -------
@@ -509,13 +528,18 @@ def draw_fit(
                 f"{problem.response_name}  (mean μ)")
     # Legend in the corner with the fewest data points (and of the final curve, with a
     # trace); decided once from things that do not change with the state shown.
-    crowd_x, crowd_y = [np.asarray(data.get_xdata(), float)], [np.asarray(problem.y)]
-    if tr is not None and grid_X is not None and grid_offset is not None and tr[-1].beta is not None:
-        crowd_x.append(grid)
-        crowd_y.append(fam.link_inverse(grid_X @ _beta0(tr[-1].beta) + grid_offset))
-    corner = _emptiest_corner(ax, np.concatenate(crowd_x), np.concatenate(crowd_y))
+    # (Against eta the data move with the state; they hug the increasing inverse link,
+    # which leaves the lower right free.)
+    corner: Corner = "lower right"
+    if grid_X is not None and grid_offset is not None:
+        crowd_x, crowd_y = [xdata], [np.asarray(problem.y)]
+        if tr is not None and tr[-1].beta is not None:
+            crowd_x.append(grid)
+            crowd_y.append(_mean(fam, grid_X @ _beta0(tr[-1].beta) + grid_offset))
+        corner = _emptiest_corner(ax, np.concatenate(crowd_x), np.concatenate(crowd_y))
     label = _corner_text(ax, where="upper right" if corner == "upper left" else "upper left")
-    _legend(ax, corner)
+    if legend:
+        _legend(ax, corner)
     art = FitArtists(ax=ax, data=data, curve=curve, history=history, start_means=start_means,
                      band=band_art, label=label, x=xr, grid=grid, grid_X=grid_X,
                      grid_offset=grid_offset, trace=tr)
@@ -731,6 +755,7 @@ def draw_working(
     size_max: float | None = None,
     size_classes: int | None = None,
     n_grid: int = 100,
+    legend: bool = True,
 ) -> WorkingArtists:
     r"""Draw the working response :math:`z_i` and this step's weighted least-squares fit.
 
@@ -758,6 +783,8 @@ def draw_working(
         12 classes above.
     n_grid : int
         Number of points along the fitted line.
+    legend : bool
+        Draw a legend.
 
     Returns
     -------
@@ -805,7 +832,8 @@ def draw_working(
     _style_axes(ax, "Working response and its WLS fit", _x_label(problem, xr),
                 "working response z")
     label = _corner_text(ax)
-    _legend(ax, "lower right")
+    if legend:
+        _legend(ax, "lower right")
     art = WorkingArtists(ax=ax, points=points, size_classes=classes, fit=fit, label=label,
                          x=xr, grid=grid, grid_X=grid_X, grid_offset=grid_offset,
                          size_max=size_max, w_ref=w_ref, trace=tr)
@@ -932,7 +960,7 @@ def _log_values(v: Array, floor: float) -> Array:
 
 
 def draw_convergence(
-    ax: Axes, state: IRLSState, *, trace: Trace, tol: float | None = None
+    ax: Axes, state: IRLSState, *, trace: Trace, tol: float | None = None, legend: bool = True
 ) -> ConvergenceArtists:
     r"""Draw :math:`\max_j |U_j|` and R's criterion :math:`|D - D_{\text{old}}|/(|D| + 0.1)`.
 
@@ -946,6 +974,8 @@ def draw_convergence(
     trace : GLMResult or sequence of IRLSState
     tol : float, optional
         The tolerance the fit used; drawn as a horizontal line.
+    legend : bool
+        Draw a legend.
 
     Returns
     -------
@@ -972,7 +1002,8 @@ def draw_convergence(
         ax.set_ylim(lo / 10, hi * 10)
     ax.set_xlim(k[0] - 0.3, k[-1] + 0.3)
     _style_axes(ax, "Convergence", "iteration k", "size (log scale)", integer_x=True)
-    _legend(ax, "lower left")
+    if legend:
+        _legend(ax, "lower left")
     label = _corner_text(ax, where="upper right")
     art = ConvergenceArtists(ax=ax, score_line=score_line, criterion_line=crit_line,
                              score_marker=score_marker, criterion_marker=crit_marker,
@@ -1121,6 +1152,7 @@ def draw_path(
     trace: Trace,
     n_grid: int = 60,
     margin: float = 0.35,
+    legend: bool = True,
 ) -> PathArtists:
     r"""Draw the path of :math:`(\beta_0, \beta_1)` over contours of the deviance.
 
@@ -1138,6 +1170,8 @@ def draw_path(
         Grid points per axis (``n_grid**2`` deviance evaluations, vectorised).
     margin : float
         Extra room around the path, as a fraction of its extent.
+    legend : bool
+        Draw a legend.
 
     Returns
     -------
@@ -1168,7 +1202,8 @@ def draw_path(
     ax.set_ylim(surf.beta1[0], surf.beta1[-1])
     names = problem.column_names
     _style_axes(ax, "Path on the deviance surface", f"β₀: {names[0]}", f"β₁: {names[1]}")
-    _legend(ax, "lower right")
+    if legend:
+        _legend(ax, "lower right")
     label = _corner_text(ax)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
                       current=current, step=step, label=label, trace=tr)
@@ -1403,6 +1438,7 @@ def explorer_figure(
     figsize: tuple[float, float] | None = None,
     ncols: int = 3,
     dpi: float | None = None,
+    legends: bool = True,
     freeze_layout: bool = True,
 ) -> tuple[Figure, dict[str, PanelArtists]]:
     """Lay out every panel of ``trace`` in one figure.
@@ -1430,6 +1466,9 @@ def explorer_figure(
     ncols : int
         Panels per row.
     dpi : float, optional
+    legends : bool
+        Legends in the panels that have one. They are static but matplotlib lays them
+        out again on every draw: without them a frame draws about 20% faster.
     freeze_layout : bool
         Compute the constrained layout once, then switch the layout engine off, so
         moving to another iteration does not pay for the layout again on each draw.
@@ -1461,6 +1500,9 @@ def explorer_figure(
             kws["weights"].setdefault("x", x)
     if "fit" in kws and band is not None:
         kws["fit"].setdefault("band", band)
+    for n in ("fit", "working", "convergence", "path"):
+        if n in kws:
+            kws[n].setdefault("legend", legends)
     ncols = max(1, min(ncols, len(names)))
     nrows = -(-len(names) // ncols)
     with mpl.rc_context(_RC):

@@ -389,6 +389,21 @@ def test_fit_against_eta(poisson3: glmlearn.GLMResult) -> None:
     assert art.history == ()
 
 
+def test_fit_curve_leaves_out_an_invalid_range() -> None:
+    """An iterate's line may leave a link's domain (sqrt: eta > 0); no curve is drawn there."""
+    x = np.arange(1.0, 9.0)
+    res = glmlearn.fit(np.column_stack([np.ones(8), x]), [1, 3, 2, 4, 6, 5, 8, 9],
+                       glmlearn.poisson("sqrt"))
+    fam = res.problem.family
+    mu = gp._mean(fam, np.array([-1.0, 0.0, 2.0]))
+    assert np.isnan(mu[0]) and np.isnan(mu[1]) and mu[2] == 4.0
+    art = gp.draw_fit(new_ax(), res.trace[-1], x="eta", trace=res)
+    e = np.asarray(art.curve.get_xdata(), float)
+    m = np.asarray(art.curve.get_ydata(), float)
+    np.testing.assert_allclose(m[e > 0], e[e > 0] ** 2)
+    assert np.all(np.isnan(m[e <= 0]))
+
+
 def test_fit_band_is_made_on_the_link_scale(logistic: glmlearn.GLMResult) -> None:
     art = gp.draw_fit(new_ax(), logistic.trace[-1], band=logistic, level=0.9)
     assert art.band is not None
