@@ -167,12 +167,8 @@ def test_length_mismatch(arg, length):
             glmlearn.fit, X, kwargs["y"], weights=kwargs["weights"], offset=kwargs["offset"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: problem._check_finite's fast path np.isfinite(np.sum(a)) overflows for "
-    "large finite values (sum > 1.8e308) and leaks 'RuntimeWarning: overflow encountered in "
-    "reduce' from validation; the values are finite and should pass silently",
-)
+# Before commit e476c20 the finite-check fast path np.isfinite(np.sum(a)) overflowed for large
+# finite values and leaked "RuntimeWarning: overflow encountered in reduce".
 def test_validation_of_huge_finite_values_emits_no_numpy_warning():
     Xh = np.column_stack([np.ones(4), [1e308, 1e308, -1e308, 5e307]])
     with warnings.catch_warnings():
