@@ -31,6 +31,26 @@ __all__ = ["animate_trace", "count_html_frames", "save_gif", "to_html"]
 
 _HTML_FRAME = re.compile(r"frames\[\d+\]\s*=\s*\"data:image/")
 
+# matplotlib's player draws its buttons with Font Awesome icons from a CDN: offline (or
+# behind a school proxy) the buttons would be blank. Plain text needs nothing. Only ASCII
+# and the two triangles of Unicode's Geometric Shapes, which every font has (the media
+# symbols U+23E9-23FA are missing from many); U+FE0E asks for the triangles' text form,
+# not an emoji.
+_L, _R = "\u25c0\ufe0e", "\u25b6\ufe0e"
+_ICONS = {
+    "fa-minus": "\u2212",
+    "fa-fast-backward": f"|{_L}{_L}",
+    "fa-step-backward": f"|{_L}",
+    "fa-play fa-flip-horizontal": _L,
+    "fa-pause": "||",
+    "fa-play": _R,
+    "fa-step-forward": f"{_R}|",
+    "fa-fast-forward": f"{_R}{_R}|",
+    "fa-plus": "+",
+}
+_ICON = re.compile(r'<i class="fa ([^"]+)"></i>')
+_FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">\s*')
+
 
 def animate_trace(
     trace: Any,
@@ -97,6 +117,7 @@ def to_html(
     default_mode: str = "once",
     embed_limit_mb: float = 100.0,
     dpi: float = 72.0,
+    offline_icons: bool = True,
     **kwargs: Any,
 ) -> str:
     """The animation as a self-contained HTML snippet with play controls (JSHTML).
@@ -114,13 +135,17 @@ def to_html(
         ``animation.embed_limit``; here that raises instead.
     dpi : float
         Resolution of the frames (lower is smaller).
+    offline_icons : bool
+        Draw the player's buttons with Unicode symbols instead of loading Font Awesome
+        from a CDN, so the page needs no network at all.
     **kwargs
         Passed to :func:`animate_trace`.
 
     Returns
     -------
     str
-        HTML; in a notebook show it with ``IPython.display.HTML(...)``.
+        HTML; in a notebook show it with ``IPython.display.HTML(...)``; on its own it is
+        a complete page body (inline script, frames as ``data:`` PNG images).
 
     Raises
     ------
@@ -131,6 +156,9 @@ def to_html(
     anim = animate_trace(states, panels, dpi=dpi, **kwargs)
     with mpl.rc_context({"animation.embed_limit": embed_limit_mb}):
         html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))
+    if offline_icons:
+        html = _FONT_AWESOME.sub("", html)
+        html = _ICON.sub(lambda m: f"<span>{_ICONS.get(m.group(1), '?')}</span>", html)
     got = count_html_frames(html)
     if got != len(states):
         raise RuntimeError(f"to_html: {got} of {len(states)} frames embedded; raise "

@@ -923,7 +923,8 @@ def update_deviance(artists: DevianceArtists, state: IRLSState) -> None:
     """Move the deviance marker to ``state`` (no redraw)."""
     artists.marker.set_data([state.iteration], [state.deviance])
     halved = f", {state.step_halvings} halvings" if state.step_halvings else ""
-    artists.label.set_text(f"D = {state.deviance:.6g}{halved}")
+    stalled = " (stalled)" if state.stalled else ""
+    artists.label.set_text(f"D = {state.deviance:.6g}{halved}{stalled}")
 
 
 # --- convergence --------------------------------------------------------------------------

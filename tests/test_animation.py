@@ -82,7 +82,10 @@ def test_to_html_embeds_every_frame_with_controls(logistic: glmlearn.GLMResult,
     assert ga.count_html_frames(html) == len(logistic.trace)
     assert re.search(r"<input[^>]*anim-slider", html)  # the slider
     assert "Play" in html and "Pause" in html  # the buttons
-    assert "<script" in html and "http" not in html.split("<script", 1)[1].split("</script>")[0]
+    # self-contained: no CDN stylesheet, and every button shows a symbol of its own
+    assert "http" not in html and "font-awesome" not in html and 'class="fa' not in html
+    buttons = re.findall(r"<button[^>]*>\s*<span>([^<]+)</span></button>", html)
+    assert len(buttons) == 9 and "?" not in buttons and len(set(buttons)) == 9
     out = tmp_path / "irls.html"  # type: ignore[operator]
     out.write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
     assert out.read_text(encoding="utf-8").count("data:image/png;base64,") == len(logistic.trace)
