@@ -21,18 +21,22 @@ saved notebook still shows the figure where no kernel runs (nbviewer, GitHub).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
 import html
 import io
 import itertools
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 import ipywidgets as widgets
 import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image as PILImage
 
 __all__ = ["Backend", "FigureView", "SnapshotBox", "ipympl_active", "png_output", "resolve_backend"]
 
@@ -65,7 +69,7 @@ def resolve_backend(backend: Backend) -> Literal["ipympl", "png"]:
 
 
 def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
-    """The figure as PNG bytes, at its own dpi unless ``dpi`` is given."""
+    """The figure as PNG bytes, at its own dpi unless ``dpi`` is given (via ``savefig``)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi if dpi is None else dpi)
     return buf.getvalue()
@@ -105,10 +109,18 @@ class FigureView:
     mode : {"ipympl", "png"}
     """
 
+    #: Seconds after the last change before an undrawn ipympl picture is sent anyway.
+    SETTLE_S = 0.25
+
     def __init__(self, figsize: tuple[float, float], dpi: float, backend: Backend = "auto",
                  css_class: str = "glmlearn-figure") -> None:
         self.mode = resolve_backend(backend)
         self.figure = Figure(figsize=figsize, dpi=dpi)
+        #: Held while artists change and while the figure renders: ipympl (0.10, with
+        #: ipykernel 7) renders in a kernel *subshell* thread, concurrently with the
+        #: widget callbacks on the main thread; unguarded, a frame could show half of one
+        #: iteration and half of the next (the browser test caught such torn frames).
+        self.lock = threading.RLock()
         self._dpi = float(dpi)
         self.widget: widgets.DOMWidget
         if self.mode == "ipympl":
@@ -122,21 +134,91 @@ class FigureView:
             canvas.footer_visible = False   # cursor read-out under the figure
             canvas.resizable = False        # a resize would re-run the frozen layout
             canvas.toolbar_position = "right"
+            render = canvas.draw
+
+            def locked_draw() -> None:
+                with self.lock:
+                    render()
+
+            canvas.draw = locked_draw  # what ipympl calls when the browser asks for a frame
             self.widget = canvas
+            # Versions of the picture: asked for (redraw) and rendered (draw_event).
+            self._asked = self._drawn = 0
+            canvas.mpl_connect("draw_event", self._on_drawn)
+            self._settle: asyncio.TimerHandle | None = None
         else:
+            # A canvas of its own, kept: draw_idle() then renders at once, and the PNG is
+            # encoded from that very buffer. savefig would build a new canvas and render a
+            # second time (about twice the cost of a step).
+            FigureCanvasAgg(self.figure)
             self.widget = widgets.Output()
         self.widget.add_class(css_class)
 
     def redraw(self) -> None:
-        """Show the artists' current state: one ``draw_idle()`` (plus the PNG fallback)."""
-        self.figure.canvas.draw_idle()
-        if self.mode == "png":
+        """Show the artists' current state: one ``draw_idle()`` (plus the PNG fallback).
+
+        Under ipympl, ``draw_idle()`` asks the browser to ask for an image, and two
+        weaknesses of ipympl's front end (0.10) would leave a stale or garbled picture
+        after quick changes (Play, a drag), as the browser test showed: it drops a draw
+        request that arrives while it waits for an image, and it pastes *difference*
+        images, switching between "diff" and "full" painting by a flag it reads late.
+        Hence every frame here is a full frame, and a short timer renders and sends the
+        latest state itself if no requested draw has rendered it.
+        """
+        canvas: Any = self.figure.canvas
+        with self.lock:
+            if self.mode == "ipympl":
+                self._asked += 1
+                canvas._force_full = True  # matplotlib's webagg flag: send the whole image
+                canvas.draw_idle()
+                self._restart_settle_timer()
+                return
+            canvas.draw_idle()
             assert isinstance(self.widget, widgets.Output)
-            self.widget.outputs = (png_output(self.png()),)
+            self.widget.outputs = (png_output(self._encode()),)
+
+    def _restart_settle_timer(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (plain Python): no browser to catch up with
+            return
+        if self._settle is not None:
+            self._settle.cancel()
+        self._settle = loop.call_later(self.SETTLE_S, self._settle_draw)
+
+    def _on_drawn(self, event: Any) -> None:
+        self._drawn = self._asked
+        # Every frame full: a render ends with this event, then ipympl encodes the frame
+        # (get_diff_image), which reads and clears this flag. The front end reads the
+        # image mode only when an image has loaded, so a switch between "diff" and
+        # "full" frames can make it clear the canvas and paint a difference image alone.
+        event.canvas._force_full = True
+
+    def _settle_draw(self) -> None:
+        self._settle = None
+        with self.lock:
+            if self._drawn != self._asked:  # the browser's draw request was dropped
+                canvas: Any = self.figure.canvas
+                canvas._force_full = True
+                canvas.draw()  # renders and sends the image (ipympl's refresh_all)
+
+    def _encode(self) -> bytes:
+        canvas = self.figure.canvas
+        assert isinstance(canvas, FigureCanvasAgg)
+        w, h = canvas.get_width_height(physical=True)
+        buf = io.BytesIO()
+        # compress_level 1: the PNG goes to the browser at once; speed matters more than size
+        PILImage.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buf, format="png", compress_level=1)
+        return buf.getvalue()
 
     def png(self) -> bytes:
         """The figure as it is now, as PNG bytes (at the dpi it was made with)."""
-        return png_bytes(self.figure, self._dpi)
+        with self.lock:
+            if self.mode == "png":
+                self.figure.canvas.draw()
+                return self._encode()
+            return png_bytes(self.figure, self._dpi)
 
 
 class SnapshotBox(widgets.VBox):

@@ -158,6 +158,11 @@ class LinkExplorer(_FigureWidget):
         return np.where(ok, mu, nan), np.where(ok, dmu, nan), np.where(ok, w, nan)
 
     def _build(self) -> None:
+        with self.view.lock:  # not while the figure renders in ipympl's thread
+            self._build_figure()
+        self._show(self.eta_slider.value)
+
+    def _build_figure(self) -> None:
         fig = self.view.figure
         fig.clear()
         ax_mu, ax_d, ax_w = fig.subplots(1, 3)
@@ -200,7 +205,6 @@ class LinkExplorer(_FigureWidget):
         for ax in (ax_mu, ax_d, ax_w):
             ax.set_xlim(lo, hi)
         fig.set_layout_engine("constrained")
-        self._show(self.eta_slider.value)
 
     @guarded
     def _on_eta(self, change: Mapping[str, Any]) -> None:
@@ -219,6 +223,11 @@ class LinkExplorer(_FigureWidget):
         self._build()
 
     def _show(self, eta: float) -> None:
+        with self.view.lock:
+            self._move_to(eta)
+            self.view.redraw()
+
+    def _move_to(self, eta: float) -> None:
         e = np.array([eta])
         rows = []
         fam = self.family
@@ -236,7 +245,6 @@ class LinkExplorer(_FigureWidget):
             f"<table class='glmlearn-links'><tr><th>η = {eta:.3g}</th><th>μ = g⁻¹(η)</th>"
             f"<th>dμ/dη</th><th>V(μ)</th><th>w = (dμ/dη)²/V(μ)</th></tr>{''.join(rows)}</table>"
             "<div>— : η outside the link's domain or μ outside the family's range</div>")
-        self.view.redraw()
 
     def _snapshot_html(self) -> str:
         return str(self.table.value)
@@ -344,10 +352,15 @@ class WLSPlayground(_FigureWidget):
     @guarded
     def _on_weight(self, change: Mapping[str, Any]) -> None:
         self.result = self._fit()
-        plot.update_working(self.working, self.result.final_state)
         self._show()
 
     def _show(self) -> None:
+        with self.view.lock:  # not while the figure renders in ipympl's thread
+            plot.update_working(self.working, self.result.final_state)
+            self._move()
+            self.view.redraw()
+
+    def _move(self) -> None:
         st = self.result.final_state
         assert st.beta is not None
         resid = np.asarray(st.z) - self.X @ st.beta   # z - X beta (no offset here)
@@ -371,7 +384,6 @@ class WLSPlayground(_FigureWidget):
             f"{self._ols.coef[1]:.4f})</td></tr></table>"
             "<div>WLS.1: at the weighted solution the weighted residuals are orthogonal to "
             "every column of X; the unweighted ones are not.</div>")
-        self.view.redraw()
 
     def _snapshot_html(self) -> str:
         return str(self.table.value)
@@ -473,15 +485,16 @@ class SeparationDemo(_FigureWidget):
         # Each position is a new data set, not another state of one trace: the panels are
         # drawn afresh (the data points themselves move).
         fig = self.view.figure
-        fig.clear()
-        ax_fit, ax_beta, ax_dev = fig.subplots(1, 3)
-        final = self.result.final_state
-        plot.draw_fit(ax_fit, final, trace=self.result)
-        self._draw_beta(ax_beta)
-        plot.draw_deviance(ax_dev, final, trace=self.result)
-        fig.set_layout_engine("constrained")
+        with self.view.lock:  # not while the figure renders in ipympl's thread
+            fig.clear()
+            ax_fit, ax_beta, ax_dev = fig.subplots(1, 3)
+            final = self.result.final_state
+            plot.draw_fit(ax_fit, final, trace=self.result)
+            self._draw_beta(ax_beta)
+            plot.draw_deviance(ax_dev, final, trace=self.result)
+            fig.set_layout_engine("constrained")
+            self.view.redraw()
         self._show_text(x)
-        self.view.redraw()
 
     def _draw_beta(self, ax: Axes) -> None:
         tr = [s for s in self.result.trace if s.beta is not None]

@@ -43,7 +43,7 @@ from ..results import GLMResult
 from ._data import DATASETS, START_OPTIONS, ExplorerData, explorer_data
 from ._view import Backend, FigureView, SnapshotBox, error_html, guarded
 
-__all__ = ["FitRecord", "IRLSExplorer", "irls_explorer"]
+__all__ = ["FitRecord", "IRLSExplorer", "irls_explorer", "kernel_link"]
 
 
 class FitRecord:
@@ -128,6 +128,29 @@ def fit_status_html(data: ExplorerData, rec: FitRecord) -> str:
     return "<div class='glmlearn-fit'>" + "<br>".join(lines) + "</div>"
 
 
+def kernel_link(a: widgets.Widget, b: widgets.Widget, name: str = "value") -> None:
+    """Keep ``a.name`` and ``b.name`` equal in the kernel, for changes made in the kernel.
+
+    Unlike ``widgets.link`` it ignores a change that arrives from the browser: there a
+    ``jslink`` has already moved the other widget, whose own change reaches the kernel
+    by itself. Echoing it back would race with a playing ``Play``: the kernel's
+    "slider = 3" can arrive after the browser has moved on to 4 and pull Play back.
+    ipywidgets marks a browser-originated update by holding ``_property_lock``.
+    """
+
+    def forward(src: widgets.Widget, dst: widgets.Widget) -> None:
+        def on_change(change: Mapping[str, Any]) -> None:
+            if name in getattr(src, "_property_lock", {}):
+                return
+            if getattr(dst, name) != change["new"]:
+                setattr(dst, name, change["new"])
+
+        src.observe(on_change, names=name)
+
+    forward(a, b)
+    forward(b, a)
+
+
 def _freeze_layout_ignoring_labels(fig: Any, panels: Mapping[str, Any]) -> None:
     """Lay the panels out once, leaving the corner labels out of the layout.
 
@@ -167,7 +190,8 @@ class IRLSExplorer:
     backend : {"auto", "ipympl", "png"}
         ``"auto"``: a live ipympl canvas under ``%matplotlib widget``, else a PNG.
     figsize : (float, float)
-        Inches; the figure is ``figsize * dpi`` pixels.
+        Inches; the figure is ``figsize * dpi`` pixels (default 920 x 512, which fits
+        a notebook beside JupyterLab's file browser on a 1400-pixel-wide screen).
     dpi : float
     interval : int
         Milliseconds per iteration when playing.
@@ -206,7 +230,7 @@ class IRLSExplorer:
         start: str | None = None,
         iteration: int = 0,
         backend: Backend = "auto",
-        figsize: tuple[float, float] = (13.0, 7.2),
+        figsize: tuple[float, float] = (11.5, 6.4),
         dpi: float = 80,
         interval: int = 700,
         max_iter: int = 25,
@@ -245,10 +269,10 @@ class IRLSExplorer:
                                         continuous_update=True, style=style,
                                         layout=widgets.Layout(width="420px"))
         # Play drives the slider in the browser with no kernel round trip (jslink), and
-        # in the kernel too (link): jslink alone does nothing where there is no front end
-        # (plain Python, tests), and the step buttons must move Play's position as well.
+        # in the kernel too: jslink alone does nothing where there is no front end (plain
+        # Python, tests), and the step buttons must move Play's position as well.
         self._jslink = widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self._link = widgets.link((self.play, "value"), (self.slider, "value"))
+        kernel_link(self.play, self.slider)
         self.table = widgets.HTML()
         self.status = widgets.HTML()
         self.view = FigureView(figsize, dpi, backend)
@@ -410,14 +434,15 @@ class IRLSExplorer:
         self.result = rec.result
         k = int(np.clip(iteration, 0, len(self.trace) - 1))
         fig = self.view.figure
-        fig.clear()
         data = self._problem(self.dataset_menu.value)
         # explorer_figure hands x on to the weights panel, which takes a column only: for
         # x = "eta" the weights are drawn against eta through their own keyword.
         kw = {"weights": {"against": "eta"}} if data.x == "eta" else None
-        _, self.panels = plot.explorer_figure(self.result, k, fig=fig, x=data.x, panel_kw=kw,
-                                              freeze_layout=False)
-        _freeze_layout_ignoring_labels(fig, self.panels)
+        with self.view.lock:
+            fig.clear()
+            _, self.panels = plot.explorer_figure(self.result, k, fig=fig, x=data.x,
+                                                  panel_kw=kw, freeze_layout=False)
+            _freeze_layout_ignoring_labels(fig, self.panels)
         self.status.value = fit_status_html(data, rec)
         last = len(self.trace) - 1
         with self._holding():
@@ -431,9 +456,10 @@ class IRLSExplorer:
     def _show(self, k: int) -> None:
         """The one update: every panel to state ``k``, the table, one redraw."""
         state = self.trace[k]
-        plot.update_all(self.panels, state)
+        with self.view.lock:  # not while the figure renders in ipympl's thread
+            plot.update_all(self.panels, state)
+            self.view.redraw()
         self.table.value = state_table_html(state, len(self.trace))
-        self.view.redraw()
 
     # --- public API ---------------------------------------------------------------------------
     @property

@@ -18,6 +18,11 @@ Reusable pieces (the lessons' browser tests use them too)
     cell has run (or fail at once, with the traceback, when one raised).
 :func:`assert_no_errors`
     Fail if the page shows stderr or error outputs, or if JavaScript errors were logged.
+:func:`kernel_execute`
+    Run code in the notebook's kernel behind the page and return what it printed.
+``lab``  (session fixture)
+    These helpers (and :func:`poll`) as attributes, for tests that prefer a fixture to
+    ``from conftest import ...``.
 
 Missing Chromium or Playwright makes these tests FAIL (not skip), with the command that
 installs them: CI must prove the browser tests ran.
@@ -158,10 +163,12 @@ _NOTEBOOK_STATUS_JS = """() => {
   };
 }"""
 
-ERROR_OUTPUT = ('.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"], '
-                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
-STDERR_OUTPUT = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
-                 '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')
+#: The notebook on screen (others, if any, sit in hidden tabs).
+PANEL = ".jp-NotebookPanel:visible"
+ERROR_OUTPUT = (f'{PANEL} .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"], '
+                f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
+STDERR_OUTPUT = (f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+                 f'{PANEL} .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')
 
 
 def _error_texts(page: Any, selector: str) -> list[str]:
@@ -195,8 +202,11 @@ def open_and_run_all(page: Any, url: str, notebook_name: str, timeout: float = 9
         When a cell raised (with the traceback shown in the page) or time ran out.
     """
     t0 = time.perf_counter()
-    page.goto(f"{url}/lab/tree/{notebook_name}")
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout * 1000)
+    # ?reset: start from an empty workspace. JupyterLab saves the open tabs of every page
+    # in the server's workspace, and would otherwise reopen earlier notebooks (hidden, each
+    # starting a kernel) behind this one.
+    page.goto(f"{url}/lab/tree/{notebook_name}?reset")
+    page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=timeout * 1000)
 
     # A real kernel, idle (recipe pitfall 2): the execution indicator says "idle" before
     # any kernel exists, and Run All issued then silently runs nothing.
@@ -225,6 +235,31 @@ def open_and_run_all(page: Any, url: str, notebook_name: str, timeout: float = 9
     return {"load_s": load_s, "run_s": time.perf_counter() - t1}
 
 
+_KERNEL_EXECUTE_JS = """async (code) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const kernel = w.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let out = '';
+  future.onIOPub = (msg) => {
+    const t = msg.header.msg_type, c = msg.content;
+    if (t === 'stream') out += c.text;
+    else if (t === 'execute_result') out += c.data['text/plain'] + '\\n';
+    else if (t === 'error') out += `ERROR ${c.ename}: ${c.evalue}\\n`;
+  };
+  await future.done;
+  return out;
+}"""
+
+
+def kernel_execute(page: Any, code: str) -> str:
+    """Run ``code`` in the current notebook's kernel (not in a cell) and return its output.
+
+    Useful to ask the kernel what the page cannot show, e.g. ``print(ex.iteration)``.
+    A raised exception comes back as ``"ERROR Name: message"``.
+    """
+    return str(page.evaluate(_KERNEL_EXECUTE_JS, code))
+
+
 def assert_no_errors(page: Any, allow_stderr: str | None = None) -> None:
     """Fail if the notebook shows an error or stderr output, or JavaScript logged errors.
 
@@ -246,6 +281,17 @@ def assert_no_errors(page: Any, allow_stderr: str | None = None) -> None:
 
 
 # --- fixtures --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def lab() -> SimpleNamespace:
+    """The helpers above as a fixture, so a test needs no ``import conftest``.
+
+    ``lab.open_and_run_all``, ``lab.assert_no_errors``, ``lab.kernel_execute``,
+    ``lab.poll`` and the ``lab.TIMINGS`` dict.
+    """
+    return SimpleNamespace(open_and_run_all=open_and_run_all, assert_no_errors=assert_no_errors,
+                           kernel_execute=kernel_execute, poll=poll, TIMINGS=TIMINGS)
+
 
 @pytest.fixture(scope="session")
 def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -352,6 +398,21 @@ def page(browser: Any, request: pytest.FixtureRequest, shots_dir: Path) -> Itera
     if rep is not None and rep.failed:
         pg.screenshot(path=str(shots_dir / f"FAILED_{request.node.name}.png"))
     ctx.close()
+    if "jupyter_lab" in request.fixturenames:
+        # Closing the page leaves its kernel running in the server: shut it down so a
+        # session of many notebooks does not pile up kernels (memory, CPU).
+        _shutdown_sessions(request.getfixturevalue("jupyter_lab").url)
+
+
+def _shutdown_sessions(url: str) -> None:
+    try:
+        with urllib.request.urlopen(url + "/api/sessions", timeout=5) as r:
+            sessions = json.loads(r.read())
+        for sess in sessions:
+            req = urllib.request.Request(f"{url}/api/sessions/{sess['id']}", method="DELETE")
+            urllib.request.urlopen(req, timeout=10).close()
+    except OSError:
+        pass  # the server is going away anyway
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,0 +1,78 @@
+"""Milliseconds per slider step of the IRLS explorer, under Agg, with n = 10,000.
+
+A step is what one move of the slider costs in the kernel: the callback moves every
+panel with ``update_all``, refreshes the state table, and redraws once. Two figures:
+
+* ``png`` mode (no ipympl, e.g. ``%matplotlib inline``): the callback also renders the
+  figure to a PNG and puts it into the ``Output`` widget, so the whole cost is inside it;
+* ``ipympl-kernel``: the ipympl mode's kernel cost, measured without a browser as the
+  same callback plus one Agg draw (what ipympl does when the browser asks for the image;
+  sending it is not counted);
+* ``update-only``: the callback without any drawing (``update_all`` and the table).
+
+It prints the median and the range over the steps; it asserts nothing.
+
+Run: ``python benchmarks/bench_widgets.py [--n 10000] [--rounds 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from glmlearn.widgets import ExplorerData, irls_explorer
+
+
+def logistic_data(n: int, seed: int = 1) -> ExplorerData:
+    """A logistic regression of a 0/1 outcome on one predictor, n observations."""
+    rng = np.random.default_rng(seed)
+    hours = rng.uniform(1, 10, n)
+    passed = rng.binomial(1, 1 / (1 + np.exp(-(-3 + 0.8 * hours)))).astype(float)
+    return ExplorerData(f"logistic n={n}", f"simulated logistic data, n = {n}",
+                        np.column_stack([np.ones(n), hours]), passed,
+                        column_names=("(Intercept)", "hours"), families=("binomial",),
+                        start="zero")
+
+
+def time_steps(data: ExplorerData, mode: str, rounds: int) -> list[float]:
+    ex = irls_explorer(data, backend="png")
+    if mode == "ipympl-kernel":
+        # The same callback, with an Agg canvas whose draw_idle() draws at once: what the
+        # kernel does for ipympl (update, then render on the browser's request).
+        FigureCanvasAgg(ex.figure)
+        ex.view.mode = "ipympl"
+    elif mode == "update-only":
+        ex.view.redraw = lambda: None  # type: ignore[method-assign]
+    out = []
+    last = len(ex.trace) - 1
+    for _ in range(rounds):
+        for k in [*range(1, last + 1), *range(last - 1, -1, -1)]:
+            t0 = time.perf_counter()
+            ex.iteration = k
+            out.append(1e3 * (time.perf_counter() - t0))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    data = logistic_data(args.n)
+    print(f"IRLS explorer, logistic fit, n = {args.n}: milliseconds per slider step")
+    for mode in ("png", "ipympl-kernel", "update-only"):
+        ms = time_steps(data, mode, args.rounds)
+        print(f"  {mode:14s} median {statistics.median(ms):7.1f}   "
+              f"min {min(ms):7.1f}   max {max(ms):7.1f}   ({len(ms)} steps)")
+
+
+if __name__ == "__main__":
+    main()
