@@ -655,7 +655,7 @@ def make_parser() -> argparse.ArgumentParser:
     trace = sub.add_parser(
         "trace", help="fit a GLM to a CSV file or a bundled dataset and print every IRLS iteration",
         description="Fit a GLM by IRLS and print one row per iteration (deviance, R's "
-        "convergence criterion, step-halvings, coefficients), then R's summary.",
+        "convergence\ncriterion, step-halvings, coefficients), then R's summary.",
         epilog="examples:\n"
         "  glmlearn trace data.csv --family binomial --y passed --x hours --start 0,0\n"
         "  glmlearn trace --dataset beetles --family binomial --y killed --trials n --x dose\n"
