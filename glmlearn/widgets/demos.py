@@ -190,9 +190,11 @@ class LinkExplorer(_FigureWidget):
         ]:
             v = np.concatenate(vals)
             v = v[np.isfinite(v)]
-            if v.size:  # percentiles: the log link's exp(eta) would squash the rest
-                top = float(np.percentile(v, 98))
-                ax.set_ylim(min(0.0, float(v.min())) - 0.05 * top, 1.08 * top)
+            if v.size:  # percentiles: exp(eta) or 1/eta^2 near a pole would squash the rest
+                y_lo, y_hi = (float(q) for q in np.percentile(v, [2, 98]))
+                y_lo, y_hi = min(y_lo, 0.0), max(y_hi, 0.0)
+                pad = 0.06 * (y_hi - y_lo or 1.0)
+                ax.set_ylim(y_lo - pad, y_hi + pad)
             ax.set_title(title, fontsize=12)
             ax.set_xlabel("linear predictor η", fontsize=11)
             ax.set_ylabel(ylabel, fontsize=11)
@@ -200,6 +202,9 @@ class LinkExplorer(_FigureWidget):
         ax_mu.set_title(f"{fam.name}: mean μ = g⁻¹(η)", fontsize=12)
         if fam.name == "binomial":  # a probability: the log link's mean above 1 is invalid
             ax_mu.set_ylim(-0.05, 1.05)
+        elif fam.name != "gaussian":  # a positive mean: the inverse link's eta < 0 is invalid
+            top = ax_mu.get_ylim()[1]
+            ax_mu.set_ylim(-0.05 * top, top)
         self.vlines = [ax.axvline(0.0, color=plot.OKABE_ITO["black"], linewidth=1, alpha=0.6)
                        for ax in (ax_mu, ax_d, ax_w)]
         for ax in (ax_mu, ax_d, ax_w):
