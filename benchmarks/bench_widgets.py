@@ -45,10 +45,11 @@ def logistic_data(n: int, seed: int = 1) -> ExplorerData:
 def time_steps(data: ExplorerData, mode: str, rounds: int) -> list[float]:
     ex = irls_explorer(data, backend="png")
     if mode == "ipympl-kernel":
-        # The same callback, with an Agg canvas whose draw_idle() draws at once: what the
-        # kernel does for ipympl (update, then render on the browser's request).
-        FigureCanvasAgg(ex.figure)
-        ex.view.mode = "ipympl"
+        # The same callback, then one Agg render and no PNG for an Output: what the
+        # kernel does for ipympl (update, then render when the browser asks).
+        canvas = ex.figure.canvas
+        assert isinstance(canvas, FigureCanvasAgg)
+        ex.view.redraw = canvas.draw  # type: ignore[method-assign]
     elif mode == "update-only":
         ex.view.redraw = lambda: None  # type: ignore[method-assign]
     out = []
