@@ -293,7 +293,7 @@ def build_model(table: Table, args: argparse.Namespace) -> Model:
                                         ("--offset", offset_col)) if col is not None]
     missing = np.zeros(len(table.lines), dtype=bool)
     for option, name in used:
-        missing |= _missing(table.column(option=option, name=name))
+        missing |= _missing(table.column(name, option))
     keep = ~missing
     if not keep.any():
         raise CLIError(f"data: every row of {table.source} has a missing value in the columns "
