@@ -354,13 +354,10 @@ _CORE_ARGS = {"family": "--family", "link": "--link", "start": "--start",
               "max_iter": "--max-iter", "tol": "--tol"}
 
 
-_NUMPY_REPR = re.compile(r"np\.\w+\(([^()]*)\)")  # numpy 2's repr: np.float64(0.5) -> 0.5
-
-
 def _core_error(exc: Exception, args: argparse.Namespace, lines: NDArray[np.int64],
                 source: str) -> CLIError:
     """Re-word a :class:`GLMInputError` from the core with this command's option names."""
-    message = _NUMPY_REPR.sub(r"\1", str(exc))
+    message = str(exc)
     arg, sep, rest = message.partition(": ")
     weights = f"--weights {args.weights}" if args.trials is None else (
         f"--trials {args.trials}" if args.weights is None
