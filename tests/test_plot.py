@@ -36,6 +36,8 @@ from scipy.special import expit
 import glmlearn
 from glmlearn import LINKS
 from glmlearn import plot as gp
+from glmlearn.plot import fit as gp_fit
+from glmlearn.plot import path as gp_path
 
 # --- fixtures -------------------------------------------------------------------------------
 
@@ -316,11 +318,11 @@ def test_deviance_surface_is_cached_per_trace(logistic: glmlearn.GLMResult) -> N
     a = gp.draw_path(new_ax(), trace[2], trace=trace)
     b = gp.draw_path(new_ax(), trace[5], trace=logistic)  # a result works as the trace
     assert a.contours.levels.tolist() == b.contours.levels.tolist()
-    cache = gp._SURFACES[trace[-1]]
+    cache = gp_path._SURFACES[trace[-1]]
     assert len(cache) == 1
     surf = next(iter(cache.values()))
     gp.draw_path(new_ax(), trace[1], trace=trace)
-    assert next(iter(gp._SURFACES[trace[-1]].values())) is surf
+    assert next(iter(gp_path._SURFACES[trace[-1]].values())) is surf
 
 
 def test_path_needs_two_coefficients(poisson3: glmlearn.GLMResult) -> None:
@@ -395,7 +397,7 @@ def test_fit_curve_leaves_out_an_invalid_range() -> None:
     res = glmlearn.fit(np.column_stack([np.ones(8), x]), [1, 3, 2, 4, 6, 5, 8, 9],
                        glmlearn.poisson("sqrt"))
     fam = res.problem.family
-    mu = gp._mean(fam, np.array([-1.0, 0.0, 2.0]))
+    mu = gp_fit._mean(fam, np.array([-1.0, 0.0, 2.0]))
     assert np.isnan(mu[0]) and np.isnan(mu[1]) and mu[2] == 4.0
     art = gp.draw_fit(new_ax(), res.trace[-1], x="eta", trace=res)
     e = np.asarray(art.curve.get_xdata(), float)

@@ -1,0 +1,268 @@
+r"""The fit panel: data and the fitted mean curve on the response scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from scipy import stats
+
+from ..family import Family
+from ..irls import IRLSState
+
+if TYPE_CHECKING:
+    from ..results import GLMResult
+
+from ._common import (
+    Array,
+    Trace,
+    XSpec,
+    _beta0,
+    _grid_design,
+    _iteration_text,
+    _optional_trace,
+    _pad,
+    _range,
+    _resolve_x,
+    _states_for_limits,
+    _x_label,
+)
+from ._style import (
+    _C,
+    Corner,
+    _corner_text,
+    _emptiest_corner,
+    _legend,
+    _marker_alpha,
+    _marker_size,
+    _style_axes,
+)
+
+__all__ = ["FitArtists", "draw_fit", "update_fit"]
+
+# --- fit ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class FitArtists:
+    """Artists of the fit panel (from :func:`draw_fit`).
+
+    Attributes
+    ----------
+    ax : Axes
+    data : Line2D
+        The observations :math:`(x_i, y_i)` (:math:`(\\eta_i, y_i)` when ``x="eta"``).
+    curve : Line2D
+        The fitted mean of the state shown (empty at iteration 0 without ``beta``).
+    history : tuple of Line2D
+        Fitted means of the previous iterations, most recent first, fading out.
+    start_means : Line2D
+        R's starting means :math:`\\mu^{(0)}_i` at the observations, shown only for a
+        state without ``beta``.
+    band : PolyCollection or None
+        Confidence band of the final fit (``band=result``); static.
+    label : Text
+        The iteration number.
+    x : int or "eta"
+        The column plotted against (or the linear predictor).
+    grid : ndarray
+        The x values of the curves.
+    grid_X, grid_offset : ndarray or None
+        The rows of X and the offsets along ``grid`` (other columns at their means);
+        None against eta.
+    trace : tuple of IRLSState or None
+    """
+
+    ax: Axes
+    data: Line2D
+    curve: Line2D
+    history: tuple[Line2D, ...]
+    start_means: Line2D
+    band: PolyCollection | None
+    label: Text
+    x: int | str
+    grid: Array
+    grid_X: Array | None
+    grid_offset: Array | None
+    trace: tuple[IRLSState, ...] | None
+
+
+def _history_alpha(i: int) -> float:
+    return 0.5 * 0.7**i
+
+
+def _mean(fam: Family, eta: Array) -> Array:
+    r""":math:`g^{-1}(\eta)`, NaN where :math:`\eta` or the mean is outside its valid range.
+
+    An early iterate's line can leave the domain of a link (e.g. a negative eta under the
+    sqrt link): that part of the curve is left out rather than drawn wrong.
+    """
+    with np.errstate(all="ignore"):
+        mu = fam.link_inverse(eta)
+        ok = fam.link.valid_eta(eta) & fam.valid_mu(mu)
+    return np.where(ok, mu, np.nan)
+
+
+def _fit_curve(art: FitArtists, state: IRLSState) -> Array:
+    fam = state.problem.family
+    if art.x == "eta":
+        return _mean(fam, art.grid)
+    if state.beta is None or art.grid_X is None or art.grid_offset is None:
+        return np.full(art.grid.size, np.nan)
+    return _mean(fam, art.grid_X @ _beta0(state.beta) + art.grid_offset)
+
+
+def _fit_eta_xlim(state: IRLSState, trace: tuple[IRLSState, ...] | None) -> tuple[float, float]:
+    return _pad(*_range(*(s.eta for s in _states_for_limits(state, trace))))
+
+
+
+def draw_fit(
+    ax: Axes,
+    state: IRLSState,
+    *,
+    x: XSpec = None,
+    trace: Trace | None = None,
+    band: GLMResult | None = None,
+    level: float = 0.95,
+    n_history: int = 4,
+    n_grid: int = 200,
+    legend: bool = True,
+) -> FitArtists:
+    r"""Draw the data and the fitted mean curve of ``state`` on the response scale.
+
+    Parameters
+    ----------
+    ax : Axes
+    state : IRLSState
+    x : int, str or None
+        Column of X to plot against, by index or name; default the first non-constant
+        column. Other columns and the offset are held at their means:
+        :math:`\mu(x) = g^{-1}(\bar x^\top\beta + \beta_j (x - \bar x_j) + \bar o)`.
+        ``"eta"`` plots against the state's linear predictor instead: the curve is then
+        the inverse link itself and the *data* move as :math:`\eta_i` changes.
+    trace : GLMResult or sequence of IRLSState, optional
+        The whole trace: earlier iterations are drawn faded, and the axis limits cover
+        every iteration so they do not jump.
+    band : GLMResult, optional
+        Draw the final fit's pointwise confidence band, made on the link scale and
+        mapped back: :math:`g^{-1}(\hat\eta \pm z_{1-\alpha/2}\,\mathrm{se}(\hat\eta))`.
+        Not available with ``x="eta"``.
+    level : float
+        Confidence level of the band.
+    n_history : int
+        How many earlier iterations to show (needs ``trace``).
+    n_grid : int
+        Number of points along each curve.
+    legend : bool
+        Draw a legend (in the corner with the fewest data points).
+
+    Returns
+    -------
+    FitArtists
+    """
+    problem = state.problem
+    fam = problem.family
+    xr = _resolve_x(problem, x)
+    tr = _optional_trace(trace)
+    n = problem.n
+    grid_X = grid_offset = None
+    if xr == "eta":
+        lo, hi = _fit_eta_xlim(state, tr)
+        grid = np.linspace(lo, hi, n_grid)
+        xdata = np.asarray(state.eta)
+        ax.set_xlim(lo, hi)
+    else:
+        assert isinstance(xr, int)
+        xdata = np.asarray(problem.X[:, xr])
+        lo, hi = _pad(*_range(xdata))
+        grid = np.linspace(lo, hi, n_grid)
+        grid_X, grid_offset = _grid_design(problem, xr, grid)
+        ax.set_xlim(lo, hi)
+
+    band_art = None
+    if band is not None:
+        if grid_X is None or grid_offset is None:
+            raise ValueError("band: a confidence band needs x to be a column of X, not 'eta'")
+        if not 0 < level < 1:
+            raise ValueError(f"level: must be between 0 and 1, got {level!r}")
+        pred = band.predict(grid_X, kind="link", offset=grid_offset, se=True)
+        assert not isinstance(pred, np.ndarray)
+        q = float(stats.norm.ppf(0.5 + level / 2))
+        lo_b = fam.link_inverse(pred.fit - q * pred.se)
+        hi_b = fam.link_inverse(pred.fit + q * pred.se)
+        band_art = ax.fill_between(grid, np.minimum(lo_b, hi_b), np.maximum(lo_b, hi_b),
+                                   color=_C["sky_blue"], alpha=0.35, linewidth=0,
+                                   label=f"{level:.0%} band (final fit)", zorder=1)
+
+    (data,) = ax.plot(xdata, problem.y, "o", color=_C["black"], alpha=_marker_alpha(n),
+                      markersize=_marker_size(n), markeredgewidth=0, label="data", zorder=2)
+    n_hist = n_history if (tr is not None and xr != "eta") else 0
+    history = tuple(
+        ax.plot([], [], "-", color=_C["blue"], alpha=_history_alpha(i), linewidth=1.5,
+                label="earlier iterations" if i == 0 else None, zorder=3)[0]
+        for i in range(n_hist)
+    )
+    (start_means,) = ax.plot([], [], "D", color=_C["orange"], markersize=_marker_size(n) + 1,
+                             markeredgewidth=0, label="starting means μ⁽⁰⁾", zorder=4)
+    (curve,) = ax.plot([], [], "-", color=_C["vermillion"], linewidth=2.5,
+                       label="fitted mean μ", zorder=5)
+
+    # y limits depend only on the data (and the trace), never on the state shown.
+    y_lo, y_hi = _range(problem.y)
+    if fam.name == "binomial":
+        y_lo, y_hi = 0.0, 1.0
+    ax.set_ylim(*_pad(y_lo, y_hi))
+    _style_axes(ax, "Fit on the response scale", _x_label(problem, xr),
+                f"{problem.response_name}  (mean μ)")
+    # Legend in the corner with the fewest data points (and of the final curve, with a
+    # trace); decided once from things that do not change with the state shown.
+    # (Against eta the data move with the state; they hug the increasing inverse link,
+    # which leaves the lower right free.)
+    corner: Corner = "lower right"
+    if grid_X is not None and grid_offset is not None:
+        crowd_x, crowd_y = [xdata], [np.asarray(problem.y)]
+        if tr is not None and tr[-1].beta is not None:
+            crowd_x.append(grid)
+            crowd_y.append(_mean(fam, grid_X @ _beta0(tr[-1].beta) + grid_offset))
+        corner = _emptiest_corner(ax, np.concatenate(crowd_x), np.concatenate(crowd_y))
+    label = _corner_text(ax, where="upper right" if corner == "upper left" else "upper left")
+    if legend:
+        _legend(ax, corner)
+    art = FitArtists(ax=ax, data=data, curve=curve, history=history, start_means=start_means,
+                     band=band_art, label=label, x=xr, grid=grid, grid_X=grid_X,
+                     grid_offset=grid_offset, trace=tr)
+    update_fit(art, state)
+    return art
+
+
+def update_fit(artists: FitArtists, state: IRLSState) -> None:
+    """Move the fit panel to ``state`` (no redraw; see :func:`draw_fit`)."""
+    art = artists
+    problem = state.problem
+    if art.x == "eta":
+        lo, hi = _fit_eta_xlim(state, art.trace)
+        if art.trace is None:
+            # Without a trace the limits follow the state, and the curve's grid with them.
+            art.grid[:] = np.linspace(lo, hi, art.grid.size)
+            art.ax.set_xlim(lo, hi)
+        art.data.set_data(state.eta, problem.y)
+    art.curve.set_data(art.grid, _fit_curve(art, state))
+    if state.beta is None:
+        xs = problem.X[:, art.x] if isinstance(art.x, int) else state.eta
+        art.start_means.set_data(xs, state.mu)
+    else:
+        art.start_means.set_data([], [])
+    k = state.iteration
+    for i, line in enumerate(art.history):
+        j = k - 1 - i
+        prev = art.trace[j] if (art.trace is not None and 0 <= j < len(art.trace)) else None
+        if prev is None or prev.beta is None:
+            line.set_data([], [])
+        else:
+            line.set_data(art.grid, _fit_curve(art, prev))
+    art.label.set_text(_iteration_text(state))
