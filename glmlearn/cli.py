@@ -429,9 +429,9 @@ def _trace(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = fit(model.X, _Named(model.y, model.response_name), family,
-                         weights=model.weights, offset=model.offset, start=start,
-                         max_iter=args.max_iter, tol=args.tol, column_names=model.column_names)
+            result = fit(model.X, model.y, family, weights=model.weights, offset=model.offset,
+                         start=start, max_iter=args.max_iter, tol=args.tol,
+                         column_names=model.column_names, response_name=model.response_name)
         except (GLMInputError, GLMTypeError) as exc:
             raise _core_error(exc, args, model.lines, table.source) from None
 
@@ -452,16 +452,6 @@ def _trace(args: argparse.Namespace) -> int:
             shown.add(text)
             print(f"glmlearn trace: warning: {text}", file=sys.stderr)
     return 0
-
-
-class _Named:
-    """A response with a name, as a pandas Series would carry it (the summary shows it)."""
-
-    def __init__(self, values: Array, name: str) -> None:
-        self.values, self.name = values, name
-
-    def to_numpy(self) -> Array:
-        return self.values
 
 
 # --- datasets -----------------------------------------------------------------------------

@@ -55,6 +55,7 @@ def fit(
     tol: float = 1e-8,
     trace: TraceMode = "auto",
     column_names: Any = None,
+    response_name: str | None = None,
 ) -> GLMResult:
     """Fit a GLM by IRLS, keeping every iteration.
 
@@ -64,6 +65,8 @@ def fit(
         As for :func:`glmlearn.irls`.
     column_names : sequence of str, optional
         Names for the columns of X (a DataFrame's own names are used otherwise).
+    response_name : str, optional
+        Name of the response for the summary (a Series' own name is used otherwise).
 
     Returns
     -------
@@ -78,7 +81,7 @@ def fit(
     (True, 4)
     """
     problem = make_problem(X, y, family, weights=weights, offset=offset,
-                           column_names=column_names)
+                           column_names=column_names, response_name=response_name)
     _check_controls(max_iter, tol)
     b0 = _check_start(start, problem)
     with warnings.catch_warnings(record=True) as caught:

@@ -159,6 +159,7 @@ def make_problem(
     weights: Any = None,
     offset: Any = None,
     column_names: tuple[str, ...] | list[str] | None = None,
+    response_name: str | None = None,
 ) -> GLMProblem:
     """Validate ``X, y, weights, offset`` for ``family`` and return a :class:`GLMProblem`.
 
@@ -189,7 +190,7 @@ def make_problem(
                 f"column_names: {len(names)} names given for the {p} columns of X"
             )
     names = names or tuple(f"x{j}" for j in range(p))
-    response_name = str(getattr(y, "name", None) or "y")
+    response_name = str(response_name or getattr(y, "name", None) or "y")
 
     ya = _as_float_array(y, "y")
     if ya.ndim == 2 and ya.shape[1] == 1:
