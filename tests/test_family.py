@@ -16,7 +16,7 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from statsmodels.genmod.families import links as sml
+from sm_families import SM_FAMILY, sm_family
 
 import glmlearn
 from glmlearn import FAMILIES, LINKS, Family
@@ -35,29 +35,11 @@ R_ALLOWED = {
 }
 
 # statsmodels' family classes and link classes, for the same names.
-SM_FAMILY = {
-    "gaussian": sm.families.Gaussian,
-    "binomial": sm.families.Binomial,
-    "poisson": sm.families.Poisson,
-    "gamma": sm.families.Gamma,
-    "inverse_gaussian": sm.families.InverseGaussian,
-}
-SM_LINK = {
-    "identity": sml.Identity,
-    "log": sml.Log,
-    "logit": sml.Logit,
-    "probit": sml.Probit,
-    "cloglog": sml.CLogLog,
-    "cauchit": sml.Cauchy,
-    "inverse": sml.InversePower,
-    "inverse_squared": sml.InverseSquared,
-    "sqrt": sml.Sqrt,
-}
 
 
 def _sm_family(name: str, link: str | None = None):
     fam = get_family(name) if link is None else get_family(name, link)
-    return SM_FAMILY[name](link=SM_LINK[fam.link.name]())
+    return sm_family(name, fam.link.name)
 
 
 def _pairs() -> list[tuple[str, str]]:

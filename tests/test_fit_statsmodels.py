@@ -41,30 +41,11 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.genmod.families import links as sml
+from sm_families import sm_family
 from statsmodels.tools.sm_exceptions import DomainWarning
 
 import glmlearn
 from glmlearn import FAMILIES
-
-SM_FAMILY = {
-    "gaussian": sm.families.Gaussian,
-    "binomial": sm.families.Binomial,
-    "poisson": sm.families.Poisson,
-    "gamma": sm.families.Gamma,
-    "inverse_gaussian": sm.families.InverseGaussian,
-}
-SM_LINK = {
-    "identity": sml.Identity,
-    "log": sml.Log,
-    "logit": sml.Logit,
-    "probit": sml.Probit,
-    "cloglog": sml.CLogLog,
-    "cauchit": sml.Cauchy,
-    "inverse": sml.InversePower,
-    "inverse_squared": sml.InverseSquared,
-    "sqrt": sml.Sqrt,
-}
 
 
 @dataclass
@@ -229,7 +210,7 @@ def _fit_pair(case_id: str) -> tuple[Case, glmlearn.GLMResult, Any]:
     endog = case.y if case.sm_endog is None else case.sm_endog
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DomainWarning)  # "link does not respect the domain"
-        model = sm.GLM(endog, case.X, family=SM_FAMILY[case.family](link=SM_LINK[case.link]()),
+        model = sm.GLM(endog, case.X, family=sm_family(case.family, case.link),
                        var_weights=case.weights, offset=case.offset)
         sm_res = model.fit(tol=1e-12, scale="X2" if free else None, use_t=free)
     _FITS[case_id] = (case, res, sm_res)
@@ -349,7 +330,7 @@ def test_loglik_aic_bic_where_definitions_agree(case_id):
     if case.family == "binomial" and case.weights is not None:
         succ = np.round(case.y * case.weights)
         counts = np.column_stack([succ, case.weights - succ])
-        sm2 = sm.GLM(counts, case.X, family=SM_FAMILY["binomial"](link=SM_LINK[case.link]()),
+        sm2 = sm.GLM(counts, case.X, family=sm_family("binomial", case.link),
                      offset=case.offset).fit(tol=1e-12)
         llf, aic = sm2.llf, sm2.aic
     else:
