@@ -24,6 +24,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import ResizeEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection, PathCollection
 from matplotlib.figure import Figure
@@ -583,6 +584,76 @@ def test_explorer_update_all_renders_like_a_fresh_figure(logistic: glmlearn.GLMR
     np.testing.assert_array_equal(moved, render(fresh_fig))
     gp.update_all(panels, logistic.trace[0])
     np.testing.assert_array_equal(render(fig), before)
+
+
+@pytest.mark.parametrize("case", ["logistic-band", "poisson-eta"])
+def test_frame_renderer_frames_equal_full_draws(case: str, logistic: glmlearn.GLMResult,
+                                                poisson3: glmlearn.GLMResult) -> None:
+    """Blitted frames: the static picture once, then only what moves, pixel for pixel."""
+    result, kw = ((logistic, {"band": logistic}) if case == "logistic-band"
+                  else (poisson3, {"x": "eta"}))
+    fig, panels = gp.explorer_figure(result, 0, dpi=30, **kw)
+    frames = gp.FrameRenderer(fig, panels)
+    last = len(result.trace) - 1
+    for k in [3, last, 1, 0, 2, 1]:
+        frames.show(result.trace[k])
+        fresh, _ = gp.explorer_figure(result, k, dpi=30, **kw)
+        np.testing.assert_array_equal(np.asarray(fig.canvas.buffer_rgba()), render(fresh), k)
+    assert frames.backgrounds == 1  # fixed limits: the static picture is made once
+    # a new size lays the figure out again (resize_event): a new static picture, still exact
+    fig.set_size_inches(12, 6)
+    ResizeEvent("resize_event", fig.canvas)._process()
+    frames.show(result.trace[2])
+    assert frames.backgrounds == 2
+    blitted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    # released, a plain draw shows the moving artists again: the same picture
+    frames.release()
+    np.testing.assert_array_equal(blitted, render(fig))
+
+
+def test_moving_artists_are_all_that_update_changes(logistic: glmlearn.GLMResult) -> None:
+    """A static artist that changed would be stale in the saved background."""
+    trace = logistic.trace
+    for name, draw, update, kw in PANELS:
+        art = draw(new_ax(), trace[0], **_kw(name, kw, trace, True))
+        moving = {id(a) for a in gp.moving_artists(art)}
+        before = snapshot(art)
+        for k in range(1, len(trace)):
+            update(art, trace[k])
+            for field in changed(before, snapshot(art)) - {"ax.xlim", "ax.ylim"}:
+                base = field.split(".")[0]
+                obj = eval(f"art.{base}")  # e.g. "history[2]"
+                assert id(obj) in moving, (name, field)
+        assert snapshot(art)["ax.xlim"] == before["ax.xlim"]  # with a trace: fixed limits
+        assert snapshot(art)["ax.ylim"] == before["ax.ylim"]
+        label = art.label
+        assert not label.get_in_layout() and label.get_clip_on() and label.get_clip_box()
+
+
+def test_many_coefficients_short_labels(logistic: glmlearn.GLMResult) -> None:
+    from glmlearn.plot._style import _beta_text
+
+    assert _beta_text([1.0, -2.5, 3.25]) == "(1, -2.5, 3.25)"
+    assert _beta_text(np.arange(9.0) + 0.5) == "(0.5, 1.5, … 9 coefficients)"
+    rng = np.random.default_rng(9)
+    X = np.column_stack([np.ones(60), rng.normal(size=(60, 5))])
+    res = glmlearn.fit(X, rng.poisson(2.0, 60), "poisson")
+    art = gp.draw_working(new_ax(), res.trace[1], trace=res)
+    assert art.label.get_text().endswith("… 6 coefficients)")
+
+
+def test_start_means_in_the_legend_only_when_shown(logistic: glmlearn.GLMResult) -> None:
+    p = logistic.problem
+    from_zero = glmlearn.fit(p.X, p.y, "binomial", start=np.zeros(2))
+    assert all(s.beta is not None for s in from_zero.trace)
+
+    def entries(result: glmlearn.GLMResult) -> list[str]:
+        art = gp.draw_fit(new_ax(), result.trace[-1], trace=result)
+        legend = art.ax.get_legend()
+        return [t.get_text() for t in legend.get_texts()]
+
+    assert "starting means μ⁽⁰⁾" not in entries(from_zero)
+    assert "starting means μ⁽⁰⁾" in entries(logistic)  # R's start: state 0 shows them
 
 
 def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:

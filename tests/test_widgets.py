@@ -156,10 +156,11 @@ def assert_shows_state(e: IRLSExplorer, k: int) -> None:
 
 
 def count_draws(e: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Calls of the view's one redraw (ipympl: draw_idle; PNG: a render and its PNG)."""
     calls: list[int] = []
-    canvas = e.figure.canvas
-    original = canvas.draw_idle
-    monkeypatch.setattr(canvas, "draw_idle", lambda *a, **k: (calls.append(1), original(*a, **k)))
+    view = e.view
+    original = view.redraw
+    monkeypatch.setattr(view, "redraw", lambda *a, **k: (calls.append(1), original(*a, **k)))
     return calls
 
 
@@ -282,7 +283,8 @@ def test_ipympl_frames_are_full_locked_and_never_lost() -> None:
         assert view._asked > view._drawn
         # A render holds the lock: the main thread cannot move artists mid-frame.
         seen: list[bool] = []
-        canvas.mpl_connect("draw_event", lambda ev: seen.append(view.lock._is_owned()))
+        render = view.render
+        view.render = lambda: (seen.append(view.lock._is_owned()), render())[1]  # type: ignore[method-assign]
         view._settle_draw()  # the browser's request was dropped: the timer draws itself
         assert seen == [True] and len(sent) == 1
         assert view._drawn == view._asked

@@ -54,6 +54,7 @@ The package, one module per concept (everything public is importable from
 ``path``           :func:`deviance_surface` and the path panel
 ``links``          :func:`draw_link`, :func:`draw_links`
 ``layout``         :func:`explorer_figure`, :func:`update_all`, :data:`PANELS`
+``frames``         :class:`FrameRenderer`: a frame per state, static parts rendered once
 =================  ==================================================================
 
 This package imports matplotlib (never ``matplotlib.pyplot`` at import time) and never
@@ -77,6 +78,7 @@ from .diagnostics import (
     update_working,
 )
 from .fit import FitArtists, draw_fit, update_fit
+from .frames import FrameRenderer, moving_artists
 from .layout import PANELS, default_panels, explorer_figure, update, update_all
 from .links import LinkArtists, draw_link, draw_links
 from .path import PathArtists, deviance_surface, draw_path, update_path
@@ -87,6 +89,7 @@ __all__ = [
     "ConvergenceArtists",
     "DevianceArtists",
     "FitArtists",
+    "FrameRenderer",
     "LinkArtists",
     "PathArtists",
     "WeightsArtists",
@@ -103,6 +106,7 @@ __all__ = [
     "draw_weights",
     "draw_working",
     "explorer_figure",
+    "moving_artists",
     "plot_style",
     "update",
     "update_all",

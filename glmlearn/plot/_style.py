@@ -90,9 +90,21 @@ def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper righ
     text = ax.text(x, 0.96, s, transform=ax.transAxes, ha=ha, va="top", fontsize=_TEXT_PT,
                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.8,
                          "edgecolor": "none"})
-    # Its content changes with the state; the layout must not (see _legend).
+    # Its content changes with the state; the layout must not (see _legend). A label too
+    # long for its panel is cut at the panel's edge rather than drawn over its neighbour
+    # (which also keeps every moving artist inside its panel, see frames.py).
     text.set_in_layout(False)
+    text.set_clip_path(ax.patch)
+    text.set_clip_on(True)
     return text
+
+
+def _beta_text(beta: Any, max_shown: int = 3) -> str:
+    """Coefficients for a corner label: all of them for p <= 3, else the first two and p."""
+    vals = [f"{v:.4g}" for v in beta]
+    if len(vals) > max_shown:
+        return f"({vals[0]}, {vals[1]}, … {len(vals)} coefficients)"
+    return f"({', '.join(vals)})"
 
 
 Corner: TypeAlias = Literal["upper left", "upper right", "lower left", "lower right"]

@@ -32,7 +32,7 @@ from ._common import (
     _x_label,
     as_trace,
 )
-from ._style import _C, _corner_text, _legend, _marker_alpha, _marker_size, _style_axes
+from ._style import _C, _beta_text, _corner_text, _legend, _marker_alpha, _marker_size, _style_axes
 
 __all__ = [
     "ConvergenceArtists",
@@ -335,8 +335,7 @@ def update_working(artists: WorkingArtists, state: IRLSState) -> None:
     if art.x == "eta":
         art.ax.set_xlim(*_pad(*_range(*(s.eta for s in _states_for_limits(state, art.trace)))))
     art.ax.set_ylim(*_working_ylim(art, state))
-    b = ", ".join(f"{v:.4g}" for v in state.beta_next)
-    art.label.set_text(f"β next = ({b})")
+    art.label.set_text(f"β next = {_beta_text(state.beta_next)}")
 
 
 # --- deviance trace -----------------------------------------------------------------------

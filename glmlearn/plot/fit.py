@@ -207,8 +207,11 @@ def draw_fit(
                 label="earlier iterations" if i == 0 else None, zorder=3)[0]
         for i in range(n_hist)
     )
+    # In the legend only if some state shown has R's starting means (not from a given β).
+    has_start = any(s.beta is None for s in _states_for_limits(state, tr))
     (start_means,) = ax.plot([], [], "D", color=_C["orange"], markersize=_marker_size(n) + 1,
-                             markeredgewidth=0, label="starting means μ⁽⁰⁾", zorder=4)
+                             markeredgewidth=0, zorder=4,
+                             label="starting means μ⁽⁰⁾" if has_start else None)
     (curve,) = ax.plot([], [], "-", color=_C["vermillion"], linewidth=2.5,
                        label="fitted mean μ", zorder=5)
 

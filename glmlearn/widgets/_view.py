@@ -12,7 +12,15 @@ A widget's figure is shown one of two ways, chosen once when the widget is built
     Python (``with out: display(...)`` would need one).
 
 Either way the caller updates artists in place, then calls :meth:`FigureView.redraw`
-once: one ``draw_idle()``, plus the PNG in the fallback.
+once: one ``draw_idle()`` (ipympl), or one render and its PNG (the fallback).
+
+A view showing panels of :func:`glmlearn.plot.explorer_figure` renders them with a
+:class:`glmlearn.plot.FrameRenderer` (:meth:`FigureView.attach`): the static parts of the
+figure are rendered once, and each frame draws only what moves, pixel for pixel the same
+picture as a full draw. ipympl's canvas renders with Agg too, so its frames are made the
+same way when the browser asks for them (matplotlib's web canvas says
+``supports_blit = False``, and its ``blit`` only re-sends the whole image; the rendering
+is what costs, and it is done here, before ipympl encodes and sends a full frame).
 
 :class:`SnapshotBox` is the container every widget returns. Its display bundle carries an
 ``image/png`` (and ``text/html``) picture of the figure next to the widget view, so a
@@ -29,7 +37,7 @@ import io
 import itertools
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
 import ipywidgets as widgets
@@ -37,6 +45,9 @@ import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
+
+from ..plot import FrameRenderer
+from ..plot.layout import PanelArtists
 
 __all__ = ["Backend", "FigureView", "SnapshotBox", "ipympl_active", "png_output", "resolve_backend"]
 
@@ -134,17 +145,10 @@ class FigureView:
             canvas.footer_visible = False   # cursor read-out under the figure
             canvas.resizable = False        # a resize would re-run the frozen layout
             canvas.toolbar_position = "right"
-            render = canvas.draw
-
-            def locked_draw() -> None:
-                with self.lock:
-                    render()
-
-            canvas.draw = locked_draw  # what ipympl calls when the browser asks for a frame
+            canvas.draw = self._ipympl_draw  # what ipympl calls when the browser asks for a frame
             self.widget = canvas
-            # Versions of the picture: asked for (redraw) and rendered (draw_event).
+            # Versions of the picture: asked for (redraw) and rendered (_ipympl_draw).
             self._asked = self._drawn = 0
-            canvas.mpl_connect("draw_event", self._on_drawn)
             self._settle: asyncio.TimerHandle | None = None
         else:
             # A canvas of its own, kept: draw_idle() then renders at once, and the PNG is
@@ -153,6 +157,25 @@ class FigureView:
             FigureCanvasAgg(self.figure)
             self.widget = widgets.Output()
         self.widget.add_class(css_class)
+        #: Renders the panels' frames once :meth:`attach` is called (else full draws).
+        self.frames: FrameRenderer | None = None
+
+    def attach(self, panels: Mapping[str, PanelArtists]) -> FrameRenderer:
+        """Render frames of these panels (drawn on :attr:`figure`) with a FrameRenderer.
+
+        Call it again after clearing the figure and drawing new panels into it.
+        """
+        with self.lock:
+            self.frames = FrameRenderer(self.figure, panels)
+            return self.frames
+
+    def render(self) -> None:
+        """Render the figure as it is now into its Agg buffer (no PNG, nothing sent)."""
+        with self.lock:
+            if self.frames is not None and self.frames.figure is self.figure:
+                self.frames.render()
+            else:
+                FigureCanvasAgg.draw(self.figure.canvas)  # type: ignore[arg-type]
 
     def redraw(self) -> None:
         """Show the artists' current state: one ``draw_idle()`` (plus the PNG fallback).
@@ -173,7 +196,7 @@ class FigureView:
                 canvas.draw_idle()
                 self._restart_settle_timer()
                 return
-            canvas.draw_idle()
+            self.render()
             assert isinstance(self.widget, widgets.Output)
             self.widget.outputs = (png_output(self._encode()),)
 
@@ -186,21 +209,28 @@ class FigureView:
             self._settle.cancel()
         self._settle = loop.call_later(self.SETTLE_S, self._settle_draw)
 
-    def _on_drawn(self, event: Any) -> None:
-        self._drawn = self._asked
-        # Every frame full: a render ends with this event, then ipympl encodes the frame
-        # (get_diff_image), which reads and clears this flag. The front end reads the
-        # image mode only when an image has loaded, so a switch between "diff" and
-        # "full" frames can make it clear the canvas and paint a difference image alone.
-        event.canvas._force_full = True
+    def _ipympl_draw(self) -> None:
+        # matplotlib's web canvas draw() (render, then send), rendering with the frame
+        # renderer and holding the lock.
+        canvas: Any = self.figure.canvas
+        with self.lock:
+            canvas._png_is_old = True
+            try:
+                self.render()
+                self._drawn = self._asked
+            finally:
+                # Every frame full: ipympl encodes the frame (get_diff_image), which reads
+                # and clears this flag. The front end reads the image mode only when an
+                # image has loaded, so a switch between "diff" and "full" frames can make
+                # it clear the canvas and paint a difference image alone.
+                canvas._force_full = True
+                canvas.manager.refresh_all()
 
     def _settle_draw(self) -> None:
         self._settle = None
         with self.lock:
             if self._drawn != self._asked:  # the browser's draw request was dropped
-                canvas: Any = self.figure.canvas
-                canvas._force_full = True
-                canvas.draw()  # renders and sends the image (ipympl's refresh_all)
+                self._ipympl_draw()  # renders and sends the image (ipympl's refresh_all)
 
     def _encode(self) -> bytes:
         canvas = self.figure.canvas
@@ -216,7 +246,7 @@ class FigureView:
         """The figure as it is now, as PNG bytes (at the dpi it was made with)."""
         with self.lock:
             if self.mode == "png":
-                self.figure.canvas.draw()
+                self.render()
                 return self._encode()
             return png_bytes(self.figure, self._dpi)
 

@@ -151,25 +151,6 @@ def kernel_link(a: widgets.Widget, b: widgets.Widget, name: str = "value") -> No
     forward(b, a)
 
 
-def _freeze_layout_ignoring_labels(fig: Any, panels: Mapping[str, Any]) -> None:
-    """Lay the panels out once, leaving the corner labels out of the layout.
-
-    The labels change with every iteration and, with many coefficients, are wider than
-    their panel: counted by the constrained layout they would squeeze the axes. They are
-    clipped to their panel instead. Then the layout is frozen, as ``explorer_figure``
-    does, so that moving through the iterations never pays for it again.
-    """
-    for art in panels.values():
-        label = getattr(art, "label", None)
-        if label is not None:
-            label.set_in_layout(False)
-            label.set_clip_on(True)
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
-
 class IRLSExplorer:
     r"""Watch IRLS fit a GLM: every panel of :func:`glmlearn.plot.explorer_figure`, animated.
 
@@ -435,14 +416,13 @@ class IRLSExplorer:
         k = int(np.clip(iteration, 0, len(self.trace) - 1))
         fig = self.view.figure
         data = self._problem(self.dataset_menu.value)
-        # explorer_figure hands x on to the weights panel, which takes a column only: for
-        # x = "eta" the weights are drawn against eta through their own keyword.
-        kw = {"weights": {"against": "eta"}} if data.x == "eta" else None
         with self.view.lock:
             fig.clear()
-            _, self.panels = plot.explorer_figure(self.result, k, fig=fig, x=data.x,
-                                                  panel_kw=kw, freeze_layout=False)
-            _freeze_layout_ignoring_labels(fig, self.panels)
+            # x = "eta" draws the weights against eta too. The corner labels are outside
+            # the layout and clipped to their panels; the layout is computed once.
+            _, self.panels = plot.explorer_figure(self.result, k, fig=fig, x=data.x)
+            # Frames: the static parts rendered once per fit, then only what moves.
+            self.view.attach(self.panels)
         self.status.value = fit_status_html(data, rec)
         last = len(self.trace) - 1
         with self._holding():
