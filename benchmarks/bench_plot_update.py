@@ -1,10 +1,19 @@
-"""Moving the explorer figure by one iteration: update in place vs redraw from scratch.
+"""Moving the explorer figure by one iteration: a frame step vs redrawing from scratch.
 
-A widget or an animation moves every panel with ``update_all`` and redraws the canvas
-once. The alternative a notebook author might write is to build the figure again for
-every iteration. This script times both on the same logistic fit with n = 10,000
-observations and prints the median milliseconds per frame and their ratio (the
-target is at most 0.25). It prints figures; it asserts nothing.
+A widget or an animation moves every panel to the next state and renders. This script
+times, in one run and on the same logistic fit with n = 10,000 observations:
+
+* ``frame step``: what the explorer does per step, :meth:`glmlearn.plot.FrameRenderer.show`
+  (``update_all``, then the static background pasted back and only the moving artists,
+  and the static ones above them, drawn). The background is rendered once per figure,
+  before the timed frames; its cost is printed on its own;
+* ``full redraw``: ``update_all`` then a full ``canvas.draw()`` (how frames were rendered
+  before the frame renderer);
+* ``from scratch``: a new figure, every ``draw_*``, then a full ``canvas.draw()``.
+
+It prints the median milliseconds per frame and the ratio frame step / from scratch (the
+target is at most 0.25), and checks once that a frame equals a full draw, pixel for
+pixel. It asserts nothing.
 
 Run: ``python benchmarks/bench_plot_update.py [--n 10000] [--frames 6] [--rounds 3]``
 """
@@ -39,10 +48,26 @@ def logistic_fit(n: int, seed: int = 1) -> glmlearn.GLMResult:
 Clock = Callable[[], float]
 
 
-def time_update(result: glmlearn.GLMResult, frames: int, clock: Clock, legends: bool
-                ) -> list[float]:
-    """Milliseconds per frame: ``update_all`` to the next state, then one canvas draw."""
-    fig, panels = plot.explorer_figure(result, 0, band=result, legends=legends)
+def time_frames(result: glmlearn.GLMResult, frames: int, clock: Clock) -> tuple[list[float], float]:
+    """Milliseconds per frame of ``FrameRenderer.show``, and of its first render."""
+    fig, panels = plot.explorer_figure(result, 0, band=result)
+    renderer = plot.FrameRenderer(fig, panels)
+    t0 = clock()
+    renderer.render()  # the static background, once per figure
+    first = 1e3 * (clock() - t0)
+    states = result.trace
+    out = []
+    for i in range(frames):
+        state = states[(i + 1) % len(states)]
+        t0 = clock()
+        renderer.show(state)
+        out.append(1e3 * (clock() - t0))
+    return out, first
+
+
+def time_full(result: glmlearn.GLMResult, frames: int, clock: Clock) -> list[float]:
+    """Milliseconds per frame: ``update_all`` to the next state, then a full canvas draw."""
+    fig, panels = plot.explorer_figure(result, 0, band=result)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     states = result.trace
@@ -56,19 +81,37 @@ def time_update(result: glmlearn.GLMResult, frames: int, clock: Clock, legends: 
     return out
 
 
-def time_scratch(result: glmlearn.GLMResult, frames: int, clock: Clock, legends: bool
-                 ) -> list[float]:
+def time_scratch(result: glmlearn.GLMResult, frames: int, clock: Clock) -> list[float]:
     """Milliseconds per frame: a new figure, every ``draw_*``, then one canvas draw."""
     states = result.trace
     out = []
     for i in range(frames):
         state = states[(i + 1) % len(states)]
         t0 = clock()
-        fig, _ = plot.explorer_figure(result, state, band=result, legends=legends)
+        fig, _ = plot.explorer_figure(result, state, band=result)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         out.append(1e3 * (clock() - t0))
     return out
+
+
+def frames_equal_full_draws(result: glmlearn.GLMResult) -> bool:
+    """A frame step to each state renders the pixels of a fresh figure drawn at it."""
+    fig, panels = plot.explorer_figure(result, 0, band=result)
+    renderer = plot.FrameRenderer(fig, panels)
+    for k in [*range(1, len(result.trace)), 0]:
+        renderer.show(result.trace[k])
+        fresh, _ = plot.explorer_figure(result, k, band=result)
+        canvas = FigureCanvasAgg(fresh)
+        canvas.draw()
+        if not np.array_equal(np.asarray(fig.canvas.buffer_rgba()), np.asarray(canvas.buffer_rgba())):
+            return False
+    return True
+
+
+def _line(label: str, ms: list[float]) -> str:
+    return (f"  {label:34s} median {statistics.median(ms):7.1f} ms/frame "
+            f"(min {min(ms):.1f}, max {max(ms):.1f})")
 
 
 def main() -> None:
@@ -85,27 +128,32 @@ def main() -> None:
     print(f"logistic fit, n = {args.n}, {len(result.trace)} states, panels: "
           f"{', '.join(plot.default_panels(result))}")
     print(f"first figure (includes the deviance surface, then cached): {first:.0f} ms")
+    print(f"frame step == full draw of a fresh figure, every state, pixel for pixel: "
+          f"{'yes' if frames_equal_full_draws(result) else 'NO'}")
 
     # Wall-clock time is what a learner waits; CPU time of this process is steadier on a
-    # shared machine. Both methods are timed in the same run, alternating, so both see
-    # the same machine load.
-    # The default figure has legends; "no legends" shows what they cost per frame.
-    runs = (("wall", time.perf_counter, True), ("cpu", time.process_time, True),
-            ("cpu", time.process_time, False))
-    for label, clock, legends in runs:
-        update: list[float] = []
+    # shared machine. The methods are timed in the same run, alternating, so all see the
+    # same machine load.
+    for label, clock in (("wall", time.perf_counter), ("cpu", time.process_time)):
+        step: list[float] = []
+        full: list[float] = []
         scratch: list[float] = []
+        backgrounds: list[float] = []
         for _ in range(args.rounds):
-            update += time_update(result, args.frames, clock, legends)
-            scratch += time_scratch(result, args.frames, clock, legends)
-        mu, ms = statistics.median(update), statistics.median(scratch)
-        which = "default explorer" if legends else "explorer_figure(legends=False)"
-        print(f"[{label} time, {which}, {len(update)} frames each]")
-        print(f"  update_all + canvas.draw():          median {mu:7.1f} ms/frame "
-              f"(min {min(update):.1f}, max {max(update):.1f})")
-        print(f"  new figure + draw_* + canvas.draw(): median {ms:7.1f} ms/frame "
-              f"(min {min(scratch):.1f}, max {max(scratch):.1f})")
-        print(f"  ratio update / scratch: {mu / ms:.3f}  (target <= 0.25)")
+            ms, bg = time_frames(result, args.frames, clock)
+            step += ms
+            backgrounds.append(bg)
+            full += time_full(result, args.frames, clock)
+            scratch += time_scratch(result, args.frames, clock)
+        print(f"[{label} time, {len(step)} frames each]")
+        print(_line("frame step (FrameRenderer.show):", step))
+        print(_line("update_all + full canvas.draw():", full))
+        print(_line("new figure + draw_* + full draw:", scratch))
+        print(f"  static background, once per figure: median {statistics.median(backgrounds):.0f} ms")
+        ratio = statistics.median(step) / statistics.median(scratch)
+        print(f"  ratio frame step / from scratch: {ratio:.3f}  (target <= 0.25); "
+              f"full redraw / from scratch: "
+              f"{statistics.median(full) / statistics.median(scratch):.3f}")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ panel with ``update_all``, refreshes the state table, and redraws once. Two figu
 * ``png`` mode (no ipympl, e.g. ``%matplotlib inline``): the callback also renders the
   figure to a PNG and puts it into the ``Output`` widget, so the whole cost is inside it;
 * ``ipympl-kernel``: the ipympl mode's kernel cost, measured without a browser as the
-  same callback plus one Agg draw (what ipympl does when the browser asks for the image;
-  sending it is not counted);
+  same callback plus one frame render (what ipympl does when the browser asks for the
+  image, through the explorer's frame renderer; encoding and sending it are not counted);
 * ``update-only``: the callback without any drawing (``update_all`` and the table).
 
 It prints the median and the range over the steps; it asserts nothing.
@@ -45,11 +45,10 @@ def logistic_data(n: int, seed: int = 1) -> ExplorerData:
 def time_steps(data: ExplorerData, mode: str, rounds: int) -> list[float]:
     ex = irls_explorer(data, backend="png")
     if mode == "ipympl-kernel":
-        # The same callback, then one Agg render and no PNG for an Output: what the
+        # The same callback, then one frame render and no PNG for an Output: what the
         # kernel does for ipympl (update, then render when the browser asks).
-        canvas = ex.figure.canvas
-        assert isinstance(canvas, FigureCanvasAgg)
-        ex.view.redraw = canvas.draw  # type: ignore[method-assign]
+        assert isinstance(ex.figure.canvas, FigureCanvasAgg)
+        ex.view.redraw = ex.view.render  # type: ignore[method-assign]
     elif mode == "update-only":
         ex.view.redraw = lambda: None  # type: ignore[method-assign]
     out = []

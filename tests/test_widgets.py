@@ -24,6 +24,7 @@ import pytest
 matplotlib.use("Agg")  # before pyplot; the `backend` fixture switches per test
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -270,6 +271,23 @@ def test_figure_widget_per_backend(ex: IRLSExplorer, backend: str) -> None:
         assert png3 != png0
         assert base64.b64decode(png3) == ex.png()
     assert "glmlearn-figure" in ex.view.widget._dom_classes
+
+
+def test_png_frames_are_blitted_and_equal_a_full_draw() -> None:
+    """The PNG fallback renders with the frame renderer: background once, same pixels."""
+    e = irls_explorer("pass_fail", backend="png")
+    assert e.view.frames is not None
+    for k in [2, 5, 0, 3]:
+        e.iteration = k
+        got = np.asarray(Image.open(io.BytesIO(e.png())).convert("RGBA"))
+        fresh = Figure(figsize=(11.5, 6.4), dpi=80)
+        plot.explorer_figure(e.result, k, fig=fresh)
+        canvas = FigureCanvasAgg(fresh)
+        canvas.draw()
+        np.testing.assert_array_equal(got, np.asarray(canvas.buffer_rgba()))
+    assert e.view.frames.backgrounds == 1
+    e.link_menu.value = "probit"  # a refit draws new panels: a new renderer
+    assert e.view.frames.panels == e.panels and e.errors == []
 
 
 def test_ipympl_frames_are_full_locked_and_never_lost() -> None:

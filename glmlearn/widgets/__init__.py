@@ -19,6 +19,8 @@ How they work (the design's item 10): the trace is computed once; a slider or ``
 picks a state; one callback moves every panel with the :mod:`glmlearn.plot` ``update_*``
 functions and redraws once (``fig.canvas.draw_idle()``). Under ``%matplotlib widget``
 the figure is a live ipympl canvas; otherwise it is re-rendered to a PNG after each change.
+The explorer renders its frames with :class:`glmlearn.plot.FrameRenderer`: the static
+parts of the figure once per fit, then per frame only what moves (the same pixels).
 
 Displaying any of them in a notebook also saves a PNG picture of its current state in the
 output, so the saved notebook shows the figure where no kernel runs (nbviewer, GitHub).

@@ -178,7 +178,9 @@ class FigureView:
                 FigureCanvasAgg.draw(self.figure.canvas)  # type: ignore[arg-type]
 
     def redraw(self) -> None:
-        """Show the artists' current state: one ``draw_idle()`` (plus the PNG fallback).
+        """Show the artists' current state: ipympl, one ``draw_idle()``; else one render
+        (:meth:`render`, blitted once :meth:`attach` is called) put into the ``Output`` as
+        a PNG.
 
         Under ipympl, ``draw_idle()`` asks the browser to ask for an image, and two
         weaknesses of ipympl's front end (0.10) would leave a stale or garbled picture
