@@ -634,12 +634,12 @@ def test_many_coefficients_short_labels(logistic: glmlearn.GLMResult) -> None:
     from glmlearn.plot._style import _beta_text
 
     assert _beta_text([1.0, -2.5, 3.25]) == "(1, -2.5, 3.25)"
-    assert _beta_text(np.arange(9.0) + 0.5) == "(0.5, 1.5, … 9 coefficients)"
+    assert _beta_text(np.arange(9.0) + 0.5) == "(0.5, 1.5, … 9 in all)"
     rng = np.random.default_rng(9)
     X = np.column_stack([np.ones(60), rng.normal(size=(60, 5))])
     res = glmlearn.fit(X, rng.poisson(2.0, 60), "poisson")
     art = gp.draw_working(new_ax(), res.trace[1], trace=res)
-    assert art.label.get_text().endswith("… 6 coefficients)")
+    assert art.label.get_text().endswith("… 6 in all)")
 
 
 def test_start_means_in_the_legend_only_when_shown(logistic: glmlearn.GLMResult) -> None:

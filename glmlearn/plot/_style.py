@@ -103,7 +103,7 @@ def _beta_text(beta: Any, max_shown: int = 3) -> str:
     """Coefficients for a corner label: all of them for p <= 3, else the first two and p."""
     vals = [f"{v:.4g}" for v in beta]
     if len(vals) > max_shown:
-        return f"({vals[0]}, {vals[1]}, … {len(vals)} coefficients)"
+        return f"({vals[0]}, {vals[1]}, … {len(vals)} in all)"
     return f"({', '.join(vals)})"
 
 
