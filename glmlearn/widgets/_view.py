@@ -231,6 +231,12 @@ class FigureView:
     def _settle_draw(self) -> None:
         self._settle = None
         with self.lock:
+            if getattr(self.figure.canvas, "syncing_data_url", False):
+                # The browser's view has not said "initialized" yet: it asks for a full
+                # picture itself when it does. An image pushed before that races with the
+                # view's start-up (ipympl 0.10 then draws a half-loaded image and logs
+                # "drawImage ... broken state").
+                return
             if self._drawn != self._asked:  # the browser's draw request was dropped
                 self._ipympl_draw()  # renders and sends the image (ipympl's refresh_all)
 
