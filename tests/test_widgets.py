@@ -303,6 +303,9 @@ def test_ipympl_frames_are_full_locked_and_never_lost() -> None:
         seen: list[bool] = []
         render = view.render
         view.render = lambda: (seen.append(view.lock._is_owned()), render())[1]  # type: ignore[method-assign]
+        view._settle_draw()  # no browser view has said "initialized": nothing is pushed
+        assert seen == [] and sent == []
+        canvas.syncing_data_url = False  # what ipympl sets when the view is initialized
         view._settle_draw()  # the browser's request was dropped: the timer draws itself
         assert seen == [True] and len(sent) == 1
         assert view._drawn == view._asked
