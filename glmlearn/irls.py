@@ -115,9 +115,14 @@ def _vectors_at(problem: GLMProblem, eta: Array) -> _Vectors:
     return _Vectors(eta, mu, w, z, d)
 
 
+def _linear_predictor(problem: GLMProblem, beta: Array) -> Array:
+    """:math:`X\beta + o`, aliased (NaN) coefficients contributing nothing."""
+    return problem.X @ np.where(np.isnan(beta), 0.0, beta) + problem.offset
+
+
 def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
     if beta is not None:
-        return problem.X @ np.where(np.isnan(beta), 0.0, beta) + problem.offset
+        return _linear_predictor(problem, beta)
     fam = problem.family
     return fam.link_fun(fam.starting_mu(problem.y, problem.prior_weights))
 
@@ -384,7 +389,7 @@ def _iterate(
         new_beta = sol.beta
         halvings, reason = 0, ""
         while True:
-            eta = X @ np.where(aliased, 0.0, new_beta) + off
+            eta = _linear_predictor(problem, new_beta)
             # A trial step may leave the valid range (mu = 0, eta < 0...): that is what the
             # checks below are for, so numpy's overflow/divide warnings would only be noise.
             with np.errstate(all="ignore"):
@@ -414,7 +419,7 @@ def _iterate(
                     stacklevel=2,
                 )
                 new_beta, stalled, reason = beta, True, f"{why}; step-halving failed"
-                eta = X @ np.where(aliased, 0.0, new_beta) + off
+                eta = _linear_predictor(problem, new_beta)
                 vec = _vectors_at(problem, eta)
                 new_dev = fam.deviance(y, vec.mu, pw)
                 break
