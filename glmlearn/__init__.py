@@ -18,7 +18,7 @@ Glossary (the same symbols in every public name)
 Where to start
 --------------
 * :func:`irls` -- the IRLS loop as a generator of frozen :class:`IRLSState` objects
-  (``glmlearn/irls.py``: the loop is ``_iterate``).
+  (``glmlearn/_irls.py``: the loop is ``_iterate``).
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
   residuals, predictions, the whole trace).
 * :mod:`glmlearn.family` -- families and links.
@@ -29,6 +29,9 @@ ipywidgets only when used.
 
 from __future__ import annotations
 
+from ._diagnostics import Trouble
+from ._fit import fit
+from ._irls import IRLSState, irls, score, working_response, working_weights
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -41,8 +44,6 @@ from .errors import (
     StepHalvingWarning,
 )
 from .family import FAMILIES, LINKS, Family, binomial, gamma, gaussian, inverse_gaussian, poisson
-from .glm import fit
-from .irls import IRLSState, irls, score, working_response, working_weights
 from .links import Link
 from .results import GLMResult
 
@@ -64,6 +65,7 @@ __all__ = [
     "ResidualDFWarning",
     "SeparationWarning",
     "StepHalvingWarning",
+    "Trouble",
     "binomial",
     "fit",
     "gamma",

@@ -41,11 +41,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import __version__
+from ._fit import fit
+from ._irls import IRLSState
 from .datasets import list_datasets, load
 from .errors import GLMInputError, GLMTypeError
 from .family import FAMILIES, get_family
-from .glm import fit
-from .irls import IRLSState
 from .links import LINKS
 
 __all__ = ["CLIError", "LessonFolder", "Model", "Table", "build_model", "copy_missing_lessons",

@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._irls import IRLSState, irls
 from .datasets import load
 from .family import Family, binomial, poisson
-from .irls import IRLSState, irls
 from .linalg import solve_wls
 
 Array = NDArray[np.float64]

@@ -13,8 +13,8 @@ Factories: :func:`gaussian`, :func:`binomial`, :func:`poisson`, :func:`gamma`,
 :func:`inverse_gaussian`; each takes ``link=`` as a name or a :class:`~glmlearn.links.Link`
 and refuses a link the family does not allow, listing the links it does allow.
 
-The seed-lesson names are here too: ``logit_link(mu)``, ``logit_link_inverse(eta)``,
-and the same pattern for every link (``probit_link``, ``log_link_inverse``...).
+The function names of classic IRLS tutorials (``logit_link(mu)``,
+``logit_link_inverse(eta)``, ...) are in :mod:`glmlearn.compat`.
 """
 
 from __future__ import annotations
@@ -137,14 +137,17 @@ class Family:
         phi = float("nan") if dispersion is None else float(dispersion)
         return float(self._loglik(y_, mu_, w, phi))
 
-    def aic(self, y: ArrayLike, mu: ArrayLike, weights: ArrayLike | None, rank: int) -> float:
+    def aic(self, y: ArrayLike, mu: ArrayLike, weights: ArrayLike | None, rank: int, *,
+            loglik: float | None = None) -> float:
         r"""Akaike's criterion as R's ``glm`` reports it.
 
         :math:`\mathrm{AIC} = -2\ell + 2k`, where :math:`k` is the rank of X plus one
         when the dispersion is estimated (R's ``family$aic`` adds that 2 itself).
+        Pass ``loglik`` when :math:`\ell` is already at hand, to save recomputing it.
         """
         k = rank + (0 if self.dispersion_fixed else 1)
-        return -2.0 * self.loglik(y, mu, weights) + 2.0 * k
+        ll = self.loglik(y, mu, weights) if loglik is None else loglik
+        return -2.0 * ll + 2.0 * k
 
     def __repr__(self) -> str:
         return f"Family({self.name}, link={self.link.name})"
@@ -382,96 +385,3 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
             f"{', '.join(map(repr, FAMILIES))}"
         )
     return FAMILIES[name]() if link is None else FAMILIES[name](link)
-
-
-# --- the seed lesson's names: <link>_link(mu) and <link>_link_inverse(eta) -----------------
-
-def identity_link(mu: ArrayLike) -> Array:
-    """Identity link, :math:`\\eta = \\mu`."""
-    return LINKS["identity"].link(np.asarray(mu, dtype=float))
-
-
-def identity_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse identity link, :math:`\\mu = \\eta`."""
-    return LINKS["identity"].inverse(np.asarray(eta, dtype=float))
-
-
-def log_link(mu: ArrayLike) -> Array:
-    """Log link, :math:`\\eta = \\log\\mu`."""
-    return LINKS["log"].link(np.asarray(mu, dtype=float))
-
-
-def log_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse log link, :math:`\\mu = e^\\eta`."""
-    return LINKS["log"].inverse(np.asarray(eta, dtype=float))
-
-
-def logit_link(mu: ArrayLike) -> Array:
-    """Logit link, :math:`\\eta = \\log(\\mu / (1 - \\mu))`."""
-    return LINKS["logit"].link(np.asarray(mu, dtype=float))
-
-
-def logit_link_inverse(eta: ArrayLike) -> Array:
-    """Logistic function, :math:`\\mu = 1 / (1 + e^{-\\eta})`."""
-    return LINKS["logit"].inverse(np.asarray(eta, dtype=float))
-
-
-def probit_link(mu: ArrayLike) -> Array:
-    """Probit link, :math:`\\eta = \\Phi^{-1}(\\mu)`."""
-    return LINKS["probit"].link(np.asarray(mu, dtype=float))
-
-
-def probit_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse probit link, :math:`\\mu = \\Phi(\\eta)`."""
-    return LINKS["probit"].inverse(np.asarray(eta, dtype=float))
-
-
-def cloglog_link(mu: ArrayLike) -> Array:
-    """Complementary log-log link, :math:`\\eta = \\log(-\\log(1 - \\mu))`."""
-    return LINKS["cloglog"].link(np.asarray(mu, dtype=float))
-
-
-def cloglog_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse complementary log-log link, :math:`\\mu = 1 - e^{-e^\\eta}`."""
-    return LINKS["cloglog"].inverse(np.asarray(eta, dtype=float))
-
-
-def cauchit_link(mu: ArrayLike) -> Array:
-    """Cauchit link, :math:`\\eta = \\tan(\\pi(\\mu - 1/2))`."""
-    return LINKS["cauchit"].link(np.asarray(mu, dtype=float))
-
-
-def cauchit_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse cauchit link, the standard Cauchy CDF."""
-    return LINKS["cauchit"].inverse(np.asarray(eta, dtype=float))
-
-
-def inverse_link(mu: ArrayLike) -> Array:
-    """Inverse (reciprocal) link, :math:`\\eta = 1/\\mu`."""
-    return LINKS["inverse"].link(np.asarray(mu, dtype=float))
-
-
-def inverse_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse of the reciprocal link, :math:`\\mu = 1/\\eta`."""
-    return LINKS["inverse"].inverse(np.asarray(eta, dtype=float))
-
-
-def inverse_squared_link(mu: ArrayLike) -> Array:
-    """Inverse-squared link (R's ``"1/mu^2"``), :math:`\\eta = 1/\\mu^2`."""
-    return LINKS["inverse_squared"].link(np.asarray(mu, dtype=float))
-
-
-def inverse_squared_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse of the inverse-squared link, :math:`\\mu = 1/\\sqrt{\\eta}`."""
-    return LINKS["inverse_squared"].inverse(np.asarray(eta, dtype=float))
-
-
-def sqrt_link(mu: ArrayLike) -> Array:
-    """Square-root link, :math:`\\eta = \\sqrt{\\mu}`."""
-    return LINKS["sqrt"].link(np.asarray(mu, dtype=float))
-
-
-def sqrt_link_inverse(eta: ArrayLike) -> Array:
-    """Inverse square-root link, :math:`\\mu = \\eta^2`."""
-    return LINKS["sqrt"].inverse(np.asarray(eta, dtype=float))
-

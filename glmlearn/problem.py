@@ -10,6 +10,7 @@ a DataFrame's column names and a Series' name are kept for summaries.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from .family import Family, get_family
 
 Array = NDArray[np.float64]
 
-__all__ = ["GLMProblem", "make_problem"]
+__all__ = ["GLMProblem", "check_controls", "check_start", "make_problem"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,3 +269,34 @@ def make_problem(
         response_name=response_name,
         has_intercept=has_intercept,
     )
+
+
+# --- the controls of the loop -------------------------------------------------------------
+
+def check_controls(max_iter: Any, tol: Any) -> None:
+    """Refuse a ``max_iter`` that is not a positive integer or a ``tol`` that is not a
+    positive finite number."""
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
+        raise GLMInputError(f"max_iter: must be a positive integer, got {_show(max_iter)}")
+    if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating):
+        raise GLMInputError(f"tol: must be a positive number, got {_show(tol)}")
+    if not (math.isfinite(tol) and tol > 0):
+        raise GLMInputError(f"tol: must be a positive finite number, got {_show(tol)}")
+
+
+def check_start(start: Any, problem: GLMProblem) -> Array | None:
+    """``start`` as a float vector of length p (None stays None), or a clear error."""
+    if start is None:
+        return None
+    try:
+        b = np.array(start, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise GLMInputError(f"start: could not be read as numbers ({exc})") from exc
+    if b.shape[0] != problem.p:
+        raise GLMInputError(
+            f"start: length {b.shape[0]} does not match the {problem.p} columns of X"
+        )
+    bad = np.flatnonzero(~np.isfinite(b))
+    if bad.size:
+        raise GLMInputError(f"start: non-finite value {_show(b[bad[0]])} at index {int(bad[0])}")
+    return b

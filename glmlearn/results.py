@@ -24,8 +24,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from ._diagnostics import Trouble
+from ._irls import IRLSState
 from .errors import GLMInputError
-from .irls import IRLSState
 from .problem import GLMProblem, _as_float_array, _check_finite
 
 Array = NDArray[np.float64]
@@ -72,8 +73,18 @@ class GLMResult:
         ``"complete"``, ``"quasi-complete"`` or None (binomial only).
     boundary : bool
         Fitted means numerically at the edge of the family's range.
-    warnings : tuple of str
-        The messages of every glmlearn warning issued during the fit.
+    troubles : tuple of Trouble
+        Every numerical trouble the fit met, each with its warning category (``kind``),
+        its ``flag`` and its ``message`` (see ``glmlearn/_diagnostics.py``); ``fit()``
+        warned once for each. :attr:`flags` and :attr:`warnings` are read from them.
+
+    Names
+    -----
+    The textbook symbols are the primary names: :attr:`beta`, :attr:`se`, :attr:`eta`,
+    :attr:`mu`, :attr:`w`. R's and statsmodels' names are kept as aliases:
+    ``coef`` (R) for ``beta``; ``bse`` (statsmodels) for ``se``; ``tvalues`` for the Wald
+    statistics; ``fitted_values`` for ``mu``; ``linear_predictor`` for ``eta``;
+    ``working_weights`` for ``w``.
     """
 
     problem: GLMProblem = field(repr=False)
@@ -94,7 +105,7 @@ class GLMResult:
     aliased: NDArray[np.bool_] = field(repr=False)
     separation: str | None = None
     boundary: bool = False
-    warnings: tuple[str, ...] = ()
+    troubles: tuple[Trouble, ...] = ()
 
     # --- the final state's vectors --------------------------------------------------------
     @property
@@ -108,19 +119,39 @@ class GLMResult:
         return self.trace[-1]
 
     @property
-    def fitted_values(self) -> Array:
-        r"""Fitted means :math:`\hat\mu` (proportions for binomial)."""
+    def beta(self) -> Array:
+        r""":math:`\hat\beta` (NaN for aliased columns; alias: ``coef``)."""
+        return self.coef
+
+    @property
+    def mu(self) -> Array:
+        r"""Fitted means :math:`\hat\mu` (proportions for binomial; alias: ``fitted_values``)."""
         return self.final_state.mu
 
     @property
-    def linear_predictor(self) -> Array:
-        r""":math:`\hat\eta = X\hat\beta + o`."""
+    def eta(self) -> Array:
+        r""":math:`\hat\eta = X\hat\beta + o` (alias: ``linear_predictor``)."""
         return self.final_state.eta
 
     @property
-    def working_weights(self) -> Array:
-        """Working weights at the fitted means."""
+    def w(self) -> Array:
+        r"""Working weights at the fitted means (alias: ``working_weights``)."""
         return self.final_state.w
+
+    @property
+    def fitted_values(self) -> Array:
+        """Alias of :attr:`mu` (statsmodels' and R's name)."""
+        return self.mu
+
+    @property
+    def linear_predictor(self) -> Array:
+        """Alias of :attr:`eta` (R's name)."""
+        return self.eta
+
+    @property
+    def working_weights(self) -> Array:
+        """Alias of :attr:`w`."""
+        return self.w
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -139,23 +170,15 @@ class GLMResult:
 
     @property
     def flags(self) -> frozenset[str]:
-        """Every kind of numerical trouble met: a subset of
+        """The flag of every trouble met (see :attr:`troubles`): a subset of
         ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
         "step_halving"}``."""
-        out = set()
-        if not self.converged:
-            out.add("not_converged")
-        if self.separation:
-            out.add("separation")
-        if self.boundary:
-            out.add("boundary")
-        if self.rank_deficient:
-            out.add("rank_deficient")
-        if self.df_residual <= 0 and not self.problem.family.dispersion_fixed:
-            out.add("no_residual_df")
-        if any(s.step_halvings for s in self.trace):
-            out.add("step_halving")
-        return frozenset(out)
+        return frozenset(t.flag for t in self.troubles)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The message of every trouble met, in order (see :attr:`troubles`)."""
+        return tuple(t.message for t in self.troubles)
 
     # --- inference -----------------------------------------------------------------------
     @property
@@ -164,9 +187,14 @@ class GLMResult:
         return self.dispersion * self.cov_unscaled
 
     @property
-    def bse(self) -> Array:
-        """Standard errors of the coefficients."""
+    def se(self) -> Array:
+        r"""Standard errors :math:`\sqrt{\hat\phi\,[(X^\top W X)^{-1}]_{jj}}` (alias: ``bse``)."""
         return np.sqrt(np.diag(self.cov_params))
+
+    @property
+    def bse(self) -> Array:
+        """Alias of :attr:`se` (statsmodels' name)."""
+        return self.se
 
     @property
     def uses_t(self) -> bool:

@@ -1,6 +1,6 @@
 r"""Theorems you can check: WLS.1 and WLS.3 at every step, and the facts around them.
 
-Every ``check_*`` function reads the fields of one :class:`~glmlearn.irls.IRLSState`
+Every ``check_*`` function reads the fields of one :class:`~glmlearn.IRLSState`
 (or the last state of a :class:`~glmlearn.results.GLMResult`) and returns one
 :class:`CheckResult`: the statement, the quantity that should vanish, its size, the
 tolerance actually used, how that tolerance was scaled, and whether the statement
@@ -122,8 +122,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg as sla
 
+from ._irls import IRLSState
 from .errors import GLMInputError
-from .irls import IRLSState
 from .problem import GLMProblem
 from .results import GLMResult
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import glmlearn
 from glmlearn import FAMILIES, GLMWarning
-from glmlearn.irls import FULL_TRACE_MAX_N, IRLSState
+from glmlearn._irls import FULL_TRACE_MAX_N, IRLSState
 
 HALVING_REASONS = {"", "the deviance was not finite", "eta or mu left the valid range",
                    "the deviance increased"}
@@ -219,9 +219,9 @@ def test_working_response_and_weights_are_the_textbook_formulas(poisson_trace):
         np.testing.assert_allclose(s.z, s.eta + (y - s.mu) * gprime, rtol=1e-12)
         np.testing.assert_allclose(s.w, w / (fam.variance(s.mu) * gprime**2), rtol=1e-12)
         # the public step functions give the same numbers
-        np.testing.assert_array_equal(glmlearn.working_response(s.eta, y, s.mu, fam), s.z)
-        np.testing.assert_allclose(glmlearn.working_weights(s.eta, s.mu, w, fam), s.w, rtol=1e-15)
-        np.testing.assert_allclose(glmlearn.score(X, y, s.mu, s.eta, w, fam), s.score, rtol=1e-12,
+        np.testing.assert_array_equal(glmlearn.working_response(fam, y, s.mu, s.eta), s.z)
+        np.testing.assert_allclose(glmlearn.working_weights(fam, s.mu, s.eta, w), s.w, rtol=1e-15)
+        np.testing.assert_allclose(glmlearn.score(fam, X, y, s.mu, s.eta, w), s.score, rtol=1e-12,
                                    atol=1e-12)
 
 

@@ -14,8 +14,8 @@ from scipy import stats
 
 import glmlearn
 from glmlearn import GLMInputError, GLMResult, GLMTypeError
+from glmlearn.compat import IRLSFit, fit_glm_irls
 from glmlearn.results import Prediction
-from glmlearn.solvers import IRLSFit, fit_glm_irls
 
 N = 40
 

@@ -14,8 +14,8 @@ import pytest
 from scipy.special import expit
 
 import glmlearn
+from glmlearn.compat import fit_glm_irls
 from glmlearn.family import binomial
-from glmlearn.solvers import fit_glm_irls
 
 N = 200
 

@@ -4,7 +4,7 @@ Every panel follows the same contract, so the same code serves a static figure, 
 widget (``glmlearn.widgets``) and an animation (``glmlearn.animation``):
 
 * ``draw_<panel>(ax, state, ...)`` creates the panel's artists on ``ax`` for one
-  :class:`~glmlearn.irls.IRLSState` and returns them in a small frozen dataclass;
+  :class:`~glmlearn.IRLSState` and returns them in a small frozen dataclass;
 * ``update_<panel>(artists, state)`` moves those artists to another state of the same
   trace, in place (``set_data``, ``set_offsets``, ``set_sizes``, ``set_text`` and axis
   limits where they depend on the state). It never draws: the caller redraws once,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from matplotlib.axes import Axes
 
-from ..irls import IRLSState
+from .._irls import IRLSState
 from ..problem import GLMProblem
 from ._style import Array
 

@@ -11,7 +11,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ..irls import IRLSState
+from .._irls import IRLSState
 
 if TYPE_CHECKING:
     pass

@@ -12,8 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from scipy import stats
 
+from .._irls import IRLSState
 from ..family import Family
-from ..irls import IRLSState
 
 if TYPE_CHECKING:
     from ..results import GLMResult

@@ -44,7 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, BboxBase
 
-from ..irls import IRLSState
+from .._irls import IRLSState
 from .diagnostics import ConvergenceArtists, DevianceArtists, WeightsArtists, WorkingArtists
 from .fit import FitArtists
 from .layout import PanelArtists, update_all

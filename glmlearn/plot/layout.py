@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from ..irls import IRLSState
+from .._irls import IRLSState
 
 if TYPE_CHECKING:
     from ..results import GLMResult

@@ -13,7 +13,7 @@ from matplotlib.contour import QuadContourSet
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ..irls import IRLSState
+from .._irls import IRLSState
 from ..problem import GLMProblem
 
 if TYPE_CHECKING:

@@ -26,10 +26,10 @@ from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
 from .. import plot
+from .._fit import fit
+from .._irls import working_weights
 from ..errors import GLMWarning
 from ..family import FAMILIES, Family
-from ..glm import fit
-from ..irls import working_weights
 from ..results import GLMResult
 from ._view import Backend, FigureView, SnapshotBox, guarded
 
@@ -153,7 +153,7 @@ class LinkExplorer(_FigureWidget):
             mu = fam.link_inverse(safe)
             ok &= fam.valid_mu(mu)
             dmu = fam.mu_eta(safe)
-            w = working_weights(safe, mu, np.ones_like(safe), fam)
+            w = working_weights(fam, mu, safe)
         nan = np.nan
         return np.where(ok, mu, nan), np.where(ok, dmu, nan), np.where(ok, w, nan)
 

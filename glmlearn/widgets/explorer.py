@@ -35,10 +35,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
+from .._fit import fit
+from .._irls import IRLSState
 from ..errors import GLMWarning
 from ..family import FAMILIES
-from ..glm import fit
-from ..irls import IRLSState
 from ..results import GLMResult
 from ._data import DATASETS, START_OPTIONS, ExplorerData, explorer_data
 from ._view import Backend, FigureView, SnapshotBox, error_html, guarded

@@ -11,6 +11,10 @@ The loop reads like the textbook. From the current linear predictor :math:`\eta`
    not finite, :math:`\eta` or :math:`\mu` leaves its valid range, or the deviance rises;
 6. converged when R's criterion :math:`|D - D_{\text{old}}| / (|D| + 0.1) <` ``tol``.
 
+The loop never warns: what happened (halvings, a stalled step, the criterion) is recorded
+on the states, and :func:`glmlearn.fit` turns a finished trace into warnings once
+(``glmlearn/_diagnostics.py``).
+
 Steps 2-4 are the small public functions :func:`working_response`,
 :func:`working_weights` and :func:`glmlearn.linalg.solve_wls`; :func:`score` is the
 gradient :math:`X^\top \operatorname{diag}(w^{\text{prior}} \mu'(\eta)/V(\mu))\,(y - \mu)`.
@@ -30,7 +34,6 @@ whatever the number of iterations.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -38,10 +41,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import GLMInputError, StepHalvingWarning
+from .errors import GLMInputError
 from .family import Family
 from .linalg import solve_wls
-from .problem import GLMProblem, _show, make_problem
+from .problem import GLMProblem, _show, check_controls, check_start, make_problem
 
 Array = NDArray[np.float64]
 
@@ -56,41 +59,47 @@ __all__ = [
 
 FULL_TRACE_MAX_N = 50_000
 MAX_HALVINGS = 30
+#: How ``halving_reason`` ends on a state where step-halving gave up.
+STALL_SUFFIX = "step-halving failed"
 TraceMode = Literal["auto", "full", "compact"]
 
 
-# --- the textbook steps, each a small pure function ---------------------------------------
+# --- the textbook steps, each a small pure function -----------------------------------------
+# One argument order for all three: the family, then the data (X, y), then the current
+# state (mu, eta), then the prior weights (default: all ones).
 
-def working_response(eta: Array, y: Array, mu: Array, family: Family, *,
+def working_response(family: Family, y: Array, mu: Array, eta: Array, *,
                      mu_eta: Array | None = None) -> Array:
     r"""Working response :math:`z = \eta + (y - \mu)\, d\eta/d\mu`.
 
-    Computed as :math:`(y - \mu) / (d\mu/d\eta)` with R's guarded ``mu.eta``
+    Computed as :math:`\eta + (y - \mu) / (d\mu/d\eta)` with R's guarded ``mu.eta``
     (pass ``mu_eta`` when it is already at hand, to save recomputing it).
     """
     d = family.mu_eta(eta) if mu_eta is None else mu_eta
     return eta + (y - mu) / d
 
 
-def working_weights(eta: Array, mu: Array, prior_weights: Array, family: Family, *,
-                    mu_eta: Array | None = None) -> Array:
+def working_weights(family: Family, mu: Array, eta: Array, prior_weights: Array | None = None,
+                    *, mu_eta: Array | None = None) -> Array:
     r"""Working weights :math:`w = w^{\text{prior}} (d\mu/d\eta)^2 / V(\mu)`.
 
     This equals :math:`w^{\text{prior}} / (V(\mu) g'(\mu)^2)`.
     """
     d = family.mu_eta(eta) if mu_eta is None else mu_eta
-    return prior_weights * d**2 / family.variance(mu)
+    pw = 1.0 if prior_weights is None else prior_weights
+    return pw * d**2 / family.variance(mu)
 
 
-def score(X: Array, y: Array, mu: Array, eta: Array, prior_weights: Array, family: Family, *,
-          mu_eta: Array | None = None) -> Array:
+def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
+          prior_weights: Array | None = None, *, mu_eta: Array | None = None) -> Array:
     r"""Score vector :math:`U = X^\top \operatorname{diag}(w^{\text{prior}}\,\mu'(\eta) / V(\mu))\,(y - \mu)`.
 
     This is :math:`\phi\, \partial\ell/\partial\beta`. For a canonical link
     :math:`\mu'(\eta) = V(\mu)`, and it reduces to :math:`X^\top W^{\text{prior}} (y - \mu)`.
     """
     d = family.mu_eta(eta) if mu_eta is None else mu_eta
-    return X.T @ (prior_weights * d / family.variance(mu) * (y - mu))
+    pw = 1.0 if prior_weights is None else prior_weights
+    return X.T @ (pw * d / family.variance(mu) * (y - mu))
 
 
 # --- the state --------------------------------------------------------------------------
@@ -108,8 +117,8 @@ def _vectors_at(problem: GLMProblem, eta: Array) -> _Vectors:
     fam = problem.family
     mu = fam.link_inverse(eta)
     d = fam.mu_eta(eta)  # computed once: weights, working response and score all need it
-    w = working_weights(eta, mu, problem.prior_weights, fam, mu_eta=d)
-    z = working_response(eta, problem.y, mu, fam, mu_eta=d)
+    w = working_weights(fam, mu, eta, problem.prior_weights, mu_eta=d)
+    z = working_response(fam, problem.y, mu, eta, mu_eta=d)
     for a in (eta, mu, w, z, d):
         a.setflags(write=False)
     return _Vectors(eta, mu, w, z, d)
@@ -228,32 +237,6 @@ class IRLSState:
 
 # --- the loop -----------------------------------------------------------------------------
 
-def _check_controls(max_iter: Any, tol: Any) -> None:
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
-        raise GLMInputError(f"max_iter: must be a positive integer, got {_show(max_iter)}")
-    if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating):
-        raise GLMInputError(f"tol: must be a positive number, got {_show(tol)}")
-    if not (math.isfinite(tol) and tol > 0):
-        raise GLMInputError(f"tol: must be a positive finite number, got {_show(tol)}")
-
-
-def _check_start(start: Any, problem: GLMProblem) -> Array | None:
-    if start is None:
-        return None
-    try:
-        b = np.array(start, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise GLMInputError(f"start: could not be read as numbers ({exc})") from exc
-    if b.shape[0] != problem.p:
-        raise GLMInputError(
-            f"start: length {b.shape[0]} does not match the {problem.p} columns of X"
-        )
-    bad = np.flatnonzero(~np.isfinite(b))
-    if bad.size:
-        raise GLMInputError(f"start: non-finite value {_show(b[bad[0]])} at index {int(bad[0])}")
-    return b
-
-
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
     return bool(np.all(fam.link.valid_eta(eta)) and np.all(fam.valid_mu(mu)))
@@ -315,8 +298,8 @@ def irls(
     True
     """
     problem = make_problem(X, y, family, weights=weights, offset=offset)
-    _check_controls(max_iter, tol)
-    return run_irls(problem, start=_check_start(start, problem), max_iter=max_iter, tol=tol,
+    check_controls(max_iter, tol)
+    return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
                     trace=trace)
 
 
@@ -340,8 +323,39 @@ def _iterate(
 ) -> Iterator[IRLSState]:
     fam, X, y, pw, off = (problem.family, problem.X, problem.y, problem.prior_weights,
                           problem.offset)
+    vec = _start(problem, start)  # state 0: eta, mu, z and w at the starting values
+    first = solve_wls(X, vec.w, vec.z - off)  # finds the aliased columns (R's rule) once
+    aliased = first.aliased
+    beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
+    deviance, criterion = fam.deviance(y, vec.mu, pw), math.inf
+    step = _Step(beta, 0, "", False)
+    for iteration in range(max_iter + 1):
+        # Steps 1-3 are in `vec` (mu, z, w at this eta); step 4: weighted least squares.
+        sol = first if iteration == 0 else solve_wls(X, vec.w, vec.z - off, aliased)
+        converged = criterion < tol and not step.stalled  # step 6 (criterion of step 5)
+        last = converged or step.stalled or iteration == max_iter
+        yield IRLSState(
+            iteration=iteration, beta=None if beta is None else _frozen(beta),
+            deviance=deviance, criterion=criterion, converged=converged,
+            step_halvings=step.halvings, halving_reason=step.reason,
+            score=_frozen(score(fam, X, y, vec.mu, vec.eta, pw, mu_eta=vec.mu_eta)),
+            beta_next=_frozen(sol.beta), xtwx=_frozen(sol.xtwx), wls_method=sol.method,
+            problem=problem, stalled=step.stalled,
+            # The last state always keeps its vectors: the result reads them at once.
+            _vectors=vec if keep_vectors or last else None,
+        )
+        if last:
+            return
+        # Step 5: the update, halved while it is unacceptable.
+        step, vec, new_deviance = _take_step(problem, beta, deviance, sol.beta, tol)
+        criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
+        beta, deviance = step.beta, new_deviance
 
-    # Step 0: starting values (checked below, so numpy's warnings about them are noise).
+
+def _start(problem: GLMProblem, start: Array | None) -> _Vectors:
+    """The vectors of state 0, refusing starting values outside the valid range."""
+    fam = problem.family
+    # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
         eta = _starting_eta(problem, start)
         vec = _vectors_at(problem, eta)
@@ -350,84 +364,56 @@ def _iterate(
         what = "start" if start is not None else "start (R's default starting means)"
         raise GLMInputError(
             f"{what}: gives an invalid linear predictor or mean at index {i} "
-            f"(eta = {_show(eta[i])}, mu = {_show(vec.mu[i])}, y = {_show(y[i])}) for the "
-            f"{fam.name} family with the {fam.link.name} link; pass start= with valid "
-            "coefficients"
+            f"(eta = {_show(eta[i])}, mu = {_show(vec.mu[i])}, y = {_show(problem.y[i])}) "
+            f"for the {fam.name} family with the {fam.link.name} link; pass start= with "
+            "valid coefficients"
         )
-    first = solve_wls(X, vec.w, vec.z - off)  # finds the aliased columns (R's rule) once
-    aliased = first.aliased
-    beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
-    deviance = fam.deviance(y, vec.mu, pw)
-    criterion = math.inf
+    return vec
 
-    halvings, reason, stalled = 0, "", False
-    for iteration in range(max_iter + 1):
-        sol = first if iteration == 0 else solve_wls(X, vec.w, vec.z - off, aliased)
-        converged = criterion < tol and not stalled
-        last = converged or stalled or iteration == max_iter
-        yield IRLSState(
-            iteration=iteration,
-            beta=None if beta is None else _frozen(beta),
-            deviance=deviance,
-            criterion=criterion,
-            converged=converged,
-            step_halvings=halvings,
-            halving_reason=reason,
-            score=_frozen(score(X, y, vec.mu, vec.eta, pw, fam, mu_eta=vec.mu_eta)),
-            beta_next=_frozen(sol.beta),
-            xtwx=_frozen(sol.xtwx),
-            wls_method=sol.method,
-            problem=problem,
-            stalled=stalled,
-            # The last state always keeps its vectors: the result reads them at once.
-            _vectors=vec if keep_vectors or last else None,
-        )
-        if last:
-            return
 
-        # Step 5: take the full step, then halve it while it is unacceptable.
-        new_beta = sol.beta
-        halvings, reason = 0, ""
-        while True:
-            eta = _linear_predictor(problem, new_beta)
-            # A trial step may leave the valid range (mu = 0, eta < 0...): that is what the
-            # checks below are for, so numpy's overflow/divide warnings would only be noise.
-            with np.errstate(all="ignore"):
-                vec = _vectors_at(problem, eta)
-                new_dev = fam.deviance(y, vec.mu, pw)
-            if not math.isfinite(new_dev):
-                why = "the deviance was not finite"
-            elif not _valid(problem, eta, vec.mu):
-                why = "eta or mu left the valid range"
-            elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
-                why = "the deviance increased"
-            else:
-                break
-            if beta is None:  # nothing to halve towards (R stops here too)
-                raise GLMInputError(
-                    "start: no valid set of coefficients was found from R's default "
-                    "starting means; pass start= with valid coefficients"
-                )
-            if halvings == MAX_HALVINGS:
-                # Give up honestly: go back to the last acceptable point and stop there,
-                # not converged, rather than accept a worse or invalid step.
-                warnings.warn(
-                    f"IRLS iteration {iteration + 1}: {why}, and {MAX_HALVINGS} "
-                    f"step-halvings could not fix it; IRLS stopped at the coefficients "
-                    f"of iteration {iteration} (not converged)",
-                    StepHalvingWarning,
-                    stacklevel=2,
-                )
-                new_beta, stalled, reason = beta, True, f"{why}; step-halving failed"
-                eta = _linear_predictor(problem, new_beta)
-                vec = _vectors_at(problem, eta)
-                new_dev = fam.deviance(y, vec.mu, pw)
-                break
-            new_beta = (new_beta + beta) / 2
-            halvings += 1
-            reason = why
-        criterion = abs(new_dev - deviance) / (abs(new_dev) + 0.1)
-        beta, deviance = new_beta, new_dev
+@dataclass(frozen=True)
+class _Step:
+    """Where step 5 went: the new beta and how the step to it was halved."""
+
+    beta: Array | None
+    halvings: int
+    reason: str
+    stalled: bool
+
+
+def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
+               tol: float) -> tuple[_Step, _Vectors, float]:
+    """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
+    ``beta``. After ``MAX_HALVINGS`` halvings give up honestly: go back to ``beta`` and
+    report the step as stalled (the loop then stops, not converged), rather than accept
+    a worse or invalid point. Nothing is warned here: the state records what happened."""
+    fam, y, pw = problem.family, problem.y, problem.prior_weights
+    new_beta, halvings, reason = beta_next, 0, ""
+    while True:
+        eta = _linear_predictor(problem, new_beta)
+        # A trial step may leave the valid range (mu = 0, eta < 0...): that is what the
+        # checks below are for, so numpy's overflow/divide warnings would only be noise.
+        with np.errstate(all="ignore"):
+            vec = _vectors_at(problem, eta)
+            new_dev = fam.deviance(y, vec.mu, pw)
+        if not math.isfinite(new_dev):
+            why = "the deviance was not finite"
+        elif not _valid(problem, eta, vec.mu):
+            why = "eta or mu left the valid range"
+        elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
+            why = "the deviance increased"
+        else:
+            return _Step(new_beta, halvings, reason, False), vec, new_dev
+        if beta is None:  # nothing to halve towards (R stops here too)
+            raise GLMInputError(
+                "start: no valid set of coefficients was found from R's default "
+                "starting means; pass start= with valid coefficients"
+            )
+        if halvings == MAX_HALVINGS:
+            vec = _vectors_at(problem, _linear_predictor(problem, beta))
+            return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec,
+                    fam.deviance(y, vec.mu, pw))
+        new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
 
 
 def _frozen(a: Array) -> Array:

@@ -1,0 +1,154 @@
+"""``fit()``: run IRLS to the end, diagnose the trace once, and build a :class:`GLMResult`.
+
+The numerical trouble a learner should be told about (non-convergence, step-halving,
+separation, boundary fits, rank deficiency, no residual degrees of freedom) is found by
+:func:`glmlearn._diagnostics.diagnose` from the finished trace; ``fit`` warns once per
+trouble, with glmlearn's own warning categories, and keeps the troubles on the result
+(``result.troubles``, read by ``result.flags`` and ``result.warnings``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._diagnostics import Diagnosis, detect_separation, diagnose
+from ._irls import IRLSState, TraceMode, run_irls
+from .family import Family
+from .linalg import unscaled_covariance
+from .problem import GLMProblem, check_controls, check_start, make_problem
+from .results import GLMResult
+
+Array = NDArray[np.float64]
+
+__all__ = ["detect_separation", "fit"]
+
+
+def fit(
+    X: Any,
+    y: Any,
+    family: Family | str = "gaussian",
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    start: Any = None,
+    max_iter: int = 25,
+    tol: float = 1e-8,
+    trace: TraceMode = "auto",
+    column_names: Any = None,
+    response_name: str | None = None,
+) -> GLMResult:
+    """Fit a GLM by IRLS, keeping every iteration.
+
+    Parameters
+    ----------
+    X, y, family, weights, offset, start, max_iter, tol, trace
+        As for :func:`glmlearn.irls`.
+    column_names : sequence of str, optional
+        Names for the columns of X (a DataFrame's own names are used otherwise).
+    response_name : str, optional
+        Name of the response for the summary (a Series' own name is used otherwise).
+
+    Returns
+    -------
+    GLMResult
+
+    Examples
+    --------
+    >>> import numpy as np, glmlearn
+    >>> X = np.column_stack([np.ones(5), [1.0, 2.0, 3.0, 4.0, 5.0]])
+    >>> res = glmlearn.fit(X, [1, 0, 2, 4, 5], "poisson")
+    >>> res.converged, res.n_iter
+    (True, 4)
+    """
+    problem = make_problem(X, y, family, weights=weights, offset=offset,
+                           column_names=column_names, response_name=response_name)
+    check_controls(max_iter, tol)
+    states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
+                            tol=tol, trace=trace))
+    diagnosis = diagnose(problem, states, max_iter)
+    for trouble in diagnosis.troubles:
+        trouble.warn(stacklevel=2)
+    return _result(problem, states, diagnosis)
+
+
+def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis
+            ) -> GLMResult:
+    fam = problem.family
+    final = states[-1]
+    assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
+    coef = np.array(final.beta)
+    aliased = np.isnan(coef)
+    rank = int(problem.p - aliased.sum())
+    n_obs = problem.n_obs
+    df_residual = n_obs - rank
+    # As R (and statsmodels) do, inference uses the weights of the last WLS step: the
+    # state whose weighted least-squares solution is beta-hat.
+    last_step = states[-2]
+    loglik = fam.loglik(problem.y, final.mu, problem.prior_weights)
+    k = rank + (0 if fam.dispersion_fixed else 1)  # parameters, the dispersion included
+    return GLMResult(
+        problem=problem,
+        trace=states,
+        coef=_readonly(coef),
+        cov_unscaled=_readonly(unscaled_covariance(problem.X, last_step.w, aliased,
+                                                   gram=last_step.xtwx)),
+        dispersion=_dispersion(problem, final, last_step, df_residual),
+        deviance=final.deviance,
+        null_deviance=_null_deviance(problem),
+        df_residual=df_residual,
+        df_null=n_obs - int(problem.has_intercept),
+        rank=rank,
+        loglik=loglik,
+        aic=fam.aic(problem.y, final.mu, problem.prior_weights, rank, loglik=loglik),
+        bic=-2 * loglik + math.log(n_obs) * k,
+        converged=final.converged,
+        n_iter=final.iteration,
+        aliased=_readonly(aliased),
+        separation=diagnosis.separation,
+        boundary=diagnosis.boundary,
+        troubles=diagnosis.troubles,
+    )
+
+
+def _dispersion(problem: GLMProblem, final: IRLSState, last_step: IRLSState,
+                df_residual: int) -> float:
+    r"""R's ``summary.glm`` dispersion: 1 when fixed, else
+    :math:`\sum_i w_i r_i^2 / \text{df}` with the working residuals
+    :math:`r = (y - \mu) g'(\mu)` at the fit and the working weights :math:`w` of the WLS
+    step that produced :math:`\hat\beta` (the previous state's). At exact convergence it
+    is Pearson's :math:`X^2 / \text{df}`. NaN without residual degrees of freedom."""
+    fam = problem.family
+    if fam.dispersion_fixed:
+        return 1.0
+    if df_residual <= 0:
+        return math.nan
+    keep = problem.prior_weights > 0
+    r = (problem.y - final.mu) / fam.mu_eta(final.eta)
+    return float(np.sum((last_step.w * r**2)[keep]) / df_residual)
+
+
+def _null_deviance(problem: GLMProblem) -> float:
+    """Deviance of the intercept-only model (R: refitted when there is an offset)."""
+    fam, y, pw, off = problem.family, problem.y, problem.prior_weights, problem.offset
+    if not problem.has_intercept:
+        # The null model is mu = g^{-1}(offset), which may lie outside the family's range
+        # (e.g. mu = 0 for an identity link without offset): its deviance is then inf,
+        # as in R, and numpy's divide warning would only be noise.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return fam.deviance(y, fam.link_inverse(off), pw)
+    if not np.any(off):
+        return fam.deviance(y, np.full_like(y, np.sum(pw * y) / np.sum(pw)), pw)
+    null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
+    *_, last = run_irls(null, trace="compact")  # the loop never warns
+    return last.deviance
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a = np.array(a)
+    a.setflags(write=False)
+    return a
