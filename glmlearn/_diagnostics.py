@@ -31,9 +31,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import optimize
 
+from ._arrays import Array
 from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
 from .errors import (
     BoundaryWarning,
@@ -45,8 +45,6 @@ from .errors import (
     StepHalvingWarning,
 )
 from .problem import GLMProblem
-
-Array = NDArray[np.float64]
 
 __all__ = ["BOUNDARY_EPS", "Diagnosis", "Trouble", "detect_separation", "diagnose"]
 

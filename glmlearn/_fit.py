@@ -14,16 +14,14 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import IRLSState, TraceMode, run_irls
 from .family import Family
 from .linalg import unscaled_covariance
 from .problem import GLMProblem, check_controls, check_start, make_problem
 from .results import GLMResult
-
-Array = NDArray[np.float64]
 
 __all__ = ["detect_separation", "fit"]
 
@@ -94,8 +92,8 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagn
     return GLMResult(
         problem=problem,
         trace=states,
-        coef=_readonly(coef),
-        cov_unscaled=_readonly(unscaled_covariance(problem.X, last_step.w, aliased,
+        coef=readonly(coef),
+        cov_unscaled=readonly(unscaled_covariance(problem.X, last_step.w, aliased,
                                                    gram=last_step.xtwx)),
         dispersion=_dispersion(problem, final, last_step, df_residual),
         deviance=final.deviance,
@@ -108,7 +106,7 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagn
         bic=-2 * loglik + math.log(n_obs) * k,
         converged=final.converged,
         n_iter=final.iteration,
-        aliased=_readonly(aliased),
+        aliased=readonly(aliased),
         separation=diagnosis.separation,
         boundary=diagnosis.boundary,
         troubles=diagnosis.troubles,
@@ -146,9 +144,3 @@ def _null_deviance(problem: GLMProblem) -> float:
     null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
     *_, last = run_irls(null, trace="compact")  # the loop never warns
     return last.deviance
-
-
-def _readonly(a: NDArray[Any]) -> NDArray[Any]:
-    a = np.array(a)
-    a.setflags(write=False)
-    return a

@@ -39,14 +39,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._arrays import Array, readonly
 from .errors import GLMInputError
 from .family import Family
 from .linalg import solve_wls
 from .problem import GLMProblem, _show, check_controls, check_start, make_problem
-
-Array = NDArray[np.float64]
 
 __all__ = [
     "FULL_TRACE_MAX_N",
@@ -335,11 +333,11 @@ def _iterate(
         converged = criterion < tol and not step.stalled  # step 6 (criterion of step 5)
         last = converged or step.stalled or iteration == max_iter
         yield IRLSState(
-            iteration=iteration, beta=None if beta is None else _frozen(beta),
+            iteration=iteration, beta=None if beta is None else readonly(beta),
             deviance=deviance, criterion=criterion, converged=converged,
             step_halvings=step.halvings, halving_reason=step.reason,
-            score=_frozen(score(fam, X, y, vec.mu, vec.eta, pw, mu_eta=vec.mu_eta)),
-            beta_next=_frozen(sol.beta), xtwx=_frozen(sol.xtwx), wls_method=sol.method,
+            score=readonly(score(fam, X, y, vec.mu, vec.eta, pw, mu_eta=vec.mu_eta)),
+            beta_next=readonly(sol.beta), xtwx=readonly(sol.xtwx), wls_method=sol.method,
             problem=problem, stalled=step.stalled,
             # The last state always keeps its vectors: the result reads them at once.
             _vectors=vec if keep_vectors or last else None,
@@ -414,9 +412,3 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
             return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec,
                     fam.deviance(y, vec.mu, pw))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
-
-
-def _frozen(a: Array) -> Array:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a

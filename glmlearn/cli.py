@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import __version__
+from ._arrays import Array
 from ._fit import fit
 from ._irls import IRLSState
 from .datasets import list_datasets, load
@@ -51,7 +52,6 @@ from .links import LINKS
 __all__ = ["CLIError", "LessonFolder", "Model", "Table", "build_model", "copy_missing_lessons",
            "find_lessons", "format_trace", "lab_command", "main", "make_parser", "read_csv"]
 
-Array = NDArray[np.float64]
 
 #: Cells read as a missing value (R's ``read.csv`` reads "NA" and, in numeric columns, "").
 MISSING = frozenset({"", "NA", "NaN", "nan"})

@@ -19,16 +19,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from ._arrays import Array
 from ._fit import fit
 from .family import Family
 from .linalg import find_aliased, solve_wls, weighted_gram
 from .links import LINKS, Link
 from .results import GLMResult
-
-Array = NDArray[np.float64]
-
 
 # --- <link>_link and <link>_link_inverse, one pair per registered link ---------------------
 

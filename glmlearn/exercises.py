@@ -38,14 +38,12 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._arrays import Array
 from ._irls import IRLSState, irls
 from .datasets import load
 from .family import Family, binomial, poisson
 from .linalg import solve_wls
-
-Array = NDArray[np.float64]
 
 __all__ = [
     "Exercise",

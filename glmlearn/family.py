@@ -23,9 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
+from ._arrays import Array
 from .errors import GLMInputError
 from .links import LINKS, Link, Mask, get_link
 
@@ -41,7 +42,6 @@ __all__ = [
     "poisson",
 ]
 
-Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)

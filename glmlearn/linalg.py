@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg as sla
 
-Array = NDArray[np.float64]
+from ._arrays import Array
 
 RCOND_MIN = 1e-9
 ALIAS_TOL = 1e-11  # R: glm.fit passes min(1e-7, epsilon / 1000) to its QR

@@ -25,9 +25,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
+from ._arrays import Array
+
 __all__ = ["LINKS", "Link", "get_link"]
 
-Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
 _EPS = float(np.finfo(float).eps)
 _LOGIT_THRESH = 30.0  # R's THRESH in logit_linkinv: beyond |eta| > 30 the mean is clamped

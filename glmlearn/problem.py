@@ -18,10 +18,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import Array, readonly
 from .errors import GLMInputError, GLMTypeError, GLMWarning
 from .family import Family, get_family
-
-Array = NDArray[np.float64]
 
 __all__ = ["GLMProblem", "check_controls", "check_start", "make_problem"]
 
@@ -71,11 +70,6 @@ class GLMProblem:
     def n_obs(self) -> int:
         """Number of observations with a positive prior weight (R's ``n.ok``)."""
         return int(np.count_nonzero(self.prior_weights > 0))
-
-
-def _readonly(a: Array) -> Array:
-    a.setflags(write=False)
-    return a
 
 
 def _names_of(obj: Any) -> tuple[str, ...] | None:
@@ -260,10 +254,10 @@ def make_problem(
         for j in np.flatnonzero(np.all(Xa[:64] == Xa[0], axis=0))  # cheap pre-screen
     )
     return GLMProblem(
-        X=_readonly(Xa),
-        y=_readonly(ya),
-        prior_weights=_readonly(w),
-        offset=_readonly(off),
+        X=readonly(Xa, copy=False),
+        y=readonly(ya, copy=False),
+        prior_weights=readonly(w, copy=False),
+        offset=readonly(off, copy=False),
         family=fam,
         column_names=names,
         response_name=response_name,

@@ -24,12 +24,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from ._arrays import Array
 from ._diagnostics import Trouble
 from ._irls import IRLSState
 from .errors import GLMInputError
 from .problem import GLMProblem, _as_float_array, _check_finite
-
-Array = NDArray[np.float64]
 
 __all__ = ["GLMResult", "Prediction", "Summary"]
 

@@ -122,12 +122,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg as sla
 
+from ._arrays import Array
 from ._irls import IRLSState
 from .errors import GLMInputError
 from .problem import GLMProblem
 from .results import GLMResult
 
-Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
 
 __all__ = [

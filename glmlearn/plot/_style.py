@@ -12,12 +12,12 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
-from numpy.typing import NDArray
+
+from .._arrays import Array
 
 if TYPE_CHECKING:
     pass
 
-Array = NDArray[np.float64]
 
 # --- style ------------------------------------------------------------------------------
 

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from .._arrays import Array
 from ..datasets import load
 from ..family import FAMILIES
 from ..results import GLMResult
-
-Array = NDArray[np.float64]
 
 __all__ = ["DATASETS", "ExplorerData", "explorer_data", "pass_fail"]
 

@@ -23,9 +23,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from numpy.typing import NDArray
 
 from .. import plot
+from .._arrays import Array
 from .._fit import fit
 from .._irls import working_weights
 from ..errors import GLMWarning
@@ -36,7 +36,6 @@ from ._view import Backend, FigureView, SnapshotBox, guarded
 __all__ = ["LinkExplorer", "SeparationDemo", "WLSPlayground", "link_explorer",
            "separation_demo", "wls_playground"]
 
-Array = NDArray[np.float64]
 _TEXT_PT = 10
 
 
