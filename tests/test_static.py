@@ -30,3 +30,32 @@ def test_import_glmlearn_is_light() -> None:
             "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_public_module_names_are_modules_and_function_names_are_functions() -> None:
+    """No public name means two things: ``glmlearn.irls`` is the generator function and the
+    loop lives in the private module ``glmlearn._irls``; every public submodule is
+    reachable under its own name as that module (no function shadows it)."""
+    import importlib
+    import importlib.util
+    import pkgutil
+    import types
+
+    import glmlearn
+
+    clashes = []
+    for info in pkgutil.walk_packages(glmlearn.__path__, "glmlearn."):
+        parent_name, _, leaf = info.name.rpartition(".")
+        if leaf.startswith("_") or ".lessons" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        attribute = getattr(importlib.import_module(parent_name), leaf)
+        if attribute is not module:
+            clashes.append(f"{info.name} is shadowed by {type(attribute).__name__} {attribute!r}")
+    for name in glmlearn.__all__:
+        value = getattr(glmlearn, name)
+        if not isinstance(value, types.ModuleType):
+            spec = importlib.util.find_spec(f"glmlearn.{name}")
+            if spec is not None:
+                clashes.append(f"glmlearn.{name} is both a {type(value).__name__} and a module")
+    assert not clashes, "\n".join(clashes)
