@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import special
+from scipy.special import expit
 
 import glmlearn
-from glmlearn import exercises
+from glmlearn import GLMInputError, exercises, theorems
 from glmlearn.exercises import Feedback
 
 # --- helpers: learners' answers -------------------------------------------------------------
@@ -24,42 +25,75 @@ def wls(X, w, target):
 
 @pytest.fixture(scope="module")
 def ww():
-    return exercises.working_weights()
+    return exercises.exercise_working_weights()
 
 
 @pytest.fixture(scope="module")
 def wr():
-    return exercises.working_response()
+    return exercises.exercise_working_response()
 
 
 @pytest.fixture(scope="module")
 def step():
-    return exercises.irls_step()
+    return exercises.exercise_irls_step()
 
 
 @pytest.fixture(scope="module")
 def sc():
-    return exercises.score()
+    return exercises.exercise_score()
 
 
 @pytest.fixture(scope="module")
 def dev():
-    return exercises.poisson_deviance()
+    return exercises.exercise_poisson_deviance()
 
 
 # --- not answered, bad shapes -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("factory", [exercises.working_weights, exercises.working_response,
-                                     exercises.irls_step, exercises.score,
-                                     exercises.poisson_deviance])
-def test_untouched_answer_is_not_answered_yet(factory):
-    ex = factory()
+@pytest.mark.parametrize("name", list(exercises.EXERCISES))
+def test_untouched_answer_is_not_answered_yet(name):
+    ex = exercises.EXERCISES[name]()
+    assert ex.name == name  # the registry is keyed by the exercise's own name
     fb = ex.check(...)
     assert fb.correct is None and not fb
     assert "not answered yet" in str(fb)
     assert ex.check(None).correct is None
     assert ex.name in str(ex) and ex.task
+
+
+def test_registry_holds_the_factories_in_lesson_order():
+    assert list(exercises.EXERCISES.values()) == [
+        exercises.exercise_working_weights, exercises.exercise_working_response,
+        exercises.exercise_irls_step, exercises.exercise_score,
+        exercises.exercise_poisson_deviance]
+    with pytest.raises(TypeError):
+        exercises.EXERCISES["mine"] = exercises.exercise_score  # read-only
+
+
+def test_names_cannot_be_confused_with_theorem_checks_or_textbook_steps():
+    """Graders are grade_*, factories exercise_*: no name shared with glmlearn.theorems
+    (whose check_working_weights takes (state, w)) or with the textbook steps."""
+    public = set(exercises.__all__)
+    assert not public & set(theorems.__all__)
+    assert not public & set(glmlearn.__all__)
+    assert not [name for name in public if name not in vars(exercises)]
+
+
+def test_bad_arguments_are_refused(ww):
+    with pytest.raises(GLMInputError, match="iteration"):
+        exercises.exercise_score(iteration=-1)
+    with pytest.raises(GLMInputError, match="iteration"):
+        exercises.exercise_score(iteration=1.5)
+    with pytest.raises(GLMInputError, match="iteration"):
+        exercises.exercise_score(iteration=500)  # IRLS converges long before
+    with pytest.raises(GLMInputError, match="state"):
+        exercises.grade_score(np.ones(2), "not a state")
+    # State 0 from R's starting means has no beta: there is no working response "at beta".
+    state0 = next(iter(glmlearn.irls(np.ones((4, 1)), [1.0, 2.0, 0.0, 3.0], "poisson")))
+    assert state0.beta is None
+    with pytest.raises(GLMInputError, match="state: state 0 has no coefficients"):
+        exercises.grade_working_response(np.ones(4), state0)
 
 
 def test_feedback_is_one_line_and_truthy_only_when_right():
@@ -126,8 +160,8 @@ def test_working_weights_on_any_state():
     """The check works on a learner's own fit; for a canonical link V(mu) is right."""
     X = np.column_stack([np.ones(6), np.arange(6.0)])
     *_, last = glmlearn.irls(X, [0, 0, 1, 0, 1, 1], "binomial")
-    assert exercises.check_working_weights(last.mu * (1 - last.mu), last)
-    assert exercises.check_working_weights(last.mu, last).correct is False
+    assert exercises.grade_working_weights(last.mu * (1 - last.mu), last)
+    assert exercises.grade_working_weights(last.mu, last).correct is False
 
 
 # --- working response (doctors, Poisson with an offset) ----------------------------------------
@@ -165,11 +199,11 @@ def test_working_response_mistakes(wr):
 
 def test_working_response_log_of_zero_count():
     """On the ships data (zero counts) g(y) = log(y) is -inf: the hint says why."""
-    state = exercises.poisson_deviance().state
+    state = exercises.exercise_poisson_deviance().state
     y = state.problem.y
     assert np.any(y == 0)
     with np.errstate(divide="ignore"):
-        fb = exercises.check_working_response(np.log(y), state)
+        fb = exercises.grade_working_response(np.log(y), state)
     assert fb.mistake == "not_finite" and "g(y)" in fb.message
 
 
@@ -204,9 +238,13 @@ def test_irls_step_mistakes(step):
 
 def test_irls_step_agrees_with_the_next_state():
     """The expected answer comes from the core: the next state's beta (no halving here)."""
-    ex = exercises.irls_step(iteration=2)
-    nxt = exercises.irls_step(iteration=3).state
+    ex = exercises.exercise_irls_step(iteration=2)
+    nxt = exercises.exercise_irls_step(iteration=3).state
     assert ex.check(nxt.beta)
+    # ...and from a weighted regression written out with the dense n x n matrix W.
+    X, W = ex.given["X"], np.diag(ex.given["w"])
+    target = ex.given["z"] - ex.given["offset"]
+    assert ex.check(np.linalg.solve(X.T @ W @ X, X.T @ W @ target))
 
 
 # --- the score of a non-canonical link (beetles, probit) ---------------------------------------
@@ -245,7 +283,7 @@ def test_score_canonical_form_is_right_for_logit():
     """For the canonical link the simple form X'(y - mu) is the score: no false alarm."""
     X = np.column_stack([np.ones(6), np.arange(6.0)])
     state = next(iter(glmlearn.irls(X, [0, 0, 1, 0, 1, 1], "binomial", start=[0.0, 0.0])))
-    assert exercises.check_score(X.T @ (state.problem.y - state.mu), state)
+    assert exercises.grade_score(X.T @ (state.problem.y - state.mu), state)
 
 
 # --- the deviance (ships, Poisson, zero counts) -------------------------------------------------
@@ -283,3 +321,16 @@ def test_unrecognised_wrong_answer_gets_the_general_hint(dev, sc):
     assert fb.correct is False and fb.mistake is None and "Hint:" in str(fb)
     fb = sc.check(np.asarray(sc.state.score) + 1.0)
     assert fb.mistake is None and "index" in fb.message
+
+
+def test_graders_accept_a_result_and_mean_its_last_state():
+    X = np.column_stack([np.ones(6), np.arange(6.0)])
+    y = np.array([0, 0, 1, 0, 1, 1.0])
+    res = glmlearn.fit(X, y, "binomial")
+    mu = expit(X @ res.beta)  # the logit mean written out
+    assert exercises.grade_working_weights(mu * (1 - mu), res)
+    assert exercises.grade_score(X.T @ (y - mu), res)
+    dev = -2 * np.sum(special.xlogy(y, mu) + special.xlogy(1 - y, 1 - mu))
+    assert exercises.grade_deviance(dev, res)
+    assert exercises.grade_working_response(X @ res.beta + (y - mu) / (mu * (1 - mu)), res)
+    assert exercises.grade_irls_step(res.final_state.beta_next, res)

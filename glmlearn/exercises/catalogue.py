@@ -1,0 +1,104 @@
+"""The exercises on real data: one factory per exercise, each at one IRLS state of a
+classic fit, and :data:`EXERCISES`, the registry of the factories by exercise name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+
+import numpy as np
+
+from .._irls import IRLSState, irls
+from ..datasets import load
+from ..errors import GLMInputError
+from ..family import binomial, poisson
+from ._feedback import Exercise
+from .grading import (
+    build_deviance,
+    build_irls_step,
+    build_score,
+    build_working_response,
+    build_working_weights,
+)
+
+__all__ = [
+    "EXERCISES",
+    "exercise_irls_step",
+    "exercise_poisson_deviance",
+    "exercise_score",
+    "exercise_working_response",
+    "exercise_working_weights",
+]
+
+
+def _state(states: Iterator[IRLSState], iteration: int) -> IRLSState:
+    if isinstance(iteration, bool) or not isinstance(iteration, int | np.integer) or iteration < 0:
+        raise GLMInputError(f"iteration: must be a non-negative integer, got {iteration!r}")
+    last = -1
+    for s in states:
+        if s.iteration == iteration:
+            return s
+        last = s.iteration
+    raise GLMInputError(f"iteration: IRLS stops at iteration {last} on these data, "
+                        f"before iteration {iteration}")
+
+
+def _beetles_probit(iteration: int) -> IRLSState:
+    ds = load("beetles")
+    X = np.column_stack([np.ones(ds.n_rows), ds["dose"]])
+    n = ds["n"].astype(float)
+    return _state(irls(X, ds["killed"] / n, binomial("probit"), weights=n), iteration)
+
+
+def _doctors(iteration: int) -> IRLSState:
+    ds = load("doctors")
+    age, smokes = ds["agecat"].astype(float), ds["smokes"].astype(float)
+    X = np.column_stack([np.ones(ds.n_rows), smokes, age, age**2, smokes * age])
+    return _state(irls(X, ds["deaths"], poisson(), offset=np.log(ds["person_years"])), iteration)
+
+
+def _ships(iteration: int) -> IRLSState:
+    ds = load("ships")
+    keep = ds["service"] > 0
+    cols = [np.ones(int(keep.sum()))]
+    for name in ("type", "year", "period"):
+        v = ds[name][keep]
+        cols += [(v == level).astype(float) for level in np.unique(v)[1:]]
+    X = np.column_stack(cols)
+    return _state(irls(X, ds["incidents"][keep], poisson(),
+                       offset=np.log(ds["service"][keep])), iteration)
+
+
+def exercise_working_weights(iteration: int = 1) -> Exercise:
+    """Working weights for the beetles (Bliss 1935) with the probit link, at ``iteration``."""
+    return build_working_weights(_beetles_probit(iteration))
+
+
+def exercise_working_response(iteration: int = 1) -> Exercise:
+    """Working response for the British doctors' Poisson rate model (offset log person-years)."""
+    return build_working_response(_doctors(iteration))
+
+
+def exercise_irls_step(iteration: int = 1) -> Exercise:
+    """One IRLS step (a weighted regression) for the British doctors' Poisson rate model."""
+    return build_irls_step(_doctors(iteration))
+
+
+def exercise_score(iteration: int = 1) -> Exercise:
+    """The score of the beetles' probit model: a non-canonical link."""
+    return build_score(_beetles_probit(iteration))
+
+
+def exercise_poisson_deviance(iteration: int = 1) -> Exercise:
+    """The Poisson deviance of the ships model (some counts are 0)."""
+    return build_deviance(_ships(iteration))
+
+
+#: The exercise factories by :attr:`Exercise.name`, in the order of the lesson.
+EXERCISES: Mapping[str, Callable[[int], Exercise]] = MappingProxyType({
+    "working weights": exercise_working_weights,
+    "working response": exercise_working_response,
+    "IRLS step": exercise_irls_step,
+    "score": exercise_score,
+    "deviance": exercise_poisson_deviance,
+})
