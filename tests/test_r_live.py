@@ -237,6 +237,9 @@ def _clotting() -> list[Case]:
              for link in ("inverse", "log", "identity")]
     cases += [
         Case("clotting_gamma_lot2", "gamma", "inverse", X, lot2),
+        # the same start on both sides (a far one, from which no step raises the deviance)
+        Case("clotting_gamma_log_start", "gamma", "log", X, lot1, start=(10.0, -2.0)),
+        Case("clotting_gamma_log_bad_start", "gamma", "log", X, lot1, start=(0.0, 1.0)),
         Case("clotting_gamma_both_lots", "gamma", "inverse", Xboth, both),
         Case("clotting_gaussian_identity", "gaussian", "identity", X, lot1),
         Case("clotting_gaussian_log", "gaussian", "log", X, lot1),
@@ -285,8 +288,12 @@ def _lesson() -> list[Case]:
     hours = np.random.uniform(1, 10, 200)
     passed = np.random.binomial(1, 1 / (1 + np.exp(-(-3 + 0.8 * hours)))).astype(float)
     X = _design(hours)
-    return [Case(f"lesson_passfail_{link}", "binomial", link, X, passed)
-            for link in ("logit", "probit", "cloglog", "cauchit")]
+    cases = [Case(f"lesson_passfail_{link}", "binomial", link, X, passed)
+             for link in ("logit", "probit", "cloglog", "cauchit")]
+    # from a bad start: the first full step raises the deviance
+    cases.append(Case("lesson_passfail_logit_bad_start", "binomial", "logit", X, passed,
+                      start=(0.0, 1.0)))
+    return cases
 
 
 def _simulated() -> list[Case]:
@@ -404,7 +411,23 @@ _R_BIC_ZERO_WEIGHT = (
     "R 4.2.2's BIC takes n from logLik.glm's nobs attribute, sum(!is.na(residuals)), which "
     "counts rows of prior weight zero (60 here), while nobs() does not (59); glmlearn's BIC "
     "uses log(59), as R's fit without the row does (test_zero_weight_rows_count_as_absent)")
+_HALVING = (
+    "glmlearn halves a step that raises the deviance, R's glm.fit does not (it halves only "
+    "for a non-finite deviance or an invalid eta/mu): from this start the two take "
+    "different paths ({}; test_bad_start_paths)")
+_BAD_LOGIT = _HALVING.format("R diverges: 25 iterations, not converged, deviance 3892.7, "
+                             "intercept -3.16e15; glmlearn: 6 iterations to the MLE")
+_BAD_GAMMA = _HALVING.format("both converge, R in 12 iterations, glmlearn in 9; Fisher "
+                             "scoring is linear here, so the two stopping points differ "
+                             "by ~1e-6 relative in the coefficients")
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    **{("lesson_passfail_logit_bad_start", q): _BAD_LOGIT
+       for q in ("coef", "se", "tvalues", "pvalues", "deviance", "aic", "bic", "loglik",
+                 "n_iter", "converged", "resid_deviance", "resid_pearson", "fitted_values",
+                 "warnings")},
+    **{("clotting_gamma_log_bad_start", q): _BAD_GAMMA
+       for q in ("coef", "se", "tvalues", "pvalues", "deviance", "dispersion", "n_iter",
+                 "resid_deviance", "resid_pearson", "fitted_values", "warnings")},
     ("sim_gaussian_zero_weight", "aic"): _R_GAUSSIAN_ZERO_WEIGHT,
     ("sim_gaussian_zero_weight", "bic"): _R_GAUSSIAN_ZERO_WEIGHT,
     ("sim_gaussian_zero_weight", "loglik"): _R_GAUSSIAN_ZERO_WEIGHT,
@@ -528,17 +551,17 @@ COMPARE = {
 }
 
 
-def _params() -> list[Any]:
-    out = []
-    for name in NUMBER_CASES:
-        for quantity in COMPARE:
-            reason = KNOWN_DIFFERENCES.get((name, quantity))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            out.append(pytest.param(name, quantity, id=f"{name}-{quantity}", marks=marks))
-    return out
+def _param(name: str, quantity: str | None = None) -> Any:
+    """A test parameter, strictly xfailed when it is a known difference."""
+    reason = KNOWN_DIFFERENCES.get((name, quantity or "warnings"))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    if quantity is None:
+        return pytest.param(name, id=name, marks=marks)
+    return pytest.param(name, quantity, id=f"{name}-{quantity}", marks=marks)
 
 
-@pytest.mark.parametrize(("name", "quantity"), _params())
+@pytest.mark.parametrize(("name", "quantity"),
+                         [_param(n, q) for n in NUMBER_CASES for q in COMPARE])
 def test_matches_r(r_fits, py_fits, name: str, quantity: str) -> None:
     res, _ = py_fits[name]
     problem = COMPARE[quantity](res, r_fits[name])
@@ -578,7 +601,7 @@ def _r_flags(r: dict[str, Any]) -> set[str]:
     return {R_WARNING_FLAGS[w] for w in ws if w in R_WARNING_FLAGS}
 
 
-@pytest.mark.parametrize("name", [c.name for c in CASES])
+@pytest.mark.parametrize("name", [_param(c.name) for c in CASES])
 def test_warnings_match_r(r_fits, py_fits, name: str) -> None:
     """R's glm.fit warnings and glmlearn's flags say the same (for what R can warn about)."""
     res, caught = py_fits[name]
@@ -605,6 +628,28 @@ def test_separated_fit_warns_like_r(r_fits, py_fits, name: str) -> None:
     assert {"boundary", "separation"} <= res.flags
     assert any(issubclass(w.category, glmlearn.SeparationWarning) for w in caught)
     assert (res.converged, res.n_iter) == (bool(r["converged"]), int(r["n_iter"]))
+
+
+def test_bad_start_paths(r_fits, py_fits) -> None:
+    """What the strict xfails above say, asserted: from a start where the first step raises
+    the deviance, glmlearn's halving reaches the MLE that both programs find from R's
+    default start, while R diverges (logit) or stops elsewhere within its tolerance (gamma)."""
+    res, caught = py_fits["lesson_passfail_logit_bad_start"]
+    r_bad, r_mle = r_fits["lesson_passfail_logit_bad_start"], r_fits["lesson_passfail_logit"]
+    assert _close(res.coef, _vector(r_mle["coef"]), 1e-10) is None
+    assert _close(res.deviance, _number(r_mle["deviance"]), 1e-10) is None
+    assert res.converged and "step_halving" in res.flags
+    assert r_bad["converged"] is False and int(r_bad["n_iter"]) == 25
+    assert _number(r_bad["deviance"]) > 20 * res.deviance
+    assert "glm.fit: algorithm did not converge" in r_bad["warnings"]
+
+    res, _ = py_fits["clotting_gamma_log_bad_start"]
+    r_bad = r_fits["clotting_gamma_log_bad_start"]
+    assert res.converged and r_bad["converged"] is True and "step_halving" in res.flags
+    assert res.n_iter < int(r_bad["n_iter"])
+    # both stop within R's criterion of the same optimum
+    assert _close(res.deviance, _number(r_bad["deviance"]), 1e-8) is None
+    assert _close(res.coef, _vector(r_bad["coef"]), 1e-5) is None
 
 
 def test_one_r_process_for_the_module(r_fits) -> None:
