@@ -356,7 +356,7 @@ def installed(tmp_path, monkeypatch):
     for name in ("01-first.ipynb", "02-second.ipynb"):
         (package / "lessons" / name).write_text(_notebook(name))
     (package / "lessons" / "__init__.py").write_text("")  # not a lesson: never copied
-    monkeypatch.setattr(cli, "PACKAGE_DIR", package)
+    monkeypatch.setattr(cli._lessons, "PACKAGE_DIR", package)
     monkeypatch.chdir(tmp_path)
     return package / "lessons"
 
@@ -403,8 +403,8 @@ def test_lessons_start_jupyterlab(capsys, installed, monkeypatch):
         def wait(self):
             return 0
 
-    monkeypatch.setattr(cli.subprocess, "Popen", FakeLab)
-    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(cli._lessons.subprocess, "Popen", FakeLab)
+    monkeypatch.setattr(cli._lessons.importlib.util, "find_spec", lambda name: object())
     status, _, _ = run(capsys, "lessons", "--no-browser")
     assert status == 0
     assert started == [cli.lab_command(Path.cwd() / "glmlearn-lessons", browser=False)]
@@ -412,7 +412,7 @@ def test_lessons_start_jupyterlab(capsys, installed, monkeypatch):
 
 def test_lessons_without_jupyterlab_names_the_extra(capsys, installed, monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(cli.importlib.util, "find_spec",
+    monkeypatch.setattr(cli._lessons.importlib.util, "find_spec",
                         lambda name: None if name == "jupyterlab" else real(name))
     status, _, err = run(capsys, "lessons")
     assert status == 1
