@@ -1,0 +1,88 @@
+"""The ``glmlearn`` command: watch IRLS from a terminal, browse datasets, open the lessons.
+
+Three subcommands::
+
+    glmlearn trace data.csv --family binomial --y passed --x hours
+    glmlearn trace --dataset beetles --family binomial --y killed --trials n --x dose
+    glmlearn datasets [NAME]
+    glmlearn lessons [--dir DIR] [--no-browser] [--port N] [--print-only]
+
+``trace`` fits the model once with :func:`glmlearn.fit`, prints one row per IRLS state
+of the fit's trace (iteration, deviance, R's convergence criterion, step-halvings and
+the coefficients), then R's summary, then each trouble of the fit (``result.troubles``)
+once on stderr with its warning category. Non-numeric ``--x`` columns (and columns named
+by ``--factor``) enter as R's treatment dummies: one 0/1 column per level except the
+first (sorted) level, named ``column + level`` (``typeB``). Rows with a missing value
+(empty, ``NA``, ``NaN``) in a column the model uses are left out, as R's ``na.omit`` does.
+
+Every error is one line on stderr naming the argument and the value, with exit
+status 2; nothing here prints a traceback for a user's mistake. The CSV file is read
+with the :mod:`csv` module: pandas is not needed.
+
+Modules, in the order a ``trace`` run meets them
+------------------------------------------------
+=================  =====================================================================
+``_parser``        the options (:func:`make_parser`) and number parsing
+``_table``         CSV files and bundled datasets as a :class:`Table`
+``_model``         X, y, weights and offset from the table (:func:`build_model`)
+``_trace``         the ``trace`` command and its iteration table (:func:`format_trace`)
+``_datasets``      the ``datasets`` command
+``_lessons``       the ``lessons`` command (:func:`find_lessons`, :func:`lab_command`)
+``_errors``        :class:`CLIError`, and the core's messages in the command's words
+=================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from ._datasets import run_datasets
+from ._errors import CLIError
+from ._lessons import (
+    DEFAULT_LESSON_DIR,
+    LESSONS_EXTRA,
+    PACKAGE_DIR,
+    LessonFolder,
+    copy_missing_lessons,
+    find_lessons,
+    lab_command,
+    run_lessons,
+)
+from ._model import Model, build_model
+from ._parser import make_parser, parse_start
+from ._table import MISSING, Table, dataset_table, read_csv
+from ._trace import format_trace, run_trace
+
+__all__ = ["DEFAULT_LESSON_DIR", "LESSONS_EXTRA", "MISSING", "PACKAGE_DIR", "CLIError",
+           "LessonFolder", "Model", "Table", "build_model", "copy_missing_lessons",
+           "dataset_table", "find_lessons", "format_trace", "lab_command", "main",
+           "make_parser", "parse_start", "read_csv"]
+
+_COMMANDS = {"trace": run_trace, "datasets": run_datasets, "lessons": run_lessons}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``glmlearn`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 2 for a bad argument (after one line on stderr), 1
+        when JupyterLab is missing, otherwise JupyterLab's own status.
+    """
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return _COMMANDS[args.command](args)
+    except CLIError as exc:
+        print(f"glmlearn: error: {exc}", file=sys.stderr)
+        return exc.status
