@@ -3,8 +3,9 @@ r"""Exercises that check themselves: write one piece of IRLS, get told right or 
 Each exercise hands you the quantities of one IRLS state of a real fit (``ex.given``),
 asks for one thing (``ex.task``), and checks your answer against what glmlearn's own
 IRLS computed in that state. A wrong answer is compared with the typical mistakes, and
-the feedback names the misconception ("you used V(mu) where the weight needs
-V(mu) g'(mu)^2", "you forgot the offset") without ever printing the solution.
+the feedback names the misconception ("you used the variance function V(μ) as the
+weight", "you left out the offset") and says why it is wrong, without ever printing the
+solution.
 
 >>> from glmlearn import exercises
 >>> ex = exercises.exercise_working_weights()   # beetles, probit link, one IRLS state
@@ -32,7 +33,34 @@ The same grading works on any IRLS state of your own: :func:`grade_working_weigh
 :func:`grade_working_response`, :func:`grade_irls_step`, :func:`grade_score` and
 :func:`grade_deviance` take ``(answer, state)``. (The theorem checks of
 :mod:`glmlearn.theorems` are a different thing: they test what IRLS computed, not a
-learner's answer.)
+learner's answer.) :data:`STATES` holds classic fits to try them on: with and without
+prior weights, with an offset, with zero counts, with a non-canonical link.
+
+Notes
+-----
+**Adding a mistake.** Each exercise has a table of mistakes in :mod:`glmlearn.exercises.grading`, a tuple of
+:class:`Mistake` entries (``_WW_MISTAKES`` for the working weights, ``_WR_MISTAKES``,
+``_STEP_MISTAKES``, ``_SCORE_MISTAKES``, ``_DEV_MISTAKES``). To add one, append::
+
+    Mistake("no_prior_weights",                      # the name Feedback reports
+            lambda s: s.w / s.problem.prior_weights,  # what the mistaken learner gets
+            "you left out the prior weights: ...")    # what was done and why it is wrong
+
+The formula reads the IRLS state ``s`` (``s.mu``, ``s.eta``, ``s.w``, ``s.z``, and
+``s.problem`` with ``X``, ``y``, ``prior_weights``, ``offset``, ``family``), so the
+mistake is recognised on any fit. The grader compares the answer with each formula in
+order, with the tolerance used for the right answer, and names the first that matches:
+
+* put single slips before combinations of them;
+* a mistake that equals the right answer on some state (forgetting the prior weights
+  when they are all 1, V(μ) for a canonical link) is skipped there automatically; give
+  ``applies=`` only when the formula makes no sense on a state (another family);
+* the hint says what was done and why it is wrong, in the lessons' terms (working
+  weights, working response, prior weights, offset, link derivative g'(μ), variance
+  function V(μ), deviance, saturated model), and never contains the solution;
+* add a test in ``tests/test_exercises.py`` that writes the mistaken answer out
+  independently and checks the name on a state where it differs from the right answer
+  and from the mistakes before it.
 """
 
 from __future__ import annotations
@@ -40,6 +68,7 @@ from __future__ import annotations
 from ._feedback import Exercise, Feedback, Mistake
 from .catalogue import (
     EXERCISES,
+    STATES,
     exercise_irls_step,
     exercise_poisson_deviance,
     exercise_score,
@@ -56,6 +85,7 @@ from .grading import (
 
 __all__ = [
     "EXERCISES",
+    "STATES",
     "Exercise",
     "Feedback",
     "Mistake",

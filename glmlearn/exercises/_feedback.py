@@ -51,10 +51,26 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Mistake:
-    """A typical wrong answer: how to compute it from the state, and the hint it earns."""
+    """A typical wrong answer: what the mistaken learner computes, and the hint it earns.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, reported as :attr:`Feedback.mistake` (e.g. ``"variance_only"``).
+    formula : callable
+        ``formula(state)`` returns what a learner who makes this mistake gets on ``state``
+        (same shape as the right answer).
+    hint : str
+        What was done and why it is wrong, in the lessons' terms; never the solution.
+    applies : callable, optional
+        ``applies(state)`` is False where the formula makes no sense (e.g. a mistake
+        written for the Poisson family on a binomial state). Mistakes that merely
+        coincide with the right answer on a state need no ``applies``: the grader skips
+        them there by itself.
+    """
 
     name: str
-    compute: Callable[[IRLSState], Any]
+    formula: Callable[[IRLSState], Any]
     hint: str
     applies: Callable[[IRLSState], bool] = lambda state: True
 
@@ -124,17 +140,30 @@ def _judge(ex: Exercise, answer: Any) -> Feedback:
         where = f" at index {i}" if a.ndim else ""
         extra = f" {ex.on_nonfinite}" if ex.on_nonfinite else ""
         return Feedback(False, f"your answer is not finite{where} "
-                        f"({a.reshape(-1)[i]!r}).{extra}", "not_finite")
+                        f"({_number(a.reshape(-1)[i])}).{extra}", "not_finite")
     if _close(a, expected):
         return Feedback(True, f"that is exactly what IRLS computes for the {ex.name}")
+    # The first mistake that matches is named, so the table lists single slips before
+    # combinations of them. A mistake that equals the right answer on this state (say,
+    # "forgot the prior weights" when all prior weights are 1) cannot be told apart from
+    # it and is skipped.
     for m in ex.mistakes:
         if not m.applies(ex.state):
             continue
-        wrong = np.asarray(m.compute(ex.state), dtype=float)
-        if wrong.shape == expected.shape and not _close(wrong, expected) and _close(a, wrong):
+        wrong = np.asarray(m.formula(ex.state), dtype=float)
+        # A finite answer cannot match a formula that is not finite here (say, the Poisson
+        # log-likelihood of rates that are not whole numbers): skip it.
+        if (wrong.shape == expected.shape and np.all(np.isfinite(wrong))
+                and not _close(wrong, expected) and _close(a, wrong)):
             return Feedback(False, m.hint, m.name)
     return Feedback(False, f"not what IRLS computes ({_where_off(a, expected)}). "
                     f"Hint: {ex.hint}", None)
+
+
+def _number(x: Any) -> str:
+    """A number as a learner writes it (``0.25``, ``nan``, ``-inf``), never a numpy repr
+    such as ``np.float64(nan)``."""
+    return f"{float(x):.6g}"
 
 
 def _close(a: Array, b: Array) -> bool:
@@ -148,7 +177,6 @@ def _where_off(a: Array, b: Array) -> str:
     rel = np.abs(a - b) / np.maximum(np.abs(b), 1e-300)
     i = int(np.argmax(rel))
     return f"{int(np.sum(~np.isclose(a, b, rtol=RTOL)))} of {a.size} entries differ, the most at index {i}"
-
 
 
 def frozen(**arrays: Any) -> Mapping[str, Any]:

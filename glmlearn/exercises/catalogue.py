@@ -1,5 +1,7 @@
 """The exercises on real data: one factory per exercise, each at one IRLS state of a
-classic fit, and :data:`EXERCISES`, the registry of the factories by exercise name."""
+classic fit; :data:`EXERCISES`, the registry of the factories by exercise name; and
+:data:`STATES`, the classic fits whose states the graders are tried on, chosen so that
+between them there are prior weights, offsets, zero counts and non-canonical links."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .grading import (
 
 __all__ = [
     "EXERCISES",
+    "STATES",
     "exercise_irls_step",
     "exercise_poisson_deviance",
     "exercise_score",
@@ -50,6 +53,12 @@ def _beetles_probit(iteration: int) -> IRLSState:
     return _state(irls(X, ds["killed"] / n, binomial("probit"), weights=n), iteration)
 
 
+def _challenger_probit(iteration: int) -> IRLSState:
+    ds = load("challenger")
+    X = np.column_stack([np.ones(ds.n_rows), ds["temperature"]])
+    return _state(irls(X, ds["damage"], binomial("probit")), iteration)
+
+
 def _doctors(iteration: int) -> IRLSState:
     ds = load("doctors")
     age, smokes = ds["agecat"].astype(float), ds["smokes"].astype(float)
@@ -57,16 +66,27 @@ def _doctors(iteration: int) -> IRLSState:
     return _state(irls(X, ds["deaths"], poisson(), offset=np.log(ds["person_years"])), iteration)
 
 
-def _ships(iteration: int) -> IRLSState:
+def _ships_design() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ds = load("ships")
     keep = ds["service"] > 0
     cols = [np.ones(int(keep.sum()))]
     for name in ("type", "year", "period"):
         v = ds[name][keep]
         cols += [(v == level).astype(float) for level in np.unique(v)[1:]]
-    X = np.column_stack(cols)
-    return _state(irls(X, ds["incidents"][keep], poisson(),
-                       offset=np.log(ds["service"][keep])), iteration)
+    return np.column_stack(cols), ds["incidents"][keep].astype(float), ds["service"][keep]
+
+
+def _ships(iteration: int) -> IRLSState:
+    X, incidents, service = _ships_design()
+    return _state(irls(X, incidents, poisson(), offset=np.log(service)), iteration)
+
+
+def _ships_rates(iteration: int) -> IRLSState:
+    # The same model as rates: y = incidents per month of service with the months as prior
+    # weights (R's glm(incidents/service ~ ..., poisson, weights = service)). It has the
+    # offset model's MLE, and prior weights together with zero counts.
+    X, incidents, service = _ships_design()
+    return _state(irls(X, incidents / service, poisson(), weights=service), iteration)
 
 
 def exercise_working_weights(iteration: int = 1) -> Exercise:
@@ -101,4 +121,20 @@ EXERCISES: Mapping[str, Callable[[int], Exercise]] = MappingProxyType({
     "IRLS step": exercise_irls_step,
     "score": exercise_score,
     "deviance": exercise_poisson_deviance,
+})
+
+
+#: Classic fits to try the graders on, by name; each maps ``iteration`` to that IRLS state.
+#:
+#: * ``"beetles probit"`` -- prior weights (beetles per dose), a non-canonical link.
+#: * ``"challenger probit"`` -- O-ring damage, 0/1 outcomes: unit prior weights, probit.
+#: * ``"doctors"`` -- Poisson with the offset log(person-years).
+#: * ``"ships"`` -- Poisson with the offset log(months of service); some counts are 0.
+#: * ``"ships rates"`` -- the same model as rates with the months as prior weights.
+STATES: Mapping[str, Callable[[int], IRLSState]] = MappingProxyType({
+    "beetles probit": _beetles_probit,
+    "challenger probit": _challenger_probit,
+    "doctors": _doctors,
+    "ships": _ships,
+    "ships rates": _ships_rates,
 })

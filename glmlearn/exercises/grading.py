@@ -1,10 +1,15 @@
 r"""The five exercises on any IRLS state: what is asked, the typical mistakes and their
 hints, and a ``grade_*(answer, state)`` function for each.
 
-Every mistake is computed from the state and its family, so the same hints work on any
-fit; where a mistake is a textbook step with one ingredient left out, it is computed with
-that step (:func:`glmlearn.working_response`, :func:`glmlearn.working_weights`,
-:func:`glmlearn.score`).
+Each exercise has a table of mistakes (``_WW_MISTAKES``, ``_WR_MISTAKES``,
+``_STEP_MISTAKES``, ``_SCORE_MISTAKES``, ``_DEV_MISTAKES``): one
+:class:`~glmlearn.exercises.Mistake` per misconception, with the formula the mistaken
+learner computes from the state and its family, so the same hints work on any fit. The
+grader names the first entry that matches, so single slips come before combinations of
+them (a learner who forgets the prior weights *and* uses V(μ) is told about both only if
+no single slip explains the answer). Where a mistake is a textbook step with one
+ingredient left out, it is computed with that step (:func:`glmlearn.working_response`,
+:func:`glmlearn.working_weights`, :func:`glmlearn.score`).
 """
 
 from __future__ import annotations
@@ -48,12 +53,8 @@ def _dmu(s: IRLSState) -> Array:  # dmu/deta
     return _fam(s).mu_eta(s.eta)
 
 
-def _has_prior(s: IRLSState) -> bool:
-    return not np.allclose(_pw(s), 1.0)
-
-
-def _has_offset(s: IRLSState) -> bool:
-    return bool(np.any(s.problem.offset != 0))
+def _is_poisson(s: IRLSState) -> bool:
+    return _fam(s).name == "poisson"
 
 
 def _wls(s: IRLSState, w: Array, target: Array) -> Array:
@@ -73,22 +74,42 @@ def _as_state(state: Any) -> IRLSState:
 
 _WW_MISTAKES = (
     Mistake("variance_only", lambda s: _pw(s) * _V(s),
-            "you used V(μ) as the weight. That is right only for a canonical link (there "
-            "dμ/dη = V(μ)); in general the weight is the reciprocal of the variance of the "
-            "working response, which is V(μ)·g'(μ)², not V(μ)"),
+            "you used the variance function V(μ) (times the prior weights) as the weight. "
+            "That works only for the canonical link, where dμ/dη happens to equal V(μ); for "
+            "another link the weight must also account for how the link derivative g'(μ) "
+            "stretches y − μ onto the η scale"),
     Mistake("inverse_variance", lambda s: _pw(s) / _V(s),
-            "you used 1/V(μ): the variance of y. The weight needs the variance of the "
-            "working response z, which lives on the η scale: V(μ)·g'(μ)² — you left out "
-            "g'(μ)² (equivalently, the factor (dμ/dη)²)"),
+            "you used one over the variance function, 1/V(μ): one over the variance of y, "
+            "on the μ scale. The working weights belong to the working response z, which lives on "
+            "the η scale, where the link derivative g'(μ) stretches y − μ; your weight "
+            "ignores that stretch"),
     Mistake("not_squared", lambda s: _pw(s) * _dmu(s) / _V(s),
-            "close: you have dμ/dη (or 1/g'(μ)) once; the delta method squares it"),
+            "close: you have dμ/dη (that is, 1/g'(μ)) to the first power. The working "
+            "response stretches y − μ by g'(μ), and a variance grows with the square of "
+            "such a factor, so one power cannot be right"),
     Mistake("reciprocal", lambda s: _V(s) / (_dmu(s) ** 2 * _pw(s)),
-            "upside down: you computed V(μ)·g'(μ)², the variance of the working response; "
-            "the weight is its reciprocal"),
+            "upside down: what you computed is the variance of the working response "
+            "(divided by the prior weight). A weight is large where the variance is small, "
+            "so it cannot be the variance itself"),
+    Mistake("sqrt_weights", lambda s: np.sqrt(s.w),
+            "these are the square roots of the working weights: √w is the factor that "
+            "scales the rows of X and z when the weighted regression is solved with lstsq, "
+            "not the weight of an observation"),
     Mistake("no_prior_weights", lambda s: working_weights(_fam(s), s.mu, s.eta),
-            "you forgot the prior weights (here the number of beetles at each dose): "
-            "a proportion out of 60 carries 60 times the information of a single 0/1",
-            _has_prior),
+            "you left out the prior weights: an observation with prior weight m (a "
+            "proportion out of m trials, a rate over m units of exposure) counts as much as "
+            "m observations with prior weight 1, and its working weight must say so"),
+    # Two slips at once, after the single slips: with unit prior weights these equal
+    # the entries above, and the single-slip name is the one to report.
+    Mistake("variance_only_no_prior_weights", _V,
+            "you used the variance function V(μ) itself as the weight, and left out the "
+            "prior weights. V(μ) works only for the canonical link (where dμ/dη happens "
+            "to equal V(μ)), and every observation's weight also carries its prior weight"),
+    Mistake("inverse_variance_no_prior_weights", lambda s: 1 / _V(s),
+            "you used 1/V(μ), one over the variance of y on the μ scale, and left out the "
+            "prior weights. The working weights belong to the working response z on the η scale, "
+            "where the link derivative g'(μ) stretches y − μ, and every observation's "
+            "weight also carries its prior weight"),
 )
 
 
@@ -140,21 +161,34 @@ def _z_without_offset(s: IRLSState) -> Array:
 
 _WR_MISTAKES = (
     Mistake("no_offset", _z_without_offset,
-            "you forgot the offset: the linear predictor is η = Xβ + offset, and μ = g⁻¹(η) "
-            "must include it (the offset is log(exposure), it turns counts into rates)",
-            _has_offset),
+            "you left out the offset: the linear predictor includes it (η = Xβ + offset), "
+            "so both your η and your μ = g⁻¹(η) are off. An offset such as log(exposure) "
+            "is what turns counts into rates"),
     Mistake("offset_removed", lambda s: s.z - s.problem.offset,
-            "nearly: you left the offset out of η (η = Xβ + offset) — your μ was right, "
-            "but the working response is η + (y − μ)·g'(μ) with the whole η", _has_offset),
+            "nearly: your μ includes the offset, but the η you started from does not. The "
+            "working response is on the scale of the whole linear predictor, offset "
+            "included"),
+    Mistake("sign", lambda s: s.eta - (s.problem.y - s.mu) * _fam(s).link_deriv(s.mu),
+            "the sign of the working residual is flipped: you moved from η away from y. "
+            "The working response linearizes g(y) around μ, so it moves from η in the "
+            "direction of y − μ"),
+    Mistake("no_link_derivative", lambda s: s.eta + (s.problem.y - s.mu),
+            "you added y − μ to η as it is, without the link derivative g'(μ). y − μ is on "
+            "the scale of μ and η on the link scale; g'(μ) is what turns a change in μ "
+            "into a change in η (the two scales agree only for the identity link)"),
+    Mistake("y_itself", lambda s: s.problem.y,
+            "you returned y itself. For a link other than the identity, y is on the wrong "
+            "scale: the working response is y carried onto the link (η) scale by "
+            "linearizing g around the current μ"),
     Mistake("residual_only", lambda s: s.z - s.eta,
-            "that is the working residual (y − μ)·g'(μ); the working response adds the "
-            "current linear predictor η to it"),
+            "that is only the working residual (y − μ)·g'(μ): a correction on the η scale "
+            "to the current linear predictor, which you left out"),
     Mistake("times_dmu_deta", lambda s: s.eta + (s.problem.y - s.mu) * _dmu(s),
-            "you multiplied (y − μ) by dμ/dη; linearizing g around μ needs dη/dμ = g'(μ), "
-            "its reciprocal"),
+            "you multiplied (y − μ) by dμ/dη; carrying a change in μ onto the η scale needs "
+            "dη/dμ, the link derivative g'(μ), which is its reciprocal"),
     Mistake("response_scale", lambda s: s.mu + (s.problem.y - s.mu) / _dmu(s),
-            "you started from μ; the working response lives on the link scale, so it starts "
-            "from η"),
+            "you started from μ, on the response scale; the working response lives on the "
+            "link (η) scale, like everything the weighted regression fits"),
 )
 
 
@@ -204,23 +238,31 @@ def grade_working_response(answer: Any, state: IRLSState | GLMResult) -> Feedbac
 
 _STEP_MISTAKES = (
     Mistake("offset_in_target", lambda s: _wls(s, s.w, s.z),
-            "you regressed z itself; with an offset the regression target is z − offset "
-            "(the offset is known, it gets no coefficient)", _has_offset),
+            "you regressed z with the offset still in it. The offset is a known part of η "
+            "with no coefficient to estimate; left in the target, the coefficients try to "
+            "absorb it"),
     Mistake("unweighted", lambda s: _wls(s, np.ones_like(s.w), s.z - s.problem.offset),
-            "you forgot the weights: that is ordinary least squares on z; IRLS is a "
-            "*weighted* regression, with the working weights w"),
+            "you solved ordinary least squares, every observation with weight 1. IRLS is a "
+            "*weighted* regression: each observation counts by its working weight, so a "
+            "working response with a small variance counts more"),
     Mistake("y_not_z", lambda s: _wls(s, s.w, s.problem.y - s.problem.offset),
             "you regressed y; IRLS regresses the working response z (y linearized on the "
-            "link scale)"),
+            "link scale), which is what makes the regression linear in β"),
     Mistake("eta_not_z", lambda s: _wls(s, s.w, s.eta - s.problem.offset),
-            "you regressed η, which gives back the current β; the new information is in the "
-            "working response z"),
+            "you regressed η, which gives back the current β; the new information about y "
+            "is in the working response z"),
     Mistake("sqrt_weights", lambda s: _wls(s, np.sqrt(s.w), s.z - s.problem.offset),
-            "you weighted by √w. If you solved least squares on √w·X and √w·z, the square "
-            "root is already there — pass w to the normal equations, √w only to lstsq"),
+            "you weighted the regression by √w: the square root of the working weights is "
+            "the row scaling for a least-squares solve (lstsq), not the weight in the "
+            "normal equations; used as a weight it is applied only halfway"),
     Mistake("squared_weights", lambda s: _wls(s, s.w ** 2, s.z - s.problem.offset),
-            "you weighted by w²: multiplying the rows of X and z by w (not √w) squares the "
-            "weights"),
+            "you weighted by w²: scaling the rows of X and z by w (instead of √w) squares "
+            "the weights"),
+    # Two slips at once; without an offset it equals "unweighted", named first.
+    Mistake("unweighted_offset_in_target", lambda s: _wls(s, np.ones_like(s.w), s.z),
+            "two slips: ordinary least squares (every observation with weight 1, where IRLS "
+            "weights each by its working weight) on z with the offset still in it (the "
+            "offset is known and gets no coefficient)"),
 )
 
 
@@ -230,8 +272,9 @@ def build_irls_step(state: IRLSState) -> Exercise:
     return Exercise(
         name="IRLS step",
         task=("Compute the next coefficients: the weighted least-squares solution of "
-              "z - offset on X with weights w, i.e. solve (X'WX) beta = X'W(z - offset) "
-              "(without building the n×n matrix W)."),
+              "z - offset on X with weights w, i.e. solve (X'WX) beta = X'W(z - offset). "
+              "Try it without building the n×n matrix W: the check only sees your numbers, "
+              "so it cannot tell, but W costs n² memory for n useful numbers."),
         state=state,
         given=frozen(X=p.X, w=state.w, z=state.z, offset=p.offset),
         hint="X'WX is X.T @ (w[:, None] * X); or run np.linalg.lstsq on sqrt(w)-scaled rows",
@@ -266,22 +309,32 @@ def _xt(s: IRLSState, v: Array) -> Array:
 
 _SCORE_MISTAKES = (
     Mistake("canonical_form", lambda s: _xt(s, _pw(s) * (s.problem.y - s.mu)),
-            "this is the canonical-link score X'(y − μ); for a non-canonical link like "
-            "probit each residual is also multiplied by dμ/dη / V(μ), which is 1 only for "
-            "the canonical link"),
+            "this is the canonical-link form X'(y − μ), with the prior weights. It is the "
+            "score only for the canonical link, where the chain-rule factor dμ/dη and the "
+            "variance function V(μ) cancel; for a non-canonical link such as probit they "
+            "do not"),
     Mistake("working_weights", lambda s: _xt(s, s.w * (s.problem.y - s.mu)),
-            "you multiplied by the working weights w = (dμ/dη)²/V(μ); the score has dμ/dη "
-            "only once: dμ/dη / V(μ) (chain rule: ∂ℓ/∂μ · ∂μ/∂η)"),
+            "you multiplied the residuals by the working weights w. They contain dμ/dη "
+            "twice (they come from the variance of the working response), while the chain "
+            "rule β → η → μ → ℓ brings it into the score only once"),
     Mistake("no_dmu_deta", lambda s: _xt(s, _pw(s) * (s.problem.y - s.mu) / _V(s)),
-            "you stopped at ∂ℓ/∂μ = (y − μ)/V(μ); β acts through η, so the chain rule adds "
-            "dμ/dη"),
+            "you stopped at ∂ℓ/∂μ = (y − μ)/V(μ); β acts on ℓ through η, so the chain rule "
+            "brings in one more factor, for the step from η to μ"),
     Mistake("no_prior_weights",
             lambda s: score(_fam(s), s.problem.X, s.problem.y, s.mu, s.eta),
-            "you forgot the prior weights (the number of trials for binomial proportions): "
-            "each observation's contribution to the log-likelihood is multiplied by it",
-            _has_prior),
+            "you left out the prior weights (for binomial proportions, the number of "
+            "trials): each observation's log-likelihood is multiplied by its prior weight, "
+            "and so is its contribution to the score"),
     Mistake("sign", lambda s: -s.score,
-            "the sign is flipped: the score uses y − μ, not μ − y"),
+            "the sign is flipped: you used μ − y. The score is the gradient of the "
+            "log-likelihood, which grows as μ moves towards y"),
+    # Lesson 5's X'(y − mu), exactly as taught there: two slips on a probit fit with
+    # prior weights. With unit prior weights it equals "canonical_form", named first.
+    Mistake("canonical_form_no_prior_weights", lambda s: _xt(s, s.problem.y - s.mu),
+            "this is the canonical-link form X'(y − μ) of lesson 5, written without prior "
+            "weights. It is the score only for the canonical link, where dμ/dη and the "
+            "variance function V(μ) cancel (not for probit), and here each observation's "
+            "contribution is also multiplied by its prior weight"),
 )
 
 
@@ -323,23 +376,44 @@ def grade_score(answer: Any, state: IRLSState | GLMResult) -> Feedback:
 # --- the deviance ---------------------------------------------------------------------------
 
 def _unit_dev_parts(s: IRLSState) -> tuple[Array, Array]:
+    """The Poisson unit deviance's two parts, y log(y/mu) (0 where y = 0) and y - mu."""
     y, mu = s.problem.y, s.mu
     with np.errstate(divide="ignore", invalid="ignore"):
         ylog = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
     return ylog, y - mu
 
 
+def _nansum_deviance(s: IRLSState) -> float:
+    # np.nansum(2 * w * (y log(y/mu) - (y - mu))): where y = 0 the log term is nan, so the
+    # whole term of that observation, its -(y - mu) = mu included, is summed away.
+    ylog, resid = _unit_dev_parts(s)
+    return 2 * float(np.sum(np.where(s.problem.y > 0, _pw(s) * (ylog - resid), 0.0)))
+
+
 _DEV_MISTAKES = (
+    Mistake("nansum", _nansum_deviance,
+            "np.nansum hid the problem instead of solving it: for y = 0, y·log(y/μ) is "
+            "0·(−inf) = nan in floating point, and nansum dropped those observations' whole "
+            "terms. The deviance takes the limit y log y → 0 as y → 0: such an "
+            "observation's log term is 0, not missing, and the rest of its term, −(y − μ), "
+            "still counts", _is_poisson),
     Mistake("no_factor_two", lambda s: s.deviance / 2,
-            "half of it: the deviance is twice the log-likelihood ratio against the "
-            "saturated model"),
+            "you computed half of it: the deviance is twice the difference in "
+            "log-likelihood between the saturated model (μ = y) and the current one"),
     Mistake("no_linear_term", lambda s: 2 * float(np.sum(_pw(s) * _unit_dev_parts(s)[0])),
-            "you dropped the −(y − μ) term. It sums to zero only at the MLE of a model with "
-            "an intercept and the log link; at this IRLS state it does not"),
+            "you dropped the −(y − μ) term. Its (prior-weighted) sum is zero only at the "
+            "fitted maximum of a model with an intercept and the canonical link (that is "
+            "the intercept's score equation); at an IRLS state before convergence, without "
+            "an intercept or with another link it is not zero", _is_poisson),
     Mistake("minus_two_loglik", lambda s: -2 * _fam(s).loglik(s.problem.y, s.mu, _pw(s)),
-            "that is −2·log-likelihood; the deviance compares with the saturated model "
-            "(μ = y), so it is −2·(ℓ(μ) − ℓ(y))"),
-    Mistake("sign", lambda s: -s.deviance, "the sign is flipped: a deviance is never negative"),
+            "that is −2·log-likelihood of the current model; the deviance measures it "
+            "against the saturated model (μ = y), whose log-likelihood you did not subtract"),
+    Mistake("no_prior_weights", lambda s: _fam(s).deviance(s.problem.y, s.mu),
+            "you left out the prior weights: each observation's unit deviance counts by its "
+            "prior weight, just as its log-likelihood does"),
+    Mistake("sign", lambda s: -s.deviance,
+            "the sign is flipped: the saturated model fits at least as well as any other, "
+            "so a deviance is never negative"),
 )
 
 
