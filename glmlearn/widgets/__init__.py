@@ -35,21 +35,18 @@ Examples
 from __future__ import annotations
 
 from ._data import DATASETS, ExplorerData, pass_fail
-from ._view import FigureView, SnapshotBox, ipympl_active
-from .demos import (
-    LinkExplorer,
-    SeparationDemo,
-    WLSPlayground,
-    link_explorer,
-    separation_demo,
-    wls_playground,
-)
+from ._ipympl_fixes import SnapshotBox
+from ._view import FigureView, FigureWidget, ipympl_active
 from .explorer import IRLSExplorer, irls_explorer
+from .link_explorer import LinkExplorer, link_explorer
+from .separation_demo import SeparationDemo, separation_demo
+from .wls_playground import WLSPlayground, wls_playground
 
 __all__ = [
     "DATASETS",
     "ExplorerData",
     "FigureView",
+    "FigureWidget",
     "IRLSExplorer",
     "LinkExplorer",
     "SeparationDemo",
