@@ -18,7 +18,7 @@ Controls and their CSS classes (stable hooks for browser tests):
 ``glmlearn-step-back`` / ``-forward``  one iteration back / forward
 ``glmlearn-slider``               the iteration
 ``glmlearn-table``                :math:`\beta`, deviance, criterion, max :math:`|U|` now
-``glmlearn-status``               the problem, the fit's warnings and flags, errors
+``glmlearn-status``               the problem, the fit's troubles and flags, errors
 ``glmlearn-figure``               the panels (ipympl canvas, or an ``Output`` with a PNG)
 ================================  =========================================================
 """
@@ -46,21 +46,13 @@ __all__ = ["IRLSExplorer", "fit_choice", "irls_explorer"]
 
 def fit_choice(data: ExplorerData, family: str, link: str | None, start: str, *,
                max_iter: int = 25, tol: float = 1e-8) -> GLMResult:
-    """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly.
-
-    The fit's troubles are shown in the status line (from ``result.troubles``), not
-    printed to stderr, where a notebook would show them once, far from the picture they
-    explain.
-    """
+    """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly: the status
+    line shows the fit's ``result.troubles`` instead of stderr, where a notebook would show
+    them once, far from the picture they explain."""
     fam = FAMILIES[family]() if link is None else FAMILIES[family](link)
-    if start == "zero":
-        b0: Any = np.zeros(data.X.shape[1])
-    elif start == "given":
-        b0 = data.start_values
-    else:
-        b0 = None
-    return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset, start=b0,
-                     max_iter=max_iter, tol=tol, column_names=list(data.column_names) or None)
+    return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset,
+                     start=data.start_beta(start), max_iter=max_iter, tol=tol,
+                     column_names=list(data.column_names) or None)
 
 
 class IRLSExplorer(FigureWidget):
@@ -145,7 +137,7 @@ class IRLSExplorer(FigureWidget):
 
         style = {"description_width": "initial"}
         self.dataset_menu = widgets.Dropdown(
-            options=[(self._label(n), n) for n in self._data], value=first,
+            options=[(n.replace("_", " "), n) for n in self._data], value=first,
             description="data", style=style)
         self.family_menu = widgets.Dropdown(description="family", style=style)
         self.link_menu = widgets.Dropdown(description="link", style=style)
@@ -216,9 +208,6 @@ class IRLSExplorer(FigureWidget):
         if data is None:
             data = self._data[name] = explorer_data(name)
         return data
-
-    def _label(self, name: str) -> str:
-        return name.replace("_", " ")
 
     @contextmanager
     def _holding(self) -> Iterator[None]:

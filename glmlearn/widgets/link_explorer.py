@@ -88,7 +88,8 @@ class LinkExplorer(FigureWidget):
         self.eta_slider.observe(self._on_eta, names="value")
         self.family_menu.observe(self._on_family, names="value")
         controls = widgets.HBox([self.family_menu, self.eta_slider])
-        self.widget = SnapshotBox([controls, self.view.widget, self.table], self._snapshot)
+        self.widget = SnapshotBox([controls, self.view.widget, self.table, self.status],
+                                  self._snapshot)
         self.widget.add_class("glmlearn-link-explorer")
 
     @property
