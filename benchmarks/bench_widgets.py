@@ -1,7 +1,8 @@
 """Milliseconds per slider step of the IRLS explorer, under Agg, with n = 10,000.
 
 A step is what one move of the slider costs in the kernel: the callback moves every
-panel with ``update_all``, refreshes the state table, and redraws once. Two figures:
+panel with ``update_all``, refreshes the state table, and redraws once
+(``fig.canvas.draw_idle()``). Three figures:
 
 * ``png`` mode (no ipympl, e.g. ``%matplotlib inline``): the callback also renders the
   figure to a PNG and puts it into the ``Output`` widget, so the whole cost is inside it;
@@ -48,9 +49,9 @@ def time_steps(data: ExplorerData, mode: str, rounds: int) -> list[float]:
         # The same callback, then one frame render and no PNG for an Output: what the
         # kernel does for ipympl (update, then render when the browser asks).
         assert isinstance(ex.figure.canvas, FigureCanvasAgg)
-        ex.view.redraw = ex.view.render  # type: ignore[method-assign]
+        ex.figure.canvas.draw_idle = ex.view.render  # type: ignore[method-assign]
     elif mode == "update-only":
-        ex.view.redraw = lambda: None  # type: ignore[method-assign]
+        ex.figure.canvas.draw_idle = lambda: None  # type: ignore[method-assign]
     out = []
     last = len(ex.trace) - 1
     for _ in range(rounds):

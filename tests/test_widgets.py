@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import io
 import subprocess
 import sys
@@ -35,6 +36,7 @@ from PIL import Image
 import glmlearn
 from glmlearn import plot
 from glmlearn.family import FAMILIES
+from glmlearn.plot import demo_links, demo_separation, demo_wls
 from glmlearn.widgets import (
     IRLSExplorer,
     irls_explorer,
@@ -43,6 +45,8 @@ from glmlearn.widgets import (
     wls_playground,
 )
 from glmlearn.widgets import explorer as explorer_module
+from glmlearn.widgets.separation_demo import SEPARATION_X, SEPARATION_Y
+from glmlearn.widgets.wls_playground import WLS_X, WLS_Y
 
 # ipympl's Toolbar passes an extra argument to traitlets when built outside a kernel.
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
@@ -157,11 +161,12 @@ def assert_shows_state(e: IRLSExplorer, k: int) -> None:
 
 
 def count_draws(e: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Calls of the view's one redraw (ipympl: draw_idle; PNG: a render and its PNG)."""
+    """Calls of the figure's ``canvas.draw_idle()``: the one redraw of each callback
+    (ipympl: ask the browser for an image; PNG fallback: a render and its PNG)."""
     calls: list[int] = []
-    view = e.view
-    original = view.redraw
-    monkeypatch.setattr(view, "redraw", lambda *a, **k: (calls.append(1), original(*a, **k)))
+    canvas = e.figure.canvas
+    original = canvas.draw_idle
+    monkeypatch.setattr(canvas, "draw_idle", lambda *a, **k: (calls.append(1), original(*a, **k)))
     return calls
 
 
@@ -173,11 +178,10 @@ def png_of(bundle: dict[str, Any]) -> Image.Image:
 
 def test_import_glmlearn_widgets_needs_no_pyplot() -> None:
     code = ("import sys, glmlearn; assert 'ipywidgets' not in sys.modules; "
-            "import glmlearn.widgets; print('matplotlib.pyplot' in sys.modules)")
+            "import glmlearn.widgets; assert 'matplotlib.pyplot' not in sys.modules")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={"MPLBACKEND": "Agg", "PATH": ""})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "False"
 
 
 def test_explorer_shows_the_lessons_fit(ex: IRLSExplorer) -> None:
@@ -295,22 +299,24 @@ def test_ipympl_frames_are_full_locked_and_never_lost() -> None:
     try:
         e = irls_explorer("pass_fail")
         view, canvas = e.view, e.figure.canvas
+        keeper = canvas.frame_keeper
+        assert canvas.draw == keeper.draw and canvas.draw_idle == keeper.draw_idle
         sent: list[int] = []
         canvas.send_binary = lambda data: sent.append(len(data))
-        e.iteration = 3  # redraw asks the browser (draw_idle); nothing rendered yet
-        assert view._asked > view._drawn
+        e.iteration = 3  # draw_idle asks the browser; nothing rendered yet
+        assert keeper.asked > keeper.drawn
         # A render holds the lock: the main thread cannot move artists mid-frame.
         seen: list[bool] = []
-        render = view.render
-        view.render = lambda: (seen.append(view.lock._is_owned()), render())[1]  # type: ignore[method-assign]
-        view._settle_draw()  # no browser view has said "initialized": nothing is pushed
+        render = keeper.render
+        keeper.render = lambda: (seen.append(view.lock._is_owned()), render())[1]
+        keeper.settle()  # no browser view has said "initialized": nothing is pushed
         assert seen == [] and sent == []
         canvas.syncing_data_url = False  # what ipympl sets when the view is initialized
-        view._settle_draw()  # the browser's request was dropped: the timer draws itself
+        keeper.settle()  # the browser's request was dropped: the timer draws itself
         assert seen == [True] and len(sent) == 1
-        assert view._drawn == view._asked
+        assert keeper.drawn == keeper.asked
         assert canvas._current_image_mode == "full"  # a whole frame, not a difference
-        view._settle_draw()  # nothing new to show: no second frame
+        keeper.settle()  # nothing new to show: no second frame
         assert len(sent) == 1
     finally:
         plt.switch_backend("Agg")
@@ -335,10 +341,10 @@ def test_family_change_restricts_links(backend: str, dataset: str) -> None:
         allowed = FAMILIES[family]().allowed_links
         assert [v for _, v in e.link_menu.options] == list(allowed)
         assert e.link_menu.value in allowed
-        if e.result.family.name == family:  # fitted (a choice that cannot be fitted says so)
-            assert e.result.family.link.name == e.link_menu.value
-        else:
-            assert "cannot be fitted" in e.status.value
+        # every family these datasets offer fits with its default or kept link
+        assert e.result.family.name == family
+        assert e.result.family.link.name == e.link_menu.value
+        assert "cannot be fitted" not in e.status.value
     assert e.errors == []
 
 
@@ -355,8 +361,8 @@ def test_family_change_keeps_an_allowed_link(backend: str) -> None:
 def test_dataset_change_refits_once_and_caches(ex: IRLSExplorer,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     fits: list[tuple[Any, ...]] = []
-    original = explorer_module.fit_recording_warnings
-    monkeypatch.setattr(explorer_module, "fit_recording_warnings",
+    original = explorer_module.fit_choice
+    monkeypatch.setattr(explorer_module, "fit_choice",
                         lambda *a, **k: (fits.append(a[1:]), original(*a, **k))[1])
     draws = count_draws(ex, monkeypatch)
     ex.slider.value = 4
@@ -429,6 +435,14 @@ def test_mimebundle_has_widget_view_and_png(ex: IRLSExplorer) -> None:
 
 # --- link explorer ----------------------------------------------------------------------------
 
+def fresh_link_figure(family: str, eta: float) -> Figure:
+    """The link explorer's three panels drawn afresh at ``eta`` by draw_link_panel."""
+    fig = Figure(figsize=(13.0, 4.2), dpi=80)
+    for q, ax in zip(demo_links.QUANTITIES, fig.subplots(1, 3), strict=True):
+        demo_links.draw_link_panel(ax, family, q, eta)
+    return fig
+
+
 def test_link_explorer_markers_follow_eta(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     le = link_explorer("binomial", eta=0.0)
     assert le.view.mode == backend
@@ -448,16 +462,48 @@ def test_link_explorer_markers_follow_eta(backend: str, monkeypatch: pytest.Monk
         assert np.allclose(m_w.get_xydata(), [[1.5, d**2 / (mu * (1 - mu))]])
     assert "η = 1.5" in le.table.value
     le.family_menu.value = "poisson"
+    assert len(draws) == 2  # a family change redraws once too
     assert set(le.markers) == {"log", "identity", "sqrt"}
     assert le.eta_slider.max == 3.0
     log_mu = le.markers["log"][0].get_xydata()
     assert np.allclose(log_mu, [[1.5, np.exp(1.5)]])
-    assert le.errors == []
+    assert le.errors == [] and le.status in le.widget.children
     bundle = le._repr_mimebundle_()
     assert {"image/png", "application/vnd.jupyter.widget-view+json"} <= bundle.keys()
 
 
+def test_link_explorer_at_eta_draws_what_draw_link_panel_draws(backend: str) -> None:
+    le = link_explorer("binomial", eta=0.0)
+    for family, eta in [("binomial", 1.5), ("binomial", -2.0), ("gamma", 0.4),
+                        ("inverse_gaussian", 2.5)]:
+        le.family_menu.value = family
+        le.eta_slider.value = eta
+        diff = changed(figure_snapshot(le.figure), figure_snapshot(fresh_link_figure(family, eta)))
+        assert not diff, f"{family} at eta = {eta}: {sorted(diff)}"
+    assert le.errors == []
+
+
+def test_link_explorer_table_reads_link_values() -> None:
+    le = link_explorer("poisson", eta=-1.0, backend="png")
+    for name in ("log", "identity", "sqrt"):
+        mu, d, v, w = demo_links.link_values("poisson", name, [-1.0])
+        assert np.isfinite(mu[0]) == (name == "log")  # identity and sqrt: eta < 0 is invalid
+        shown = f"{mu[0]:.4g}</td><td>{d[0]:.4g}</td><td>{v[0]:.4g}</td><td>{w[0]:.4g}"
+        assert (shown in le.table.value) == (name == "log")
+    assert le.table.value.count("<td>—</td>") == 8  # two links, four values each
+
+
 # --- WLS playground ---------------------------------------------------------------------------
+
+def fresh_wls_figure(w: Any) -> Figure:
+    """The playground's two panels drawn afresh for its current fit."""
+    fig = Figure(figsize=(11.0, 4.2), dpi=80)
+    ax_fit, ax_res = fig.subplots(1, 2, width_ratios=[3, 2])
+    final = w.result.final_state
+    demo_wls.draw_wls_fit(ax_fit, final, w._ols.beta)
+    demo_wls.draw_weighted_residuals(ax_res, final)
+    return fig
+
 
 def test_wls_playground_score_stays_zero(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     w = wls_playground()
@@ -475,31 +521,59 @@ def test_wls_playground_score_stays_zero(backend: str, monkeypatch: pytest.Monke
     assert np.allclose(w.working.points.get_offsets(), ref.points.get_offsets())
     assert np.allclose(w.working.points.get_sizes(), ref.points.get_sizes())
     assert np.allclose(w.working.fit.get_xydata(), ref.fit.get_xydata())
-    heights = [b.get_height() for b in w.bars]
+    heights = [b.get_height() for b in w.residual_panel.bars]
     assert np.isclose(sum(heights), st.score[0], atol=1e-9)
     assert "weighted score" in w.table.value and "e-1" in w.table.value
     w.sliders[0].value = 0.0  # a zero weight is allowed: the point leaves the fit
     assert w.working.points.get_sizes()[0] == 0
-    assert w.errors == []
+    assert w.errors == [] and w.status in w.widget.children
     assert {"image/png", "application/vnd.jupyter.widget-view+json"} <= w._repr_mimebundle_().keys()
+
+
+def test_wls_playground_draws_what_the_wls_panels_draw(backend: str) -> None:
+    w = wls_playground()
+    for i, value in [(1, 0.2), (0, 0.0), (2, 4.0), (1, 5.0)]:
+        w.sliders[i].value = value
+        diff = changed(figure_snapshot(w.figure), figure_snapshot(fresh_wls_figure(w)))
+        assert not diff, f"weights {w.weights}: {sorted(diff)}"
+    assert w.errors == []
+
+
+def test_wls_table_scores_come_from_the_core() -> None:
+    w = wls_playground(backend="png")
+    st = w.result.final_state
+    # all weights 1: the weighted and the unweighted score are the same core score
+    u = glmlearn.score(w.result.family, st.problem.X, st.problem.y, st.mu, st.eta)
+    np.testing.assert_array_equal(u, st.score)
+    w.sliders[1].value = 0.2
+    st = w.result.final_state
+    u1 = glmlearn.score(w.result.family, st.problem.X, st.problem.y, st.mu, st.eta)
+    assert np.max(np.abs(u1)) > 0.1  # unweighted: not zero once the weights differ
+    assert f"({u1[0]:.3g}, {u1[1]:.3g})" in w.table.value
+    assert f"({st.score[0]:.2e}, {st.score[1]:.2e})" in w.table.value
 
 
 # --- separation demo --------------------------------------------------------------------------
 
+def fresh_separation_figure(result: glmlearn.GLMResult) -> Figure:
+    fig = Figure(figsize=(13.0, 4.2), dpi=80)
+    demo_separation.draw_separation(fig.subplots(1, 3), result)
+    return fig
+
+
 def test_separation_demo_warns_and_beta_runs_away(backend: str) -> None:
     s = separation_demo(x=8.0)
     assert s.view.mode == backend
-    assert s.result.separation is None and s.caught == ()
+    assert s.result.separation is None and s.result.troubles == ()
     assert "no warnings" in s.warnings_html.value
     b_overlap = abs(s.result.coef[1])
     s.x_slider.value = 6.0  # ties with a success
     assert s.result.separation == "quasi-complete"
     assert "quasi-complete separation" in s.warnings_html.value
     s.x_slider.value = 5.5
-    names = {c for c, _ in s.caught}
-    assert {"SeparationWarning", "BoundaryWarning", "ConvergenceWarning"} <= names
-    for name in names:
-        assert name in s.warnings_html.value
+    kinds = [t.kind for t in s.result.troubles]
+    assert kinds == [glmlearn.ConvergenceWarning, glmlearn.SeparationWarning,
+                     glmlearn.BoundaryWarning]
     assert "complete separation: the MLE does not exist" in s.warnings_html.value
     assert "flags: boundary, not_converged, separation" in s.warnings_html.value
     assert abs(s.result.coef[1]) > 20 * b_overlap  # running away
@@ -510,14 +584,132 @@ def test_separation_demo_warns_and_beta_runs_away(backend: str) -> None:
     assert np.allclose(curves[0].get_xydata(), ref.curve.get_xydata())
     beta_lines = s.figure.axes[1].get_lines()[:2]
     assert np.allclose(beta_lines[1].get_ydata()[-1], s.result.coef[1])
-    assert s.errors == []
+    assert s.errors == [] and s.status in s.widget.children
     bundle = s._repr_mimebundle_()
     assert "SeparationWarning" in bundle["text/html"] and "image/png" in bundle
 
 
+def test_separation_demo_shows_each_trouble_once(backend: str) -> None:
+    s = separation_demo(x=8.0)
+    for x in [5.5, 3.0, 6.0, 1.0]:
+        s.x_slider.value = x
+        troubles = s.result.troubles
+        assert troubles  # every one of these positions separates the classes
+        text = s.warnings_html.value
+        assert text.count("<li class='glmlearn-warning'>") == len(troubles)
+        for t in troubles:
+            item = (f"<li class='glmlearn-warning'><b>{t.kind.__name__}</b>: "
+                    f"{html.escape(t.message)}</li>")
+            assert text.count(item) == 1, (x, t)
+        assert f"flags: {', '.join(sorted(s.result.flags))}" in text
+    assert s.errors == []
+
+
+def test_separation_demo_draws_what_draw_separation_draws(backend: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    s = separation_demo(x=8.0)
+    draws = count_draws(s, monkeypatch)
+    for n, x in enumerate([5.5, 9.0, 6.0, 8.0], start=1):
+        s.x_slider.value = x
+        assert len(draws) == n  # one redraw per move
+        diff = changed(figure_snapshot(s.figure), figure_snapshot(fresh_separation_figure(s.result)))
+        assert not diff, f"x = {x}: {sorted(diff)}"
+    assert len(s.figure.axes) == 3  # drawn afresh on the same three axes
+    assert s.errors == []
+
+
 def test_warnings_do_not_reach_stderr(recwarn: pytest.WarningsRecorder) -> None:
     separation_demo(x=3.0)
+    irls_explorer("challenger", max_iter=3, backend="png")
     assert not [w for w in recwarn if issubclass(w.category, glmlearn.GLMWarning)]
+
+
+# --- trouble as data ----------------------------------------------------------------------------
+
+def test_status_lines_come_from_result_troubles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With fit() issuing no warning at all, every widget still shows each trouble."""
+    monkeypatch.setattr(glmlearn.Trouble, "warn", lambda self, stacklevel=2: None)
+    e = irls_explorer("challenger", max_iter=3, backend="png")
+    (t,) = e.result.troubles
+    assert t.kind is glmlearn.ConvergenceWarning
+    line = f"⚠ ConvergenceWarning: {html.escape(t.message)}"
+    assert e.status.value.count(line) == 1 and "flags: not_converged" in e.status.value
+    s = separation_demo(x=3.0, backend="png")
+    assert len(s.result.troubles) == 3
+    for t in s.result.troubles:
+        assert s.warnings_html.value.count(html.escape(t.message)) == 1
+
+
+def test_explorer_of_a_result_shows_its_troubles_by_kind() -> None:
+    X = np.column_stack([np.ones(11), np.append(SEPARATION_X, 3.0)])
+    y = np.append(SEPARATION_Y, 0.0)
+    with pytest.warns(glmlearn.GLMWarning) as caught:  # fit() warns once per trouble
+        res = glmlearn.fit(X, y, "binomial")
+    assert [w.category for w in caught] == [t.kind for t in res.troubles]
+    e = irls_explorer(res, backend="png")
+    assert e.result is res
+    status = e.status.value
+    assert status.count("<span class='glmlearn-warning'>") == len(res.troubles) == 3
+    for t in res.troubles:
+        assert status.count(f"⚠ {t.kind.__name__}: {html.escape(t.message)}") == 1
+    assert "GLMWarning" not in status  # the kind itself, not the base class
+
+
+def test_no_widget_catches_warnings_to_learn_what_a_fit_did() -> None:
+    sources = {p.name: p.read_text() for p in (ROOT / "glmlearn" / "widgets").glob("*.py")}
+    assert {"explorer.py", "link_explorer.py", "wls_playground.py", "separation_demo.py"} <= set(sources)
+    assert not [name for name, text in sources.items() if "record=True" in text]
+    # the only use of catch_warnings silences the fit (quiet_fit), it records nothing
+    assert [name for name, text in sources.items() if "catch_warnings" in text] == ["_view.py"]
+
+
+# --- the draw/update contract of the demo panels ------------------------------------------------
+
+def test_demo_link_panel_update_equals_a_fresh_draw() -> None:
+    for q in demo_links.QUANTITIES:
+        fig = Figure()
+        art = demo_links.draw_link_panel(fig.add_subplot(), "binomial", q, at=0.0)
+        art.update(2.0)
+        ref = Figure()
+        demo_links.draw_link_panel(ref.add_subplot(), "binomial", q, at=2.0)
+        assert not changed(figure_snapshot(fig), figure_snapshot(ref)), q
+        assert art.vline.get_xdata()[0] == 2.0
+
+
+def test_demo_wls_panels_update_equal_a_fresh_draw() -> None:
+    X = np.column_stack([np.ones(8), WLS_X])
+    ols = glmlearn.fit(X, WLS_Y, "gaussian")
+    a = glmlearn.fit(X, WLS_Y, "gaussian", weights=[1, 1, 1, 1, 1, 0.2, 1, 1])
+    b = glmlearn.fit(X, WLS_Y, "gaussian", weights=[0, 1, 1, 1, 1, 3, 1, 2])
+    fig, ref = Figure(), Figure()
+    (f1, r1), (f2, r2) = fig.subplots(1, 2), ref.subplots(1, 2)
+    panels = (demo_wls.draw_wls_fit(f1, a.final_state, ols.beta),
+              demo_wls.draw_weighted_residuals(r1, a.final_state))
+    for p in panels:
+        p.update(b.final_state)
+    demo_wls.draw_wls_fit(f2, b.final_state, ols.beta)
+    demo_wls.draw_weighted_residuals(r2, b.final_state)
+    assert not changed(figure_snapshot(fig), figure_snapshot(ref))
+
+
+def test_demo_separation_update_equals_a_fresh_draw() -> None:
+    s = separation_demo(x=8.0, backend="png")
+    fig = Figure(figsize=(13.0, 4.2), dpi=80)
+    art = demo_separation.draw_separation(fig.subplots(1, 3), s.fit_at(8.0))
+    art.update(s.fit_at(4.0))
+    assert art.fit.ax is fig.axes[0] and len(fig.axes) == 3
+    assert not changed(figure_snapshot(fig), figure_snapshot(fresh_separation_figure(s.fit_at(4.0))))
+
+
+def test_ipympl_figures_are_not_registered_with_pyplot() -> None:
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        before = plt.get_fignums()
+        shown = [irls_explorer("pass_fail"), link_explorer(), wls_playground(), separation_demo()]
+        assert all(w.view.mode == "ipympl" for w in shown)
+        assert plt.get_fignums() == before
+    finally:
+        plt.switch_backend("Agg")
 
 
 # --- the fixture notebook in a real kernel (no browser) ---------------------------------------

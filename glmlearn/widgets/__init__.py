@@ -12,15 +12,27 @@ when you import :mod:`glmlearn.widgets`.
 :func:`wls_playground`    set a few weights; the weighted fit moves, the weighted score
                           :math:`X^\top W(z - X\beta)` stays zero (theorem WLS.1)
 :func:`separation_demo`   move one failure until the classes separate; :math:`\beta` runs
-                          away and the fit's warnings appear
+                          away and the fit's troubles appear
 ========================  ==================================================================
 
 How they work (the design's item 10): the trace is computed once; a slider or ``Play``
 picks a state; one callback moves every panel with the :mod:`glmlearn.plot` ``update_*``
-functions and redraws once (``fig.canvas.draw_idle()``). Under ``%matplotlib widget``
-the figure is a live ipympl canvas; otherwise it is re-rendered to a PNG after each change.
-The explorer renders its frames with :class:`glmlearn.plot.FrameRenderer`: the static
-parts of the figure once per fit, then per frame only what moves (the same pixels).
+functions (the demos' panels: ``artists.update`` of :mod:`glmlearn.plot.demo_links`,
+:mod:`~glmlearn.plot.demo_wls`, :mod:`~glmlearn.plot.demo_separation`) and redraws once
+(``fig.canvas.draw_idle()``). Under ``%matplotlib widget`` the figure is a live ipympl
+canvas; otherwise it is re-rendered to a PNG after each change. The explorer renders its
+frames with :class:`glmlearn.plot.FrameRenderer`: the static parts of the figure once per
+fit, then per frame only what moves (the same pixels). What a fit did (non-convergence,
+separation, ...) is read from ``result.troubles``; the widgets silence the fit's warnings
+and show each trouble once in their status line.
+
+One module per widget: ``explorer``, ``link_explorer``, ``wls_playground``,
+``separation_demo``; ``_view`` (the figure, live or a picture), ``_ipympl_fixes`` (the
+workarounds for ipympl and ipywidgets, each with its reason and test), ``_text`` (tables
+and status lines), ``_data`` (the explorer's problems). The package's names
+``link_explorer``, ``wls_playground`` and ``separation_demo`` are the functions, which
+hide the modules of the same name: import from the modules with ``from
+glmlearn.widgets.link_explorer import ...``.
 
 Displaying any of them in a notebook also saves a PNG picture of its current state in the
 output, so the saved notebook shows the figure where no kernel runs (nbviewer, GitHub).
@@ -35,21 +47,18 @@ Examples
 from __future__ import annotations
 
 from ._data import DATASETS, ExplorerData, pass_fail
-from ._view import FigureView, SnapshotBox, ipympl_active
-from .demos import (
-    LinkExplorer,
-    SeparationDemo,
-    WLSPlayground,
-    link_explorer,
-    separation_demo,
-    wls_playground,
-)
+from ._ipympl_fixes import SnapshotBox
+from ._view import FigureView, FigureWidget, ipympl_active
 from .explorer import IRLSExplorer, irls_explorer
+from .link_explorer import LinkExplorer, link_explorer
+from .separation_demo import SeparationDemo, separation_demo
+from .wls_playground import WLSPlayground, wls_playground
 
 __all__ = [
     "DATASETS",
     "ExplorerData",
     "FigureView",
+    "FigureWidget",
     "IRLSExplorer",
     "LinkExplorer",
     "SeparationDemo",

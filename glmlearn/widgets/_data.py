@@ -78,6 +78,13 @@ class ExplorerData:
         """The starting-value choices this problem offers."""
         return ("mustart", "zero") + (("given",) if self.start_values is not None else ())
 
+    def start_beta(self, start: str) -> Array | None:
+        """The ``start=`` for :func:`glmlearn.fit` of a starting-value choice (None: R's
+        starting means)."""
+        if start == "zero":
+            return np.zeros(self.X.shape[1])
+        return self.start_values if start == "given" else None
+
     @classmethod
     def from_result(cls, result: GLMResult, name: str = "your fit") -> ExplorerData:
         """The problem a :class:`GLMResult` was fitted to, with its family first.

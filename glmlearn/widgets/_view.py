@@ -11,8 +11,11 @@ A widget's figure is shown one of two ways, chosen once when the widget is built
     ``Output.outputs`` directly needs no IPython shell, so this path is testable in plain
     Python (``with out: display(...)`` would need one).
 
-Either way the caller updates artists in place, then calls :meth:`FigureView.redraw`
-once: one ``draw_idle()`` (ipympl), or one render and its PNG (the fallback).
+Either way the caller changes artists in place, then calls ``fig.canvas.draw_idle()``
+once, as ipympl's own examples do: under ipympl it asks the browser for a new image; in
+the fallback the canvas is an :class:`OutputCanvas`, whose ``draw_idle()`` renders at
+once and puts the PNG into the ``Output``. What ipympl needs beyond that (a lock against
+its rendering thread, full frames, a settle timer) is in :mod:`._ipympl_fixes`.
 
 A view showing panels of :func:`glmlearn.plot.explorer_figure` renders them with a
 :class:`glmlearn.plot.FrameRenderer` (:meth:`FigureView.attach`): the static parts of the
@@ -22,21 +25,21 @@ same way when the browser asks for them (matplotlib's web canvas says
 ``supports_blit = False``, and its ``blit`` only re-sends the whole image; the rendering
 is what costs, and it is done here, before ipympl encodes and sends a full frame).
 
-:class:`SnapshotBox` is the container every widget returns. Its display bundle carries an
-``image/png`` (and ``text/html``) picture of the figure next to the widget view, so a
-saved notebook still shows the figure where no kernel runs (nbviewer, GitHub).
+:class:`FigureWidget` is what every widget builds on: a view, a status line, the list of
+callback errors, and a :class:`~._ipympl_fixes.SnapshotBox` to display. :func:`quiet_fit`
+is :func:`glmlearn.fit` without its warnings: a widget shows ``result.troubles`` in its
+status line instead.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import functools
 import html
 import io
-import itertools
 import threading
 import traceback
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -46,17 +49,20 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from .._fit import fit
+from ..errors import GLMWarning
 from ..plot import FrameRenderer
-from ..plot.layout import PanelArtists
+from ..results import GLMResult
+from ._ipympl_fixes import SnapshotBox, ipympl_canvas
 
-__all__ = ["Backend", "FigureView", "SnapshotBox", "ipympl_active", "png_output", "resolve_backend"]
+__all__ = ["Backend", "FigureView", "FigureWidget", "OutputCanvas", "SnapshotBox",
+           "ipympl_active", "png_output", "quiet_fit", "resolve_backend"]
 
 Backend = Literal["auto", "ipympl", "png"]
 
 #: The names matplotlib knows ipympl's backend by (``%matplotlib widget`` / ``ipympl``).
 IPYMPL_BACKENDS = frozenset({"widget", "ipympl", "module://ipympl.backend_nbagg"})
 
-_figure_numbers = itertools.count(1)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -96,6 +102,42 @@ def png_output(png: bytes) -> dict[str, Any]:
     }
 
 
+class OutputCanvas(FigureCanvasAgg):
+    """An Agg canvas whose ``draw_idle()`` renders now and shows the PNG in an ``Output``.
+
+    The fallback's counterpart of ipympl's canvas: the widgets call ``draw_idle()`` on
+    either. The canvas keeps its buffer, so the PNG is encoded from the very pixels just
+    rendered (``savefig`` would build a new canvas and render a second time).
+
+    Parameters
+    ----------
+    figure : Figure
+    render : callable
+        Renders the figure into this canvas' buffer (the view's frame renderer).
+    output : ipywidgets.Output
+        Where the PNG is shown.
+    """
+
+    def __init__(self, figure: Figure, render: Callable[[], None], output: widgets.Output
+                 ) -> None:
+        super().__init__(figure)
+        self._render, self.output = render, output
+
+    def draw_idle(self, *args: Any, **kwargs: Any) -> None:
+        """Render the figure and show it in :attr:`output` (no idle: there is no loop)."""
+        self._render()
+        self.output.outputs = (png_output(self.encode()),)
+
+    def encode(self) -> bytes:
+        """The buffer as it is now, as PNG bytes (no render)."""
+        w, h = self.get_width_height(physical=True)
+        buf = io.BytesIO()
+        # compress_level 1: the PNG goes to the browser at once; speed matters more than size
+        PILImage.frombuffer("RGBA", (w, h), self.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
 class FigureView:
     """A matplotlib figure shown as a live ipympl canvas or as a PNG in an ``Output``.
 
@@ -118,49 +160,29 @@ class FigureView:
     widget : ipywidgets.DOMWidget
         The ipympl canvas, or the ``Output`` holding the PNG.
     mode : {"ipympl", "png"}
+    lock : threading.RLock
+        Hold it while changing artists: ipympl renders in another thread (see
+        :mod:`._ipympl_fixes`, item 1).
+    frames : FrameRenderer or None
+        Renders the panels' frames once :meth:`attach` is called (else full draws).
     """
-
-    #: Seconds after the last change before an undrawn ipympl picture is sent anyway.
-    SETTLE_S = 0.25
 
     def __init__(self, figsize: tuple[float, float], dpi: float, backend: Backend = "auto",
                  css_class: str = "glmlearn-figure") -> None:
         self.mode = resolve_backend(backend)
         self.figure = Figure(figsize=figsize, dpi=dpi)
-        #: Held while artists change and while the figure renders: ipympl (0.10, with
-        #: ipykernel 7) renders in a kernel *subshell* thread, concurrently with the
-        #: widget callbacks on the main thread; unguarded, a frame could show half of one
-        #: iteration and half of the next (the browser test caught such torn frames).
         self.lock = threading.RLock()
         self._dpi = float(dpi)
+        self.frames: FrameRenderer | None = None
         self.widget: widgets.DOMWidget
         if self.mode == "ipympl":
-            # Built without pyplot: plt.figure() would register the figure in pyplot's
-            # list (shown again at the end of the cell, kept alive forever).
-            from ipympl.backend_nbagg import Canvas, FigureManager
-
-            canvas = Canvas(self.figure)
-            self._manager = FigureManager(canvas, next(_figure_numbers))
-            canvas.header_visible = False   # "Figure 1" title bar
-            canvas.footer_visible = False   # cursor read-out under the figure
-            canvas.resizable = False        # a resize would re-run the frozen layout
-            canvas.toolbar_position = "right"
-            canvas.draw = self._ipympl_draw  # what ipympl calls when the browser asks for a frame
-            self.widget = canvas
-            # Versions of the picture: asked for (redraw) and rendered (_ipympl_draw).
-            self._asked = self._drawn = 0
-            self._settle: asyncio.TimerHandle | None = None
+            self.widget = ipympl_canvas(self.figure, self.render, self.lock)
         else:
-            # A canvas of its own, kept: draw_idle() then renders at once, and the PNG is
-            # encoded from that very buffer. savefig would build a new canvas and render a
-            # second time (about twice the cost of a step).
-            FigureCanvasAgg(self.figure)
             self.widget = widgets.Output()
+            OutputCanvas(self.figure, self.render, self.widget)
         self.widget.add_class(css_class)
-        #: Renders the panels' frames once :meth:`attach` is called (else full draws).
-        self.frames: FrameRenderer | None = None
 
-    def attach(self, panels: Mapping[str, PanelArtists]) -> FrameRenderer:
+    def attach(self, panels: Mapping[str, Any]) -> FrameRenderer:
         """Render frames of these panels (drawn on :attr:`figure`) with a FrameRenderer.
 
         Call it again after clearing the figure and drawing new panels into it.
@@ -178,118 +200,73 @@ class FigureView:
                 FigureCanvasAgg.draw(self.figure.canvas)  # type: ignore[arg-type]
 
     def redraw(self) -> None:
-        """Show the artists' current state: ipympl, one ``draw_idle()``; else one render
-        (:meth:`render`, blitted once :meth:`attach` is called) put into the ``Output`` as
-        a PNG.
-
-        Under ipympl, ``draw_idle()`` asks the browser to ask for an image, and two
-        weaknesses of ipympl's front end (0.10) would leave a stale or garbled picture
-        after quick changes (Play, a drag), as the browser test showed: it drops a draw
-        request that arrives while it waits for an image, and it pastes *difference*
-        images, switching between "diff" and "full" painting by a flag it reads late.
-        Hence every frame here is a full frame, and a short timer renders and sends the
-        latest state itself if no requested draw has rendered it.
-        """
-        canvas: Any = self.figure.canvas
-        with self.lock:
-            if self.mode == "ipympl":
-                self._asked += 1
-                canvas._force_full = True  # matplotlib's webagg flag: send the whole image
-                canvas.draw_idle()
-                self._restart_settle_timer()
-                return
-            self.render()
-            assert isinstance(self.widget, widgets.Output)
-            self.widget.outputs = (png_output(self._encode()),)
-
-    def _restart_settle_timer(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (plain Python): no browser to catch up with
-            return
-        if self._settle is not None:
-            self._settle.cancel()
-        self._settle = loop.call_later(self.SETTLE_S, self._settle_draw)
-
-    def _ipympl_draw(self) -> None:
-        # matplotlib's web canvas draw() (render, then send), rendering with the frame
-        # renderer and holding the lock.
-        canvas: Any = self.figure.canvas
-        with self.lock:
-            canvas._png_is_old = True
-            try:
-                self.render()
-                self._drawn = self._asked
-            finally:
-                # Every frame full: ipympl encodes the frame (get_diff_image), which reads
-                # and clears this flag. The front end reads the image mode only when an
-                # image has loaded, so a switch between "diff" and "full" frames can make
-                # it clear the canvas and paint a difference image alone.
-                canvas._force_full = True
-                canvas.manager.refresh_all()
-
-    def _settle_draw(self) -> None:
-        self._settle = None
-        with self.lock:
-            if getattr(self.figure.canvas, "syncing_data_url", False):
-                # The browser's view has not said "initialized" yet: it asks for a full
-                # picture itself when it does. An image pushed before that races with the
-                # view's start-up (ipympl 0.10 then draws a half-loaded image and logs
-                # "drawImage ... broken state").
-                return
-            if self._drawn != self._asked:  # the browser's draw request was dropped
-                self._ipympl_draw()  # renders and sends the image (ipympl's refresh_all)
-
-    def _encode(self) -> bytes:
-        canvas = self.figure.canvas
-        assert isinstance(canvas, FigureCanvasAgg)
-        w, h = canvas.get_width_height(physical=True)
-        buf = io.BytesIO()
-        # compress_level 1: the PNG goes to the browser at once; speed matters more than size
-        PILImage.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buf, format="png", compress_level=1)
-        return buf.getvalue()
+        """``figure.canvas.draw_idle()``: what the widgets call after changing artists."""
+        self.figure.canvas.draw_idle()
 
     def png(self) -> bytes:
         """The figure as it is now, as PNG bytes (at the dpi it was made with)."""
         with self.lock:
-            if self.mode == "png":
+            canvas = self.figure.canvas
+            if isinstance(canvas, OutputCanvas):
                 self.render()
-                return self._encode()
+                return canvas.encode()
             return png_bytes(self.figure, self._dpi)
 
 
-class SnapshotBox(widgets.VBox):
-    """A ``VBox`` whose display bundle also holds a picture of its current state.
+def quiet_fit(*args: Any, **kwargs: Any) -> GLMResult:
+    """:func:`glmlearn.fit` with its warnings silenced.
 
-    Alongside ``application/vnd.jupyter.widget-view+json`` the bundle has ``image/png``
-    (the figure) and ``text/html`` (an optional HTML summary, e.g. the state table, and
-    the same PNG inline). A live front end renders the widget; a kernel-free viewer of
-    the saved notebook shows the picture instead of ``VBox(children=...)``.
+    A widget refits in callbacks, whose warnings JupyterLab shows only in its log
+    console, far from the picture they explain; the widget shows the fit's
+    ``result.troubles`` in its status line instead.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GLMWarning)
+        return fit(*args, **kwargs)
 
-    Parameters
+
+class FigureWidget:
+    """What every glmlearn widget has: a :class:`FigureView`, a status line, the errors.
+
+    Subclasses build their controls, draw their panels into :attr:`figure` and set
+    :attr:`widget`; their callbacks update the panels' artists and then call
+    ``self.figure.canvas.draw_idle()`` once, holding ``self.view.lock``.
+
+    Attributes
     ----------
-    children : sequence of widgets
-    snapshot : callable
-        Returns ``(png_bytes, html_fragment)`` for the state shown now.
+    view : FigureView
+    status : ipywidgets.HTML
+        CSS class ``glmlearn-status``.
+    errors : list of Exception
+        Exceptions raised by callbacks (also shown in ``status``); empty when all is well.
+    widget : SnapshotBox
+        What is displayed (the object itself displays as this widget).
     """
 
-    def __init__(self, children: Any, snapshot: Callable[[], tuple[bytes, str]], **kwargs: Any
-                 ) -> None:
-        super().__init__(children, **kwargs)
-        self._snapshot = snapshot
+    def __init__(self, figsize: tuple[float, float], dpi: float, backend: Backend) -> None:
+        self.errors: list[Exception] = []
+        self.status = widgets.HTML()
+        self.status.add_class("glmlearn-status")
+        self.view = FigureView(figsize, dpi, backend)
+        self.widget: SnapshotBox
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure."""
+        return self.view.figure
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes."""
+        return self.view.png()
+
+    def _snapshot_html(self) -> str:
+        return ""
+
+    def _snapshot(self) -> tuple[bytes, str]:
+        return self.png(), self._snapshot_html()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        data = super()._repr_mimebundle_(**kwargs)
-        if data is None:  # a closed widget has no view
-            return None
-        png, fragment = self._snapshot()
-        b64 = base64.b64encode(png).decode("ascii")
-        data["image/png"] = b64
-        data["text/html"] = (f"<div class='glmlearn-snapshot'>{fragment}"
-                             f"<img src='data:image/png;base64,{b64}' "
-                             f"alt='glmlearn figure (static picture)'/></div>")
-        return data
+        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def error_html(exc: BaseException) -> str:

@@ -18,16 +18,14 @@ Controls and their CSS classes (stable hooks for browser tests):
 ``glmlearn-step-back`` / ``-forward``  one iteration back / forward
 ``glmlearn-slider``               the iteration
 ``glmlearn-table``                :math:`\beta`, deviance, criterion, max :math:`|U|` now
-``glmlearn-status``               the problem, the fit's warnings and flags, errors
+``glmlearn-status``               the problem, the fit's troubles and flags, errors
 ``glmlearn-figure``               the panels (ipympl canvas, or an ``Output`` with a PNG)
 ================================  =========================================================
 """
 
 from __future__ import annotations
 
-import html
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,123 +33,29 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
-from .._fit import fit
 from .._irls import IRLSState
-from ..errors import GLMWarning
 from ..family import FAMILIES
 from ..results import GLMResult
 from ._data import DATASETS, START_OPTIONS, ExplorerData, explorer_data
-from ._view import Backend, FigureView, SnapshotBox, error_html, guarded
+from ._ipympl_fixes import SnapshotBox, kernel_link
+from ._text import fit_status_html, state_table_html
+from ._view import Backend, FigureWidget, error_html, guarded, quiet_fit
 
-__all__ = ["FitRecord", "IRLSExplorer", "irls_explorer", "kernel_link"]
-
-
-class FitRecord:
-    """A fit made for the explorer, with the glmlearn warnings it raised.
-
-    Attributes
-    ----------
-    result : GLMResult
-    warnings : tuple of (str, str)
-        ``(category name, message)`` of each glmlearn warning, in order.
-    """
-
-    def __init__(self, result: GLMResult, caught: Sequence[tuple[str, str]]) -> None:
-        self.result = result
-        self.warnings = tuple(caught)
+__all__ = ["IRLSExplorer", "fit_choice", "irls_explorer"]
 
 
-def fit_recording_warnings(data: ExplorerData, family: str, link: str | None, start: str, *,
-                           max_iter: int = 25, tol: float = 1e-8) -> FitRecord:
-    """Fit ``data`` with :func:`glmlearn.fit`, catching glmlearn's warnings for display.
-
-    The warnings are shown in the widget instead of being printed to stderr, where a
-    notebook would show them once, far from the picture they explain.
-    """
+def fit_choice(data: ExplorerData, family: str, link: str | None, start: str, *,
+               max_iter: int = 25, tol: float = 1e-8) -> GLMResult:
+    """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly: the status
+    line shows the fit's ``result.troubles`` instead of stderr, where a notebook would show
+    them once, far from the picture they explain."""
     fam = FAMILIES[family]() if link is None else FAMILIES[family](link)
-    if start == "zero":
-        b0: Any = np.zeros(data.X.shape[1])
-    elif start == "given":
-        b0 = data.start_values
-    else:
-        b0 = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", GLMWarning)
-        result = fit(data.X, data.y, fam, weights=data.weights, offset=data.offset, start=b0,
-                     max_iter=max_iter, tol=tol, column_names=list(data.column_names) or None)
-    return FitRecord(result, [(w.category.__name__, str(w.message)) for w in caught
-                              if issubclass(w.category, GLMWarning)])
+    return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset,
+                     start=data.start_beta(start), max_iter=max_iter, tol=tol,
+                     column_names=list(data.column_names) or None)
 
 
-def _fmt(v: float) -> str:
-    return "NA" if not np.isfinite(v) else f"{v:.6g}"
-
-
-def state_table_html(state: IRLSState, n_states: int) -> str:
-    r"""The HTML table of one state: :math:`\beta`, deviance, criterion, max :math:`|U|`."""
-    names = state.problem.column_names
-    if state.beta is None:
-        beta_rows = ("<tr><th>β</th><td>none yet: iteration 0 starts from R's "
-                     "starting means μ⁽⁰⁾</td></tr>")
-    else:
-        beta_rows = "".join(f"<tr><th>β<sub>{j}</sub> ({html.escape(nm)})</th>"
-                            f"<td>{_fmt(b)}</td></tr>"
-                            for j, (nm, b) in enumerate(zip(names, state.beta, strict=True)))
-    halv = (f"<tr><th>step halvings</th><td>{state.step_halvings} "
-            f"({html.escape(state.halving_reason)})</td></tr>" if state.step_halvings else "")
-    return (
-        "<table class='glmlearn-state'>"
-        f"<tr><th>iteration k</th><td>{state.iteration} of {n_states - 1}</td></tr>"
-        f"{beta_rows}"
-        f"<tr><th>deviance D</th><td>{_fmt(state.deviance)}</td></tr>"
-        f"<tr><th>criterion |ΔD|/(|D|+0.1)</th><td>{_fmt(state.criterion)}</td></tr>"
-        f"<tr><th>max |score|</th><td>{state.max_abs_score:.3g}</td></tr>"
-        f"<tr><th>converged</th><td>{'yes' if state.converged else 'not yet'}</td></tr>"
-        f"{halv}</table>"
-    )
-
-
-def fit_status_html(data: ExplorerData, rec: FitRecord) -> str:
-    """The status area: the problem, the fit's outcome, its warnings and flags."""
-    r = rec.result
-    fam = r.family
-    outcome = (f"converged after {r.n_iter} iterations" if r.converged
-               else f"<b>not converged</b> after {r.n_iter} iterations")
-    lines = [f"<b>{html.escape(data.title)}</b>",
-             f"{fam.name} family, {fam.link.name} link"
-             f"{' (canonical)' if fam.is_canonical else ''}: {outcome}, "
-             f"deviance {_fmt(r.deviance)}"]
-    lines += [f"<span class='glmlearn-warning'>⚠ {html.escape(cat)}: {html.escape(msg)}</span>"
-              for cat, msg in rec.warnings]
-    if r.flags:
-        lines.append("flags: " + ", ".join(sorted(r.flags)))
-    return "<div class='glmlearn-fit'>" + "<br>".join(lines) + "</div>"
-
-
-def kernel_link(a: widgets.Widget, b: widgets.Widget, name: str = "value") -> None:
-    """Keep ``a.name`` and ``b.name`` equal in the kernel, for changes made in the kernel.
-
-    Unlike ``widgets.link`` it ignores a change that arrives from the browser: there a
-    ``jslink`` has already moved the other widget, whose own change reaches the kernel
-    by itself. Echoing it back would race with a playing ``Play``: the kernel's
-    "slider = 3" can arrive after the browser has moved on to 4 and pull Play back.
-    ipywidgets marks a browser-originated update by holding ``_property_lock``.
-    """
-
-    def forward(src: widgets.Widget, dst: widgets.Widget) -> None:
-        def on_change(change: Mapping[str, Any]) -> None:
-            if name in getattr(src, "_property_lock", {}):
-                return
-            if getattr(dst, name) != change["new"]:
-                setattr(dst, name, change["new"])
-
-        src.observe(on_change, names=name)
-
-    forward(a, b)
-    forward(b, a)
-
-
-class IRLSExplorer:
+class IRLSExplorer(FigureWidget):
     r"""Watch IRLS fit a GLM: every panel of :func:`glmlearn.plot.explorer_figure`, animated.
 
     Parameters
@@ -217,10 +121,9 @@ class IRLSExplorer:
         max_iter: int = 25,
         tol: float = 1e-8,
     ) -> None:
-        self.errors: list[Exception] = []
-        self.widget: SnapshotBox
+        super().__init__(figsize, dpi, backend)
         self.max_iter, self.tol = max_iter, tol
-        self._fits: dict[tuple[str, str, str, str], FitRecord] = {}
+        self._fits: dict[tuple[str, str, str, str], GLMResult] = {}
         self._data: dict[str, ExplorerData | None] = {}
         self._hold = 0
         self._last_error: Exception | None = None
@@ -234,7 +137,7 @@ class IRLSExplorer:
 
         style = {"description_width": "initial"}
         self.dataset_menu = widgets.Dropdown(
-            options=[(self._label(n), n) for n in self._data], value=first,
+            options=[(n.replace("_", " "), n) for n in self._data], value=first,
             description="data", style=style)
         self.family_menu = widgets.Dropdown(description="family", style=style)
         self.link_menu = widgets.Dropdown(description="link", style=style)
@@ -255,23 +158,19 @@ class IRLSExplorer:
         self._jslink = widgets.jslink((self.play, "value"), (self.slider, "value"))
         kernel_link(self.play, self.slider)
         self.table = widgets.HTML()
-        self.status = widgets.HTML()
-        self.view = FigureView(figsize, dpi, backend)
 
         for w, cls in [(self.dataset_menu, "glmlearn-dataset"), (self.family_menu, "glmlearn-family"),
                        (self.link_menu, "glmlearn-link"), (self.start_menu, "glmlearn-start"),
                        (self.play, "glmlearn-play"), (self.back_button, "glmlearn-step-back"),
                        (self.forward_button, "glmlearn-step-forward"),
-                       (self.slider, "glmlearn-slider"), (self.table, "glmlearn-table"),
-                       (self.status, "glmlearn-status")]:
+                       (self.slider, "glmlearn-slider"), (self.table, "glmlearn-table")]:
             w.add_class(cls)
 
         self.result: GLMResult
         self.panels: dict[str, Any] = {}
-        self._record: FitRecord | None = None
         self._set_menus(data, family or data.families[0], link, start or data.start)
         self._refit(iteration)
-        if self._record is None:  # the first fit must work: there is nothing to fall back to
+        if not self.panels:  # the first fit must work: there is nothing to fall back to
             raise self._last_error if self._last_error else RuntimeError("no fit")
 
         self.slider.observe(self._on_iteration, names="value")
@@ -295,9 +194,8 @@ class IRLSExplorer:
         if isinstance(dataset, GLMResult):
             data = ExplorerData.from_result(dataset)
             self._data[data.name] = data
-            rec = FitRecord(dataset, [("GLMWarning", m) for m in dataset.warnings])
             self._fits[(data.name, dataset.family.name, dataset.family.link.name,
-                        data.start)] = rec
+                        data.start)] = dataset
             return data.name
         if isinstance(dataset, ExplorerData):
             self._data[dataset.name] = dataset
@@ -310,9 +208,6 @@ class IRLSExplorer:
         if data is None:
             data = self._data[name] = explorer_data(name)
         return data
-
-    def _label(self, name: str) -> str:
-        return name.replace("_", " ")
 
     @contextmanager
     def _holding(self) -> Iterator[None]:
@@ -389,30 +284,29 @@ class IRLSExplorer:
         return (self.dataset_menu.value, self.family_menu.value, self.link_menu.value,
                 self.start_menu.value)
 
-    def fit_record(self, key: tuple[str, str, str, str] | None = None) -> FitRecord:
+    def fit_for(self, key: tuple[str, str, str, str] | None = None) -> GLMResult:
         """The fit for ``key`` (default: the menus' choice), computed on first use only."""
         key = self.key if key is None else key
         if key not in self._fits:
             name, family, link, start = key
-            self._fits[key] = fit_recording_warnings(self._problem(name), family, link, start,
-                                                     max_iter=self.max_iter, tol=self.tol)
+            self._fits[key] = fit_choice(self._problem(name), family, link, start,
+                                         max_iter=self.max_iter, tol=self.tol)
         return self._fits[key]
 
     def _refit(self, iteration: int = 0) -> None:
         self._last_error = None
         try:
-            rec = self.fit_record()
+            result = self.fit_for()
         except (ValueError, ArithmeticError) as exc:  # GLMInputError is a ValueError
             # A choice that cannot be fitted (say, beta = 0 under an inverse link) is a
             # lesson, not a crash: say why, and keep showing the last good fit.
             self._last_error = exc
-            shown = (f"; still showing {' / '.join(self._shown_key)}" if self._record else "")
+            shown = (f"; still showing {' / '.join(self._shown_key)}" if self.panels else "")
             self.status.value = (error_html(exc) + f"<div>This choice cannot be fitted{shown}."
                                  "</div>")
             return
-        self._record = rec
         self._shown_key = self.key
-        self.result = rec.result
+        self.result = result
         k = int(np.clip(iteration, 0, len(self.trace) - 1))
         fig = self.view.figure
         data = self._problem(self.dataset_menu.value)
@@ -423,7 +317,7 @@ class IRLSExplorer:
             _, self.panels = plot.explorer_figure(self.result, k, fig=fig, x=data.x)
             # Frames: the static parts rendered once per fit, then only what moves.
             self.view.attach(self.panels)
-        self.status.value = fit_status_html(data, rec)
+        self.status.value = fit_status_html(data, result)
         last = len(self.trace) - 1
         with self._holding():
             # Value first, then the range: a slider clamps its value to a smaller max.
@@ -438,7 +332,7 @@ class IRLSExplorer:
         state = self.trace[k]
         with self.view.lock:  # not while the figure renders in ipympl's thread
             plot.update_all(self.panels, state)
-            self.view.redraw()
+            self.figure.canvas.draw_idle()
         self.table.value = state_table_html(state, len(self.trace))
 
     # --- public API ---------------------------------------------------------------------------
@@ -446,11 +340,6 @@ class IRLSExplorer:
     def trace(self) -> tuple[IRLSState, ...]:
         """The states of the fit shown."""
         return self.result.trace
-
-    @property
-    def figure(self) -> Any:
-        """The matplotlib figure of the panels."""
-        return self.view.figure
 
     @property
     def iteration(self) -> int:
@@ -492,15 +381,8 @@ class IRLSExplorer:
                     self.start_menu.value = start
         self._refit()
 
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self.view.png()
-
-    def _snapshot(self) -> tuple[bytes, str]:
-        return self.png(), self.table.value
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _snapshot_html(self) -> str:
+        return str(self.table.value)
 
     def __repr__(self) -> str:
         return (f"IRLSExplorer({' / '.join(self.key)}, iteration {self.iteration} of "
