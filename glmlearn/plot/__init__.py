@@ -1,4 +1,4 @@
-r"""Pictures of IRLS at work: one ``draw_*`` / ``update_*`` pair per panel.
+r"""Pictures of IRLS at work: one ``draw_*`` function and one artists class per panel.
 
 Every panel follows one protocol (:class:`Panel`), so the same code serves a static
 figure, a widget (``glmlearn.widgets``) and an animation (``glmlearn.animation``):
@@ -18,20 +18,20 @@ figure, a widget (``glmlearn.widgets``) and an animation (``glmlearn.animation``
 ``draw_<panel>(ax, s_j, ...).update(s_k)`` leaves the panel exactly as
 ``draw_<panel>(ax, s_k, ...)`` draws it (the tests check this artist by artist).
 
-==============  =====================================================================
-panel           what it shows
-==============  =====================================================================
-``fit``         data and the fitted mean :math:`\mu = g^{-1}(x^\top\beta)` against one
-                predictor (others at their means) or against :math:`\eta`; earlier
-                iterations faded; optional confidence band of the final fit
-``weights``     working weights :math:`w_i` against a predictor, :math:`\mu` or :math:`\eta`
-``working``     working response :math:`z_i` (point area :math:`\propto w_i`) with this
-                step's weighted least-squares fit :math:`x^\top\beta^{\text{next}}`
-``deviance``    the deviance trace :math:`D^{(k)}`, current iteration marked
-``convergence`` :math:`\max_j|U_j|` and R's criterion on a log scale
-``path``        the path of :math:`(\beta_0, \beta_1)` over the deviance surface
-                (two-parameter models)
-==============  =====================================================================
+================  =====================================================================
+panel             what it shows
+================  =====================================================================
+``fit``           data and the fitted mean :math:`\mu = g^{-1}(x^\top\beta)` against one
+                  predictor (others at their means) or against :math:`\eta`; earlier
+                  iterations faded; optional confidence band of the final fit
+``weights``       working weights :math:`w_i` against a predictor, :math:`\mu` or :math:`\eta`
+``working``       working response :math:`z_i` (point area :math:`\propto w_i`) with this
+                  step's weighted least-squares fit :math:`x^\top\beta^{\text{next}}`
+``deviance``      the deviance trace :math:`D^{(k)}`, current iteration marked
+``convergence``   :math:`\max_j|U_j|` and R's criterion on a log scale
+``path``          the path of :math:`(\beta_0, \beta_1)` over the deviance surface
+                  (two-parameter models)
+================  =====================================================================
 
 :data:`PANEL_REGISTRY` maps these names to their draw functions (:data:`PANELS` lists
 them); :func:`explorer_figure` lays out the panels of a trace in one figure and

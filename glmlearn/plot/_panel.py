@@ -24,10 +24,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TypeAlias
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.text import Text
 
 from .._irls import IRLSState
 
@@ -43,6 +44,7 @@ class Panel(ABC):
     """
 
     ax: Axes
+    label: Text
 
     @abstractmethod
     def update(self, state: IRLSState) -> None:
@@ -58,16 +60,11 @@ class Panel(ABC):
         """The artists :meth:`update` may change; all others are static."""
 
 
-class DrawFunction(Protocol):
-    """``draw(ax, state, *, trace, **options) -> Panel``.
-
-    :func:`~glmlearn.plot.explorer_figure` passes ``trace`` to every panel, and its
-    figure-wide ``x``, ``band`` and ``legends`` (as ``legend``) to the draw functions
-    that have a keyword of that name.
-    """
-
-    def __call__(self, ax: Axes, state: IRLSState, /, *, trace: Any, **options: Any) -> Panel:
-        ...
+#: ``draw(ax, state, *, trace, **options) -> Panel``: how a registry entry draws its panel.
+#: :func:`~glmlearn.plot.explorer_figure` passes ``trace`` to every panel, and its
+#: figure-wide ``x``, ``band`` and ``legends`` (as ``legend``) to the draw functions that
+#: have a keyword of that name.
+DrawFunction: TypeAlias = Callable[..., "Panel"]
 
 
 def _always(trace: tuple[IRLSState, ...]) -> bool:
@@ -80,14 +77,14 @@ class PanelSpec:
 
     Attributes
     ----------
-    draw : callable
+    draw : DrawFunction
         ``draw(ax, state, *, trace, **options) -> Panel``.
     applies : callable
         ``applies(trace) -> bool``: whether :func:`~glmlearn.plot.default_panels`
         includes the panel for this trace (default: always).
     """
 
-    draw: Callable[..., Panel]
+    draw: DrawFunction
     applies: Callable[[tuple[IRLSState, ...]], bool] = field(default=_always)
 
 
