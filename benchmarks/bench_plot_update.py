@@ -9,7 +9,12 @@ times, in one run and on the same logistic fit with n = 10,000 observations:
   before the timed frames; its cost is printed on its own;
 * ``full redraw``: ``update_all`` then a full ``canvas.draw()`` (how frames were rendered
   before the frame renderer);
-* ``from scratch``: a new figure, every ``draw_*``, then a full ``canvas.draw()``.
+* ``from scratch``: a new figure, every ``draw_*``, then a full ``canvas.draw()`` (the
+  deviance surface of the path panel evaluated once for the trace, outside the timing,
+  and passed in: it does not change from frame to frame);
+* ``update_all`` alone (no rendering), on the full trace and on the same fit traced
+  ``trace="compact"``, whose states rebuild their n-vectors on each access: what moving
+  the panels costs before any pixel is drawn.
 
 It prints the median milliseconds per frame and the ratio frame step / from scratch (the
 target is at most 0.25), and checks once that a frame equals a full draw, pixel for
@@ -81,27 +86,42 @@ def time_full(result: glmlearn.GLMResult, frames: int, clock: Clock) -> list[flo
     return out
 
 
-def time_scratch(result: glmlearn.GLMResult, frames: int, clock: Clock) -> list[float]:
+def time_scratch(result: glmlearn.GLMResult, frames: int, clock: Clock,
+                 panel_kw: dict[str, dict[str, object]]) -> list[float]:
     """Milliseconds per frame: a new figure, every ``draw_*``, then one canvas draw."""
     states = result.trace
     out = []
     for i in range(frames):
         state = states[(i + 1) % len(states)]
         t0 = clock()
-        fig, _ = plot.explorer_figure(result, state, band=result)
+        fig, _ = plot.explorer_figure(result, state, band=result, panel_kw=panel_kw)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         out.append(1e3 * (clock() - t0))
     return out
 
 
-def frames_equal_full_draws(result: glmlearn.GLMResult) -> bool:
+def time_update(result: glmlearn.GLMResult, frames: int, clock: Clock) -> list[float]:
+    """Milliseconds per step of ``update_all`` alone (no rendering)."""
+    _, panels = plot.explorer_figure(result, 0, band=result)
+    states = result.trace
+    out = []
+    for i in range(frames):
+        state = states[(i + 1) % len(states)]
+        t0 = clock()
+        plot.update_all(panels, state)
+        out.append(1e3 * (clock() - t0))
+    return out
+
+
+def frames_equal_full_draws(result: glmlearn.GLMResult,
+                            panel_kw: dict[str, dict[str, object]]) -> bool:
     """A frame step to each state renders the pixels of a fresh figure drawn at it."""
-    fig, panels = plot.explorer_figure(result, 0, band=result)
+    fig, panels = plot.explorer_figure(result, 0, band=result, panel_kw=panel_kw)
     renderer = plot.FrameRenderer(fig, panels)
     for k in [*range(1, len(result.trace)), 0]:
         renderer.show(result.trace[k])
-        fresh, _ = plot.explorer_figure(result, k, band=result)
+        fresh, _ = plot.explorer_figure(result, k, band=result, panel_kw=panel_kw)
         canvas = FigureCanvasAgg(fresh)
         canvas.draw()
         if not np.array_equal(np.asarray(fig.canvas.buffer_rgba()), np.asarray(canvas.buffer_rgba())):
@@ -122,14 +142,21 @@ def main() -> None:
     args = parser.parse_args()
 
     result = logistic_fit(args.n)
+    compact = glmlearn.fit(result.problem.X, result.problem.y, "binomial", trace="compact",
+                           column_names=list(result.problem.column_names))
     t0 = time.perf_counter()
-    plot.explorer_figure(result, 0)  # warm-up; computes and caches the deviance surface
+    plot.explorer_figure(result, 0)  # warm-up
     first = 1e3 * (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    surface = plot.path_surface(result)
+    surface_ms = 1e3 * (time.perf_counter() - t0)
+    given = {"path": {"surface": surface}}
     print(f"logistic fit, n = {args.n}, {len(result.trace)} states, panels: "
           f"{', '.join(plot.default_panels(result))}")
-    print(f"first figure (includes the deviance surface, then cached): {first:.0f} ms")
+    print(f"first figure (includes the deviance surface): {first:.0f} ms; "
+          f"the surface alone: {surface_ms:.0f} ms")
     print(f"frame step == full draw of a fresh figure, every state, pixel for pixel: "
-          f"{'yes' if frames_equal_full_draws(result) else 'NO'}")
+          f"{'yes' if frames_equal_full_draws(result, given) else 'NO'}")
 
     # Wall-clock time is what a learner waits; CPU time of this process is steadier on a
     # shared machine. The methods are timed in the same run, alternating, so all see the
@@ -139,16 +166,22 @@ def main() -> None:
         full: list[float] = []
         scratch: list[float] = []
         backgrounds: list[float] = []
+        moves: list[float] = []
+        moves_compact: list[float] = []
         for _ in range(args.rounds):
             ms, bg = time_frames(result, args.frames, clock)
             step += ms
             backgrounds.append(bg)
             full += time_full(result, args.frames, clock)
-            scratch += time_scratch(result, args.frames, clock)
+            scratch += time_scratch(result, args.frames, clock, given)
+            moves += time_update(result, args.frames, clock)
+            moves_compact += time_update(compact, args.frames, clock)
         print(f"[{label} time, {len(step)} frames each]")
         print(_line("frame step (FrameRenderer.show):", step))
         print(_line("update_all + full canvas.draw():", full))
         print(_line("new figure + draw_* + full draw:", scratch))
+        print(_line("update_all alone, full trace:", moves))
+        print(_line("update_all alone, compact trace:", moves_compact))
         print(f"  static background, once per figure: median {statistics.median(backgrounds):.0f} ms")
         ratio = statistics.median(step) / statistics.median(scratch)
         print(f"  ratio frame step / from scratch: {ratio:.3f}  (target <= 0.25); "

@@ -15,7 +15,6 @@ There are exactly as many frames as states in the trace.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,31 +25,9 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
 from . import plot as _plot
+from .plot import _jshtml
 
 __all__ = ["animate_trace", "count_html_frames", "save_gif", "to_html"]
-
-_HTML_FRAME = re.compile(r"frames\[\d+\]\s*=\s*\"data:image/")
-
-# matplotlib's player draws its buttons with Font Awesome icons from a CDN: offline (or
-# behind a school proxy) the buttons would be blank. Plain text needs nothing. Only ASCII
-# and the two triangles of Unicode's Geometric Shapes, which every font has (the media
-# symbols U+23E9-23FA are missing from many); U+FE0E asks for the triangles' text form,
-# not an emoji.
-_L, _R = "\u25c0\ufe0e", "\u25b6\ufe0e"
-_ICONS = {
-    "fa-minus": "\u2212",
-    "fa-fast-backward": f"|{_L}{_L}",
-    "fa-step-backward": f"|{_L}",
-    "fa-play fa-flip-horizontal": _L,
-    "fa-pause": "||",
-    "fa-play": _R,
-    "fa-step-forward": f"{_R}|",
-    "fa-fast-forward": f"{_R}{_R}|",
-    "fa-plus": "+",
-}
-_ICON = re.compile(r'<i class="fa ([^"]+)"></i>')
-_FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">\s*')
-
 
 def animate_trace(
     trace: Any,
@@ -137,7 +114,8 @@ def to_html(
         Resolution of the frames (lower is smaller).
     offline_icons : bool
         Draw the player's buttons with Unicode symbols instead of loading Font Awesome
-        from a CDN, so the page needs no network at all.
+        from a CDN, so the page needs no network at all (matplotlib's player template
+        rewritten; see ``glmlearn/plot/_jshtml.py``).
     **kwargs
         Passed to :func:`animate_trace`.
 
@@ -157,8 +135,7 @@ def to_html(
     with mpl.rc_context({"animation.embed_limit": embed_limit_mb}):
         html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))
     if offline_icons:
-        html = _FONT_AWESOME.sub("", html)
-        html = _ICON.sub(lambda m: f"<span>{_ICONS.get(m.group(1), '?')}</span>", html)
+        html = _jshtml.offline_player(html)
     got = count_html_frames(html)
     if got != len(states):
         raise RuntimeError(f"to_html: {got} of {len(states)} frames embedded; raise "
@@ -168,7 +145,7 @@ def to_html(
 
 def count_html_frames(html: str) -> int:
     """Number of frames embedded in a JSHTML animation (from :func:`to_html`)."""
-    return len(_HTML_FRAME.findall(html))
+    return _jshtml.count_frames(html)
 
 
 def save_gif(

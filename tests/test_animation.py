@@ -27,6 +27,7 @@ from scipy.special import expit
 import glmlearn
 from glmlearn import animation as ga
 from glmlearn import plot as gp
+from glmlearn.plot import _jshtml
 
 # Small, fast exports: two panels, low resolution.
 SMALL = {"panels": ("fit", "deviance"), "figsize": (6.0, 2.6), "dpi": 40}
@@ -111,3 +112,16 @@ def test_to_html_refuses_to_drop_frames(logistic: glmlearn.GLMResult,
         ga.to_html(logistic.trace[:3], panels=("deviance",), figsize=(3.0, 2.0), dpi=30,
                    embed_limit_mb=0.001)
     assert "embed_limit" in caplog.text
+
+
+def test_jshtml_template_is_what_the_rewrite_expects(logistic: glmlearn.GLMResult) -> None:
+    """matplotlib's player, unrewritten: a CDN stylesheet, nine known icons, a line per frame."""
+    anim = ga.animate_trace(logistic.trace[:3], ("deviance",), figsize=(3.0, 2.0), dpi=30)
+    raw = str(anim.to_jshtml(fps=2))
+    assert len(_jshtml.FONT_AWESOME.findall(raw)) == 1
+    icons = _jshtml.ICON.findall(raw)
+    assert len(icons) == 9 and set(icons) == set(_jshtml.ICONS)
+    assert _jshtml.count_frames(raw) == ga.count_html_frames(raw) == 3
+    page = _jshtml.offline_player(raw)
+    assert "font-awesome" not in page and _jshtml.ICON.search(page) is None
+    assert _jshtml.count_frames(page) == 3

@@ -23,7 +23,9 @@ matplotlib.use("Agg")  # before anything can pick an interactive backend
 import matplotlib as mpl
 import numpy as np
 import pytest
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Tick
 from matplotlib.backend_bases import ResizeEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection, PathCollection
@@ -35,9 +37,11 @@ from scipy import stats
 from scipy.special import expit
 
 import glmlearn
+import glmlearn.surface
 from glmlearn import LINKS
 from glmlearn import plot as gp
-from glmlearn.plot import fit as gp_fit
+from glmlearn.plot import _blit
+from glmlearn.plot import fitted as gp_fitted
 from glmlearn.plot import path as gp_path
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -251,7 +255,7 @@ def test_convergence_markers_and_log_scale(logistic: glmlearn.GLMResult) -> None
         np.testing.assert_allclose(art.score_marker.get_xydata(), [[k, state.max_abs_score]])
         xy = art.criterion_marker.get_xydata()
         assert xy[0, 0] == k
-        assert np.isnan(xy[0, 1]) if k == 0 else xy[0, 1] == pytest.approx(state.criterion)
+        np.testing.assert_allclose(xy[0, 1], np.nan if k == 0 else state.criterion)  # inf: not drawn
     assert "converged" in art.label.get_text()
 
 
@@ -289,7 +293,11 @@ def test_deviance_surface_is_the_family_deviance(logistic: glmlearn.GLMResult) -
     fam = problem.family
     b0 = np.linspace(-4, -1.5, 7)
     b1 = np.linspace(0.4, 1.2, 5)
-    D = gp.deviance_surface(problem, b0, b1, chunk_elements=700)  # forces several chunks
+    surface = gp.deviance_surface(problem, b0, b1, chunk_elements=700)  # several chunks
+    assert isinstance(surface, glmlearn.surface.Surface)
+    np.testing.assert_array_equal(surface.beta0, b0)
+    np.testing.assert_array_equal(surface.beta1, b1)
+    D = surface.deviance
     assert D.shape == (5, 7)
     for i, j in [(0, 0), (2, 3), (4, 6), (1, 5)]:
         mu = fam.link_inverse(problem.X @ [b0[j], b1[i]] + problem.offset)
@@ -298,10 +306,35 @@ def test_deviance_surface_is_the_family_deviance(logistic: glmlearn.GLMResult) -
     # the minimum over a fine grid is at the MLE, with the fit's deviance
     g0 = np.linspace(logistic.coef[0] - 0.5, logistic.coef[0] + 0.5, 41)
     g1 = np.linspace(logistic.coef[1] - 0.1, logistic.coef[1] + 0.1, 41)
-    Dg = gp.deviance_surface(problem, g0, g1)
+    fine = gp.deviance_surface(problem, g0, g1)
+    Dg = fine.deviance
     i, j = np.unravel_index(np.nanargmin(Dg), Dg.shape)
     assert (i, j) == (20, 20)
     assert Dg[20, 20] == pytest.approx(logistic.deviance, rel=1e-9)
+    assert fine.minimum == Dg[20, 20]
+    assert gp.deviance_surface is glmlearn.surface.deviance_surface  # one function, in the core
+
+
+def test_deviance_surface_slice_holds_other_coefficients(poisson3: glmlearn.GLMResult) -> None:
+    """With three coefficients the surface is a slice: the third one held at ``at``."""
+    problem = poisson3.problem
+    fam = problem.family
+    b0 = np.linspace(-0.5, 1.0, 4)
+    b1 = np.linspace(0.2, 1.4, 3)
+    at = poisson3.beta
+    D = glmlearn.surface.deviance_surface(problem, b0, b1, at=at).deviance
+    assert D.shape == (3, 4)
+    for i, j in [(0, 0), (1, 2), (2, 3)]:
+        mu = fam.link_inverse(problem.X @ [b0[j], b1[i], at[2]] + problem.offset)
+        assert D[i, j] == pytest.approx(fam.deviance(problem.y, mu, problem.prior_weights),
+                                        rel=1e-12)
+    # through the MLE, the slice's smallest value is the fit's deviance
+    near = glmlearn.surface.deviance_surface(problem, [at[0]], [at[1]], at=at)
+    assert near.deviance[0, 0] == pytest.approx(poisson3.deviance, rel=1e-10)
+    with pytest.raises(ValueError, match="at: X has 3 columns"):
+        glmlearn.surface.deviance_surface(problem, b0, b1)
+    with pytest.raises(ValueError, match="expected 3 coefficients"):
+        glmlearn.surface.deviance_surface(problem, b0, b1, at=at[:2])
 
 
 def test_deviance_surface_has_holes_where_mu_is_invalid() -> None:
@@ -310,20 +343,34 @@ def test_deviance_surface_has_holes_where_mu_is_invalid() -> None:
     res = glmlearn.fit(np.column_stack([np.ones(8), x]), [1, 3, 2, 4, 6, 5, 8, 9],
                        glmlearn.poisson("identity"))
     D = gp.deviance_surface(res.problem, np.array([-20.0, res.coef[0]]),
-                            np.array([res.coef[1]]))
+                            np.array([res.coef[1]])).deviance
     assert np.isnan(D[0, 0]) and np.isfinite(D[0, 1])
 
 
-def test_deviance_surface_is_cached_per_trace(logistic: glmlearn.GLMResult) -> None:
+def test_path_draws_a_given_surface_without_evaluating_it(
+        logistic: glmlearn.GLMResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The surface is computed once per drawing, or once by the caller and passed in."""
     trace = logistic.trace
-    a = gp.draw_path(new_ax(), trace[2], trace=trace)
-    b = gp.draw_path(new_ax(), trace[5], trace=logistic)  # a result works as the trace
-    assert a.contours.levels.tolist() == b.contours.levels.tolist()
-    cache = gp_path._SURFACES[trace[-1]]
-    assert len(cache) == 1
-    surf = next(iter(cache.values()))
-    gp.draw_path(new_ax(), trace[1], trace=trace)
-    assert next(iter(gp_path._SURFACES[trace[-1]].values())) is surf
+    evaluated: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> glmlearn.surface.Surface:
+        evaluated.append(1)
+        return glmlearn.surface.deviance_surface(*args, **kwargs)
+
+    monkeypatch.setattr(gp_path, "deviance_surface", counting)
+    surface = gp.path_surface(logistic)
+    assert len(evaluated) == 1
+    given = gp.draw_path(new_ax(), trace[2], trace=trace, surface=surface)
+    assert len(evaluated) == 1  # drawn, not evaluated again
+    assert given.surface is surface
+    own = gp.draw_path(new_ax(), trace[2], trace=logistic)  # a result works as the trace
+    assert len(evaluated) == 2
+    assert_same(snapshot(given), snapshot(own))
+    assert given.contours.levels.tolist() == own.contours.levels.tolist()
+    np.testing.assert_array_equal(own.surface.deviance, surface.deviance)
+    # a moved panel keeps its surface: update never evaluates the deviance
+    given.update(trace[4])
+    assert len(evaluated) == 2
 
 
 def test_path_needs_two_coefficients(poisson3: glmlearn.GLMResult) -> None:
@@ -398,7 +445,7 @@ def test_fit_curve_leaves_out_an_invalid_range() -> None:
     res = glmlearn.fit(np.column_stack([np.ones(8), x]), [1, 3, 2, 4, 6, 5, 8, 9],
                        glmlearn.poisson("sqrt"))
     fam = res.problem.family
-    mu = gp_fit._mean(fam, np.array([-1.0, 0.0, 2.0]))
+    mu = gp_fitted._mean(fam, np.array([-1.0, 0.0, 2.0]))
     assert np.isnan(mu[0]) and np.isnan(mu[1]) and mu[2] == 4.0
     art = gp.draw_fit(new_ax(), res.trace[-1], x="eta", trace=res)
     e = np.asarray(art.curve.get_xdata(), float)
@@ -621,13 +668,151 @@ def test_moving_artists_are_all_that_update_changes(logistic: glmlearn.GLMResult
         for k in range(1, len(trace)):
             update(art, trace[k])
             for field in changed(before, snapshot(art)) - {"ax.xlim", "ax.ylim"}:
-                base = field.split(".")[0]
-                obj = eval(f"art.{base}")  # e.g. "history[2]"
+                base = field.split(".")[0]  # e.g. "history[2]" or "points"
+                attr, _, index = base.partition("[")
+                obj = getattr(art, attr)
+                if index:
+                    obj = obj[int(index.rstrip("]"))]
                 assert id(obj) in moving, (name, field)
         assert snapshot(art)["ax.xlim"] == before["ax.xlim"]  # with a trace: fixed limits
         assert snapshot(art)["ax.ylim"] == before["ax.ylim"]
         label = art.label
         assert not label.get_in_layout() and label.get_clip_on() and label.get_clip_box()
+
+
+def test_every_panel_speaks_the_protocol(logistic: glmlearn.GLMResult) -> None:
+    """update, moving_artists and the frame renderer need nothing but the Panel protocol."""
+    _, panels = gp.explorer_figure(logistic, 0, dpi=30)
+    assert list(panels) == list(gp.PANEL_REGISTRY) == list(gp.PANELS)
+    for name, art in panels.items():
+        assert isinstance(art, gp.Panel), name
+        assert gp.moving_artists(art) == art.moving
+        assert all(a.axes is art.ax for a in art.moving), name
+        before = snapshot(art)
+        gp.update(art, logistic.trace[3])
+        moved = snapshot(art)
+        art.update(logistic.trace[3])
+        assert_same(moved, snapshot(art))
+        assert changed(before, moved)  # something moves in every panel
+    with pytest.raises(TypeError, match="not a glmlearn panel"):
+        gp.moving_artists(object())  # type: ignore[arg-type]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ResponseResidualArtists(gp.Panel):
+    r"""A panel of the tests' own: the response residuals :math:`y_i - \mu_i` by index."""
+
+    ax: Axes
+    points: Line2D
+    label: Text
+
+    @property
+    def moving(self) -> tuple[Artist, ...]:
+        return (self.points, self.label)
+
+    def update(self, state: glmlearn.IRLSState) -> None:
+        n = state.problem.n
+        self.points.set_data(np.arange(n), state.problem.y - state.mu)
+        self.label.set_text(f"k = {state.iteration}")
+
+
+def draw_response_residuals(ax: Axes, state: glmlearn.IRLSState, *, trace: Any,
+                            legend: bool = True) -> ResponseResidualArtists:
+    (points,) = ax.plot([], [], "o", markersize=3, label="y - μ")
+    ax.set_xlim(-1, state.problem.n)
+    ax.set_ylim(-1.05, 1.05)
+    label = ax.text(0.03, 0.96, "", transform=ax.transAxes, va="top", fontsize=10)
+    label.set_in_layout(False)
+    if legend:
+        ax.legend(loc="lower right").set_in_layout(False)
+    art = ResponseResidualArtists(ax=ax, points=points, label=label)
+    art.update(state)
+    return art
+
+
+def test_a_registered_panel_is_in_panels_and_the_explorer(logistic: glmlearn.GLMResult,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a panel: its module and one registry entry, nothing else."""
+    trace = logistic.trace
+    with monkeypatch.context() as m:
+        m.setitem(gp.PANEL_REGISTRY, "residuals", gp.PanelSpec(draw_response_residuals))
+        m.setitem(gp.PANEL_REGISTRY, "never", gp.PanelSpec(draw_response_residuals,
+                                                           applies=lambda tr: False))
+        assert gp.PANELS[-2:] == ("residuals", "never")
+        assert "residuals" in gp.PANELS and len(gp.PANELS) == 8
+        assert gp.default_panels(logistic)[-1] == "residuals"  # "never" does not apply
+        fig, panels = gp.explorer_figure(logistic, 0, dpi=30, legends=False)
+        assert list(panels) == [*gp.PANELS[:-1]]
+        res = panels["residuals"]
+        assert isinstance(res, ResponseResidualArtists)
+        assert res.ax.get_legend() is None  # the figure's legends=False reached it
+        # moved like any other panel, and blitted exactly like a full draw
+        frames = gp.FrameRenderer(fig, panels)
+        frames.show(trace[3])
+        np.testing.assert_allclose(res.points.get_ydata(), logistic.problem.y - trace[3].mu)
+        fresh, _ = gp.explorer_figure(logistic, 3, dpi=30, legends=False)
+        np.testing.assert_array_equal(np.asarray(fig.canvas.buffer_rgba()), render(fresh))
+        frames.release()
+        # asked for by name, a panel is drawn whatever its applies says
+        _, only = gp.explorer_figure(logistic, 1, panels=["never"], dpi=20)
+        assert isinstance(only["never"], ResponseResidualArtists)
+    assert "residuals" not in gp.PANELS and len(gp.PANELS) == 6
+
+
+@pytest.mark.parametrize("x", [None, "eta"])
+def test_update_on_a_compact_trace_reads_only_the_state_shown(
+        logistic: glmlearn.GLMResult, monkeypatch: pytest.MonkeyPatch, x: str | None) -> None:
+    """A compact state rebuilds its n-vectors on each access: updating to state k must
+    not touch any other state's (the trace-wide limits were computed at draw time)."""
+    p = logistic.problem
+    compact = glmlearn.fit(p.X, p.y, "binomial", trace="compact")
+    trace = compact.trace
+    assert all(s.is_compact for s in trace[:-1])
+    _, panels = gp.explorer_figure(compact, 0, dpi=30, x=x)
+    read: list[int] = []
+    vectors = glmlearn.IRLSState._get  # the one way to a state's eta, mu, w and z
+
+    def recording(self: glmlearn.IRLSState) -> Any:
+        read.append(self.iteration)
+        return vectors(self)
+
+    monkeypatch.setattr(glmlearn.IRLSState, "_get", recording)
+    for k in (3, 1, len(trace) - 1, 0):
+        read.clear()
+        gp.update_all(panels, trace[k])
+        assert read, "the state's own vectors are shown"
+        assert set(read) == {k}
+
+
+def test_blit_relies_on_private_matplotlib(logistic: glmlearn.GLMResult) -> None:
+    """What plot/_blit.py takes from matplotlib's internals is still there and still so."""
+    fig, panels = gp.explorer_figure(logistic, 2, panels=("fit", "convergence"), dpi=30)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ax = panels["fit"].ax
+    ticks = ax.xaxis._update_ticks()
+    assert ticks and all(isinstance(t, Tick) for t in ticks)
+    x0, x1 = ax.get_xlim()
+    shown = [v for v in ax.get_xticks() if x0 <= v <= x1]  # the ticks it draws: those in view
+    np.testing.assert_allclose(sorted(t.get_loc() for t in ticks), shown)
+    # Axes.draw draws its children in the order _axes_draw_order replays
+    drawn: list[Artist] = []
+
+    def recorder(artist: Artist) -> Callable[..., Any]:
+        draw = artist.draw
+
+        def record(renderer: Any, *args: Any, **kwargs: Any) -> Any:
+            drawn.append(artist)
+            return draw(renderer, *args, **kwargs)
+
+        return record
+
+    for a in ax.get_children():
+        a.draw = recorder(a)  # type: ignore[method-assign]
+    canvas.draw()
+    order = [a for a in drawn if a is not ax.patch and a.get_visible()]
+    assert [id(a) for a in order] == [id(a) for a in _blit._axes_draw_order(ax)]
+    assert len(order) > 10
 
 
 def test_many_coefficients_short_labels(logistic: glmlearn.GLMResult) -> None:
@@ -669,7 +854,9 @@ def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:
     # laid out once, then frozen: no constrained layout on every draw
     assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     _, eta_panels = gp.explorer_figure(poisson3, 1, x="eta", dpi=20)
-    assert [getattr(eta_panels[n], "x", None) for n in ("fit", "working")] == ["eta", "eta"]
+    assert isinstance(eta_panels["fit"], gp.FitArtists)
+    assert isinstance(eta_panels["working"], gp.WorkingArtists)
+    assert [eta_panels["fit"].x, eta_panels["working"].x] == ["eta", "eta"]
     assert isinstance(eta_panels["weights"], gp.WeightsArtists)
     assert eta_panels["weights"].against == "eta"
     fig2, panels2 = gp.explorer_figure(poisson3, 0, panels=["deviance"], ncols=3)
@@ -686,7 +873,7 @@ def test_explorer_into_a_given_figure_twice(logistic: glmlearn.GLMResult) -> Non
         fig.clear()
         out, _ = gp.explorer_figure(logistic, 2, fig=fig)
         assert out is fig and len(fig.axes) == 6
-    assert len(fig.canvas.callbacks.callbacks.get("resize_event", {})) == 1
+    assert len(fig.canvas.callbacks.callbacks["resize_event"]) == 1
 
 
 def test_style_is_readable_and_colour_blind_safe(logistic: glmlearn.GLMResult) -> None:

@@ -1,97 +1,136 @@
-r"""Pictures of IRLS at work: one ``draw_*`` / ``update_*`` pair per panel.
+r"""Pictures of IRLS at work: one ``draw_*`` function and one artists class per panel.
 
-Every panel follows the same contract, so the same code serves a static figure, a
-widget (``glmlearn.widgets``) and an animation (``glmlearn.animation``):
+Every panel follows one protocol (:class:`Panel`), so the same code serves a static
+figure, a widget (``glmlearn.widgets``) and an animation (``glmlearn.animation``):
 
-* ``draw_<panel>(ax, state, ...)`` creates the panel's artists on ``ax`` for one
-  :class:`~glmlearn.IRLSState` and returns them in a small frozen dataclass;
-* ``update_<panel>(artists, state)`` moves those artists to another state of the same
-  trace, in place (``set_data``, ``set_offsets``, ``set_sizes``, ``set_text`` and axis
-  limits where they depend on the state). It never draws: the caller redraws once,
-  e.g. ``fig.canvas.draw_idle()``, after updating every panel.
+* ``draw_<panel>(ax, state, *, trace, ...)`` creates the panel's artists on ``ax`` for
+  one :class:`~glmlearn.IRLSState` and returns them in a small frozen dataclass, a
+  :class:`Panel`. Whatever depends on the whole trace (axis limits, the scale of point
+  areas, the deviance surface) is computed here, once;
+* ``artists.update(state)`` moves those artists to another state of the same trace, in
+  place (``set_data``, ``set_offsets``, ``set_sizes``, ``set_text``), reading that state
+  only. It never draws: the caller redraws once, e.g. ``fig.canvas.draw_idle()``, after
+  updating every panel. ``update_<panel>(artists, state)`` and :func:`update` do the
+  same;
+* ``artists.moving`` names the artists ``update`` may change; the others are static,
+  which :class:`FrameRenderer` uses to render them once.
 
-``update_<panel>(draw_<panel>(ax, s_j, ...), s_k)`` leaves the panel exactly as
+``draw_<panel>(ax, s_j, ...).update(s_k)`` leaves the panel exactly as
 ``draw_<panel>(ax, s_k, ...)`` draws it (the tests check this artist by artist).
 
-==============  =====================================================================
-panel           what it shows
-==============  =====================================================================
-``fit``         data and the fitted mean :math:`\mu = g^{-1}(x^\top\beta)` against one
-                predictor (others at their means) or against :math:`\eta`; earlier
-                iterations faded; optional confidence band of the final fit
-``weights``     working weights :math:`w_i` against a predictor, :math:`\mu` or :math:`\eta`
-``working``     working response :math:`z_i` (point area :math:`\propto w_i`) with this
-                step's weighted least-squares fit :math:`x^\top\beta^{\text{next}}`
-``deviance``    the deviance trace :math:`D^{(k)}`, current iteration marked
-``convergence``  :math:`\max_j|U_j|` and R's criterion on a log scale
-``path``        the path of :math:`(\beta_0, \beta_1)` over the deviance surface
-                (two-parameter models)
-==============  =====================================================================
+================  =====================================================================
+panel             what it shows
+================  =====================================================================
+``fit``           data and the fitted mean :math:`\mu = g^{-1}(x^\top\beta)` against one
+                  predictor (others at their means) or against :math:`\eta`; earlier
+                  iterations faded; optional confidence band of the final fit
+``weights``       working weights :math:`w_i` against a predictor, :math:`\mu` or :math:`\eta`
+``working``       working response :math:`z_i` (point area :math:`\propto w_i`) with this
+                  step's weighted least-squares fit :math:`x^\top\beta^{\text{next}}`
+``deviance``      the deviance trace :math:`D^{(k)}`, current iteration marked
+``convergence``   :math:`\max_j|U_j|` and R's criterion on a log scale
+``path``          the path of :math:`(\beta_0, \beta_1)` over the deviance surface
+                  (two-parameter models)
+================  =====================================================================
 
-:func:`draw_links` pictures link functions; :func:`explorer_figure` lays out all the
-panels of a trace in one figure and :func:`update_all` moves them together.
+:data:`PANEL_REGISTRY` maps these names to their draw functions (:data:`PANELS` lists
+them); :func:`explorer_figure` lays out the panels of a trace in one figure and
+:func:`update_all` moves them together. :func:`draw_links` pictures link functions.
 
 Nothing here refits or recomputes statistics: the panels read the fields of the states
 (``beta``, ``eta``, ``mu``, ``w``, ``z``, ``deviance``, ``criterion``, ``score``,
 ``beta_next``). Drawing a *curve* evaluates :math:`g^{-1}(x^\top\beta)` along a grid of
-``x`` for the state's own :math:`\beta`, and the path panel's contour map evaluates the
-family's deviance at :math:`\mu = g^{-1}(X\beta + o)` on a grid of :math:`\beta`: a
-picture of the likelihood surface, not a fit.
+``x`` for the state's own :math:`\beta`, and the path panel's contour map is the
+family's deviance on a grid of :math:`\beta` (:func:`glmlearn.surface.deviance_surface`,
+in the core, evaluated once per drawing): a picture of the likelihood surface, not a
+fit.
 
 Style: colours come from the colour-blind-safe Okabe--Ito palette (:data:`OKABE_ITO`)
-and text is at least 10 pt. They are passed to each artist explicitly; the global
-``rcParams`` are never changed (:func:`plot_style` is an ``rc_context`` for your own
-figures).
+and text is at least 10 pt (the sizes: :data:`FONT_SIZES`). They are passed to each
+artist explicitly; the global ``rcParams`` are never changed (:func:`plot_style` is an
+``rc_context`` for your own figures).
 
 The package, one module per concept (everything public is importable from
 ``glmlearn.plot``):
 
 =================  ==================================================================
-``_style``         palette, font sizes, :func:`plot_style`, corner labels and legends
-``_common``        traces, the column plotted against, axis limits
-``fit``            the fit panel
-``diagnostics``    the weights, working-response, deviance and convergence panels
-``path``           :func:`deviance_surface` and the path panel
+``_panel``         the protocol: :class:`Panel`, :class:`PanelSpec`, :func:`update`,
+                   :func:`update_all`, :func:`moving_artists`
+``registry``       :data:`PANEL_REGISTRY`, :data:`PANELS`, :func:`default_panels`
+``fitted``         the fit panel
+``weights``        the working-weights panel
+``working``        the working-response panel
+``deviance``       the deviance panel
+``convergence``    the convergence panel
+``path``           the path panel and :func:`path_surface` (the surface: core
+                   :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
-``layout``         :func:`explorer_figure`, :func:`update_all`, :data:`PANELS`
-``frames``         :class:`FrameRenderer`: a frame per state, static parts rendered once
+``layout``         :func:`explorer_figure`
+``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, corner labels, legends
+``_common``        traces, the column plotted against, axis limits
+``_blit``          :class:`FrameRenderer`: a frame per state, static parts rendered once
+``_freeze``        the constrained layout computed once per figure size
+``_jshtml``        matplotlib's animation player made to work offline
 =================  ==================================================================
+
+The three private modules ``_blit``, ``_freeze`` and ``_jshtml`` work around matplotlib
+behaviour (and use its private parts); each says which, on which version, and which
+test pins it.
+
+Adding a panel
+--------------
+One new module and one line in ``registry.py``. Say ``plot/residuals.py``:
+
+1. ``@dataclass(frozen=True, eq=False) class ResidualsArtists(Panel)`` with the fields
+   ``ax``, ``label`` and its artists, a ``moving`` property (the artists ``update``
+   changes) and ``update(self, state)`` (``set_*`` calls from ``state`` only);
+2. ``draw_residuals(ax, state, *, trace=None, ...)`` that draws the static parts,
+   computes any trace-wide limits once, calls ``art.update(state)`` and returns ``art``
+   (add the keywords ``x``, ``band`` or ``legend`` to receive
+   :func:`explorer_figure`'s options of those names);
+3. in ``registry.py``: ``"residuals": PanelSpec(draw_residuals),`` (with
+   ``applies=`` if it makes sense only for some traces), and export the names here.
+
+The panel is then in :data:`PANELS`, :func:`explorer_figure`, :func:`update_all`, the
+frame renderer, the widgets and the animations. Add ``("residuals", draw_residuals,
+update, {})`` to the ``PANELS`` list of ``tests/test_plot.py``: the draw/update contract
+and the moving-artists tests then cover it.
 
 This package imports matplotlib (never ``matplotlib.pyplot`` at import time) and never
 ipywidgets.
 """
 
+from ..surface import Surface, deviance_surface
+from ._blit import FrameRenderer
 from ._common import as_trace
-from ._style import OKABE_ITO, plot_style
-from .diagnostics import (
-    ConvergenceArtists,
-    DevianceArtists,
-    WeightsArtists,
-    WorkingArtists,
-    draw_convergence,
-    draw_deviance,
-    draw_weights,
-    draw_working,
-    update_convergence,
-    update_deviance,
-    update_weights,
-    update_working,
-)
-from .fit import FitArtists, draw_fit, update_fit
-from .frames import FrameRenderer, moving_artists
-from .layout import PANELS, default_panels, explorer_figure, update, update_all
+from ._panel import DrawFunction, Panel, PanelSpec, moving_artists, update, update_all
+from ._style import FONT_SIZES, OKABE_ITO, FontSizes, plot_style
+from .convergence import ConvergenceArtists, draw_convergence, update_convergence
+from .deviance import DevianceArtists, draw_deviance, update_deviance
+from .fitted import FitArtists, draw_fit, update_fit
+from .layout import explorer_figure
 from .links import LinkArtists, draw_link, draw_links
-from .path import PathArtists, deviance_surface, draw_path, update_path
+from .path import PathArtists, draw_path, path_surface, update_path
+from .registry import PANEL_REGISTRY, PANELS, default_panels
+from .weights import WeightsArtists, draw_weights, update_weights
+from .working import WorkingArtists, draw_working, update_working
 
 __all__ = [
+    "FONT_SIZES",
     "OKABE_ITO",
     "PANELS",
+    "PANEL_REGISTRY",
     "ConvergenceArtists",
     "DevianceArtists",
+    "DrawFunction",
     "FitArtists",
+    "FontSizes",
     "FrameRenderer",
     "LinkArtists",
+    "Panel",
+    "PanelSpec",
     "PathArtists",
+    "Surface",
     "WeightsArtists",
     "WorkingArtists",
     "as_trace",
@@ -107,6 +146,7 @@ __all__ = [
     "draw_working",
     "explorer_figure",
     "moving_artists",
+    "path_surface",
     "plot_style",
     "update",
     "update_all",

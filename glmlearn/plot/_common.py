@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from ..results import GLMResult
 
 
-# --- traces, columns, limits -------------------------------------------------------------
-
 Trace: TypeAlias = "GLMResult | Sequence[IRLSState]"
 XSpec: TypeAlias = "int | str | None"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
 
 import matplotlib as mpl
 import numpy as np
@@ -14,10 +15,6 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from .._arrays import Array
-
-if TYPE_CHECKING:
-    pass
-
 
 # --- style ------------------------------------------------------------------------------
 
@@ -34,22 +31,46 @@ OKABE_ITO: Mapping[str, str] = {
 }
 _C = OKABE_ITO
 _CYCLE = ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "black", "yellow")
-_TITLE_PT = 12
-_LABEL_PT = 11
-_TICK_PT = 10
-_TEXT_PT = 10
+
+
+@dataclass(frozen=True)
+class FontSizes:
+    """Font sizes (points) of every glmlearn figure: at least 10 pt, readable on a
+    projector.
+
+    Attributes
+    ----------
+    title : float
+        Panel titles.
+    label : float
+        Axis labels.
+    tick : float
+        Tick labels and legends.
+    text : float
+        Text in a panel (the corner labels).
+    """
+
+    title: float = 12
+    label: float = 11
+    tick: float = 10
+    text: float = 10
+
+
+#: The font sizes of glmlearn's figures, set here only: the panels, :func:`plot_style`
+#: and any other figure of the package read them from this object.
+FONT_SIZES = FontSizes()
+_F = FONT_SIZES
 
 _RC: dict[Any, Any] = {
-    "font.size": _TICK_PT,
-    "axes.titlesize": _TITLE_PT,
-    "axes.labelsize": _LABEL_PT,
-    "xtick.labelsize": _TICK_PT,
-    "ytick.labelsize": _TICK_PT,
-    "legend.fontsize": _TICK_PT,
+    "font.size": _F.tick,
+    "axes.titlesize": _F.title,
+    "axes.labelsize": _F.label,
+    "xtick.labelsize": _F.tick,
+    "ytick.labelsize": _F.tick,
+    "legend.fontsize": _F.tick,
     "axes.prop_cycle": cycler(color=[_C[c] for c in _CYCLE]),
     "image.cmap": "cividis",
 }
-
 
 
 @contextmanager
@@ -72,10 +93,10 @@ def plot_style() -> Iterator[None]:
 def _style_axes(ax: Axes, title: str, xlabel: str, ylabel: str, *, integer_x: bool = False
                 ) -> None:
     # An explicit y skips matplotlib's search for top tick labels on every draw (none here).
-    ax.set_title(title, fontsize=_TITLE_PT, y=1.0)
-    ax.set_xlabel(xlabel, fontsize=_LABEL_PT)
-    ax.set_ylabel(ylabel, fontsize=_LABEL_PT)
-    ax.tick_params(labelsize=_TICK_PT)
+    ax.set_title(title, fontsize=_F.title, y=1.0)
+    ax.set_xlabel(xlabel, fontsize=_F.label)
+    ax.set_ylabel(ylabel, fontsize=_F.label)
+    ax.tick_params(labelsize=_F.tick)
     # At most about 5 ticks: enough to read values off, and every tick label is text that
     # each redraw renders glyph by glyph (the largest part of a frame's cost).
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=integer_x))
@@ -87,12 +108,12 @@ def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper righ
                  ) -> Text:
     x, ha = (0.03, "left") if where == "upper left" else (0.97, "right")
     # A white box keeps the text readable over data; bbox alpha so points stay visible.
-    text = ax.text(x, 0.96, s, transform=ax.transAxes, ha=ha, va="top", fontsize=_TEXT_PT,
+    text = ax.text(x, 0.96, s, transform=ax.transAxes, ha=ha, va="top", fontsize=_F.text,
                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.8,
                          "edgecolor": "none"})
     # Its content changes with the state; the layout must not (see _legend). A label too
     # long for its panel is cut at the panel's edge rather than drawn over its neighbour
-    # (which also keeps every moving artist inside its panel, see frames.py).
+    # (which also keeps every moving artist inside its panel, see _blit.py).
     text.set_in_layout(False)
     text.set_clip_path(ax.patch)
     text.set_clip_on(True)
@@ -130,7 +151,7 @@ def _emptiest_corner(ax: Axes, x: Array, y: Array) -> Corner:
 def _legend(ax: Axes, loc: Literal["best"] | Corner) -> None:
     # Out of the layout: the layout is then the same whichever state a figure starts at,
     # so an animation's frames equal figures drawn directly at each state.
-    ax.legend(loc=loc, fontsize=_TICK_PT, framealpha=0.8).set_in_layout(False)
+    ax.legend(loc=loc, fontsize=_F.tick, framealpha=0.8).set_in_layout(False)
 
 
 def _marker_size(n: int) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -9,7 +10,6 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._irls import IRLSState
 
@@ -17,89 +17,37 @@ if TYPE_CHECKING:
     from ..results import GLMResult
 
 from ._common import Trace, XSpec, as_trace
+from ._freeze import freeze_layout as _freeze
+from ._panel import Panel, update, update_all
 from ._style import _RC
-from .diagnostics import (
-    ConvergenceArtists,
-    DevianceArtists,
-    WeightsArtists,
-    WorkingArtists,
-    draw_convergence,
-    draw_deviance,
-    draw_weights,
-    draw_working,
-    update_convergence,
-    update_deviance,
-    update_weights,
-    update_working,
-)
-from .fit import FitArtists, draw_fit, update_fit
-from .path import PathArtists, draw_path, update_path
+from .registry import PANEL_REGISTRY, PANELS, default_panels
 
 __all__ = ["PANELS", "PanelArtists", "default_panels", "explorer_figure", "update", "update_all"]
 
-#: Names of the panels :func:`explorer_figure` knows, in their default order.
-PANELS: tuple[str, ...] = ("fit", "weights", "working", "deviance", "convergence", "path")
-
-
-# --- dispatch and the explorer figure ---------------------------------------------------------
-
-PanelArtists: TypeAlias = (
-    "FitArtists | WeightsArtists | WorkingArtists | DevianceArtists | ConvergenceArtists "
-    "| PathArtists"
-)
-
-
-def update(artists: PanelArtists, state: IRLSState) -> None:
-    """Move any panel to ``state``: calls the ``update_*`` that matches ``artists``."""
-    if isinstance(artists, FitArtists):
-        update_fit(artists, state)
-    elif isinstance(artists, WeightsArtists):
-        update_weights(artists, state)
-    elif isinstance(artists, WorkingArtists):
-        update_working(artists, state)
-    elif isinstance(artists, DevianceArtists):
-        update_deviance(artists, state)
-    elif isinstance(artists, ConvergenceArtists):
-        update_convergence(artists, state)
-    elif isinstance(artists, PathArtists):
-        update_path(artists, state)
-    else:
-        raise TypeError(f"update: not a glmlearn panel: {type(artists).__name__}")
-
-
-def update_all(panels: Mapping[str, PanelArtists], state: IRLSState) -> None:
-    """Move every panel of :func:`explorer_figure` to ``state``.
-
-    It does not redraw: call ``fig.canvas.draw_idle()`` once afterwards (a widget) or let
-    ``FuncAnimation`` draw the frame.
-    """
-    for artists in panels.values():
-        update(artists, state)
-
+#: Any panel's artists (the name kept from before :class:`Panel` existed).
+PanelArtists: TypeAlias = Panel
 
 def _draw_panel(name: str, ax: Axes, state: IRLSState, tr: tuple[IRLSState, ...],
-                kw: Mapping[str, Any]) -> PanelArtists:
-    if name == "fit":
-        return draw_fit(ax, state, trace=tr, **kw)
-    if name == "weights":
-        return draw_weights(ax, state, trace=tr, **kw)
-    if name == "working":
-        return draw_working(ax, state, trace=tr, **kw)
-    if name == "deviance":
-        return draw_deviance(ax, state, trace=tr, **kw)
-    if name == "convergence":
-        return draw_convergence(ax, state, trace=tr, **kw)
-    if name == "path":
-        return draw_path(ax, state, trace=tr, **kw)
-    raise ValueError(f"panels: unknown panel {name!r}; known panels are "
-                     f"{', '.join(map(repr, PANELS))}")
+                kw: Mapping[str, Any]) -> Panel:
+    spec = PANEL_REGISTRY.get(name)
+    if spec is None:
+        raise ValueError(f"panels: unknown panel {name!r}; known panels are "
+                         f"{', '.join(map(repr, PANELS))}")
+    return spec.draw(ax, state, trace=tr, **kw)
 
 
-def default_panels(trace: Trace) -> tuple[str, ...]:
-    """The panels that make sense for ``trace``: all of :data:`PANELS`, the path only
-    for two-coefficient models."""
-    tr = as_trace(trace)
-    return tuple(p for p in PANELS if p != "path" or tr[-1].problem.p == 2)
+def _panel_options(name: str, figure_options: Mapping[str, Any], panel_kw: Mapping[str, Any]
+                   ) -> dict[str, Any]:
+    """``panel_kw`` plus the figure-wide options the panel's draw function takes."""
+    kw = dict(panel_kw)
+    spec = PANEL_REGISTRY.get(name)
+    if spec is None:
+        return kw
+    params = inspect.signature(spec.draw).parameters
+    for option, value in figure_options.items():
+        if option in params and value is not None:
+            kw.setdefault(option, value)
+    return kw
 
 
 def explorer_figure(
@@ -116,7 +64,7 @@ def explorer_figure(
     dpi: float | None = None,
     legends: bool = True,
     freeze_layout: bool = True,
-) -> tuple[Figure, dict[str, PanelArtists]]:
+) -> tuple[Figure, dict[str, Panel]]:
     """Lay out every panel of ``trace`` in one figure.
 
     Parameters
@@ -125,9 +73,12 @@ def explorer_figure(
     state : int or IRLSState
         The iteration shown first.
     panels : sequence of str, optional
-        Names from :data:`PANELS`, in reading order (default :func:`default_panels`).
+        Names from :data:`PANELS` (the keys of :data:`PANEL_REGISTRY`), in reading order
+        (default :func:`default_panels`).
     x : int, str or None
-        Predictor for the fit and working panels (see :func:`draw_fit`).
+        Predictor for the fit, weights and working panels (see :func:`draw_fit`). Like
+        ``band`` and ``legends``, it goes to every panel whose draw function has a
+        keyword of that name (``legends`` as ``legend``); ``panel_kw`` takes precedence.
     band : GLMResult, optional
         Confidence band in the fit panel; a :class:`GLMResult` given as ``trace`` is not
         used for it automatically (pass ``band=result``).
@@ -165,20 +116,8 @@ def explorer_figure(
     if not names:
         raise ValueError("panels: choose at least one panel")
     st = tr[state] if isinstance(state, int | np.integer) else state
-    kws: dict[str, dict[str, Any]] = {n: dict((panel_kw or {}).get(n, {})) for n in names}
-    for n in ("fit", "working"):
-        if n in kws and x is not None:
-            kws[n].setdefault("x", x)
-    if "weights" in kws and x is not None and kws["weights"].get("against", "x") == "x":
-        if x == "eta":  # weights have no column "eta": plot them against eta instead
-            kws["weights"]["against"] = "eta"
-        else:
-            kws["weights"].setdefault("x", x)
-    if "fit" in kws and band is not None:
-        kws["fit"].setdefault("band", band)
-    for n in ("fit", "working", "convergence", "path"):
-        if n in kws:
-            kws[n].setdefault("legend", legends)
+    options = {"x": x, "band": band, "legend": legends}
+    kws = {n: _panel_options(n, options, (panel_kw or {}).get(n, {})) for n in names}
     ncols = max(1, min(ncols, len(names)))
     nrows = -(-len(names) // ncols)
     with mpl.rc_context(_RC):
@@ -189,28 +128,11 @@ def explorer_figure(
             fig.set_size_inches(*size)
         fig.set_layout_engine("constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        out: dict[str, PanelArtists] = {}
+        out: dict[str, Panel] = {}
         for name, ax in zip(names, axes, strict=False):
             out[name] = _draw_panel(name, ax, st, tr, kws[name])
         for ax in axes[len(names):]:
             ax.set_visible(False)
     if freeze_layout:
-        _freeze_layout(fig)
+        _freeze(fig)
     return fig, out
-
-
-def _freeze_layout(fig: Figure) -> None:
-    # Constrained layout runs on every draw; its result does not change when only the
-    # data move, so compute it once and keep the axes where it put them. A resized
-    # canvas (a widget dragged larger) lays the figure out once more.
-    engine = fig.get_layout_engine()
-    if engine is None:
-        return
-    engine.execute(fig)
-    fig.set_layout_engine("none")
-    old = getattr(fig, "_glmlearn_relayout_cid", None)
-    if old is not None:  # a figure cleared and drawn into again keeps one handler
-        fig.canvas.mpl_disconnect(old)
-    relayout = ConstrainedLayoutEngine()
-    cid = fig.canvas.mpl_connect("resize_event", lambda _event: relayout.execute(fig))
-    fig._glmlearn_relayout_cid = cid  # type: ignore[attr-defined]

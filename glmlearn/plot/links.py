@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ..links import Link, get_link
-
-if TYPE_CHECKING:
-    pass
-
 from ._common import _pad, _range, _robust_range
 from ._style import _C, _CYCLE, _legend, _style_axes
 
 __all__ = ["LinkArtists", "draw_link", "draw_links"]
-
-# --- links ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
 class LinkArtists:

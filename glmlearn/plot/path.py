@@ -1,88 +1,29 @@
-r"""The path panel: the iterates over contours of the deviance surface."""
+r"""The path panel: the iterates :math:`\beta^{(k)}` over contours of the deviance surface.
+
+The surface itself is statistics and lives in the core (:mod:`glmlearn.surface`); this
+module only chooses where to look at it (a box around the path, :func:`path_surface`)
+and draws it.
+"""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from .._irls import IRLSState
-from ..problem import GLMProblem
-
-if TYPE_CHECKING:
-    pass
-
+from ..surface import Surface, deviance_surface
 from ._common import Array, Trace, _iteration_text, as_trace
+from ._panel import Panel
 from ._style import _C, _corner_text, _legend, _style_axes
 
-__all__ = ["PathArtists", "deviance_surface", "draw_path", "update_path"]
-
-# --- path on the deviance surface ---------------------------------------------------------
-
-def deviance_surface(problem: GLMProblem, beta0: Array, beta1: Array, *,
-                     chunk_elements: int = 250_000) -> Array:
-    r"""The deviance :math:`D(\beta)` on the grid ``beta0`` x ``beta1`` (two-column X).
-
-    :math:`D(\beta) = \sum_i w_i^{\text{prior}} d(y_i, g^{-1}(x_i^\top\beta + o_i))`, the
-    family's own deviance. Points where :math:`\eta` or :math:`\mu` leaves its valid
-    range are NaN (the surface has a hole there, e.g. an identity link whose mean would
-    be negative).
-
-    Parameters
-    ----------
-    problem : GLMProblem
-        Must have exactly two columns.
-    beta0, beta1 : (g0,), (g1,) ndarray
-        Grid values of the first and second coefficient.
-    chunk_elements : int
-        Size of the ``n x grid-points`` block evaluated at once. Blocks of about 2 MB
-        stay in the CPU cache through the link, the deviance and the sum: about 2.5x
-        faster than large blocks (n = 10,000 on a 60 x 60 grid: 0.3 s).
-
-    Returns
-    -------
-    (g1, g0) ndarray
-        ``D[i, j]`` is the deviance at ``(beta0[j], beta1[i])``, as ``contour`` expects.
-    """
-    if problem.p != 2:
-        raise ValueError(f"deviance_surface: needs a two-column X, this one has {problem.p}")
-    fam = problem.family
-    b0, b1 = np.meshgrid(np.asarray(beta0, float), np.asarray(beta1, float))
-    B = np.vstack([b0.ravel(), b1.ravel()])  # (2, G)
-    X, y, pw, off = problem.X, problem.y, problem.prior_weights, problem.offset
-    out = np.empty(B.shape[1])
-    step = max(1, chunk_elements // max(problem.n, 1))
-    with np.errstate(all="ignore"):
-        for s in range(0, B.shape[1], step):
-            eta = X @ B[:, s:s + step] + off[:, None]
-            mu = fam.link_inverse(eta)
-            d = fam.unit_deviance(y[:, None], mu)
-            ok = np.all(fam.link.valid_eta(eta) & fam.valid_mu(mu), axis=0)
-            dev = pw @ np.where(np.isfinite(d), d, np.inf)
-            out[s:s + step] = np.where(ok & np.isfinite(dev), dev, np.nan)
-    return out.reshape(b0.shape)
-
-
-@dataclass(frozen=True, eq=False)
-class _Surface:
-    beta0: Array
-    beta1: Array
-    deviance: Array
-    levels: Array
-
-
-# Per-trace cache, keyed on the trace's last state (frozen, compared by identity): the
-# grid is expensive for large n and must not be recomputed by a widget or an animation.
-_SURFACES: weakref.WeakKeyDictionary[IRLSState, dict[tuple[int, float], _Surface]] = (
-    weakref.WeakKeyDictionary()
-)
+__all__ = ["PathArtists", "draw_path", "path_surface", "update_path"]
 
 
 def _path_points(tr: Sequence[IRLSState]) -> Array:
@@ -90,11 +31,29 @@ def _path_points(tr: Sequence[IRLSState]) -> Array:
     return np.array(pts, dtype=float).reshape(-1, 2)
 
 
-def _surface_for(tr: tuple[IRLSState, ...], n_grid: int, margin: float) -> _Surface:
-    key = (n_grid, margin)
-    cache = _SURFACES.setdefault(tr[-1], {})
-    if key in cache:
-        return cache[key]
+def path_surface(trace: Trace, *, n_grid: int = 60, margin: float = 0.35) -> Surface:
+    r"""The deviance surface on a box around the whole path of ``trace``.
+
+    The box holds every iterate :math:`\beta^{(k)}` and every proposed step
+    :math:`\beta^{\text{next}}`, plus ``margin`` of its extent on each side; the grid
+    has ``n_grid`` points per axis. This is what :func:`draw_path` draws; compute it
+    once and pass it as ``surface=`` to draw the panel again without re-evaluating the
+    deviance (``n_grid**2`` evaluations over all n observations).
+
+    Parameters
+    ----------
+    trace : GLMResult or sequence of IRLSState
+        Of a model with two coefficients.
+    n_grid : int
+        Grid points per axis.
+    margin : float
+        Extra room around the path, as a fraction of its extent.
+
+    Returns
+    -------
+    Surface
+    """
+    tr = as_trace(trace)
     pts = np.vstack([_path_points(tr), np.array([s.beta_next for s in tr])])
     pts = pts[np.all(np.isfinite(pts), axis=1)]
     lo, hi = pts.min(axis=0), pts.max(axis=0)
@@ -105,20 +64,21 @@ def _surface_for(tr: tuple[IRLSState, ...], n_grid: int, margin: float) -> _Surf
     mid = (lo + hi) / 2
     b0 = np.linspace(mid[0] - half[0], mid[0] + half[0], n_grid)
     b1 = np.linspace(mid[1] - half[1], mid[1] + half[1], n_grid)
-    D = deviance_surface(tr[-1].problem, b0, b1)
-    d_min = float(np.nanmin(D)) if np.isfinite(D).any() else 0.0
-    d_max = float(np.nanmax(D)) if np.isfinite(D).any() else 1.0
+    return deviance_surface(tr[-1].problem, b0, b1)
+
+
+def _contour_levels(D: Array) -> Array:
     # Log-spaced steps above the minimum: the valley near the optimum and the slopes far
     # from it are both visible.
+    finite = np.isfinite(D).any()
+    d_min = float(np.nanmin(D)) if finite else 0.0
+    d_max = float(np.nanmax(D)) if finite else 1.0
     rise = max(d_max - d_min, 1e-12)
-    levels = d_min + np.geomspace(rise * 2e-4, rise, 14)
-    surf = _Surface(b0, b1, D, levels)
-    cache[key] = surf
-    return surf
+    return d_min + np.geomspace(rise * 2e-4, rise, 14)
 
 
 @dataclass(frozen=True, eq=False)
-class PathArtists:
+class PathArtists(Panel):
     """Artists of the path panel (from :func:`draw_path`).
 
     Attributes
@@ -137,6 +97,12 @@ class PathArtists:
         The full WLS step from :math:`\\beta^{(k)}` to ``beta_next`` (before any halving).
     label : Text
     trace : tuple of IRLSState
+    surface : Surface
+        The deviance surface drawn.
+    points : (m, 2) ndarray
+        The iterates of the whole trace (states without ``beta`` skipped).
+    counts : tuple of int
+        ``counts[k]``: how many of ``points`` belong to states ``0..k``.
     """
 
     ax: Axes
@@ -147,6 +113,26 @@ class PathArtists:
     step: Line2D
     label: Text
     trace: tuple[IRLSState, ...]
+    surface: Surface
+    points: Array
+    counts: tuple[int, ...]
+
+    @property
+    def moving(self) -> tuple[Artist, ...]:
+        return (self.path, self.current, self.step, self.label)
+
+    def update(self, state: IRLSState) -> None:
+        """Move the path panel to ``state`` (no redraw)."""
+        pts = self.points[: self.counts[state.iteration]]
+        self.path.set_data(pts[:, 0], pts[:, 1])
+        if state.beta is None:
+            self.current.set_data([], [])
+            self.step.set_data([], [])
+        else:
+            b, bn = state.beta, state.beta_next
+            self.current.set_data([b[0]], [b[1]])
+            self.step.set_data([b[0], bn[0]], [b[1], bn[1]])
+        self.label.set_text(_iteration_text(state))
 
 
 def draw_path(
@@ -154,6 +140,7 @@ def draw_path(
     state: IRLSState,
     *,
     trace: Trace,
+    surface: Surface | None = None,
     n_grid: int = 60,
     margin: float = 0.35,
     legend: bool = True,
@@ -169,11 +156,15 @@ def draw_path(
     ax : Axes
     state : IRLSState
     trace : GLMResult or sequence of IRLSState
-        The surface's grid is fitted around the whole path and cached for the trace.
+    surface : Surface, optional
+        The surface to draw, e.g. ``path_surface(trace)`` computed once for several
+        figures of the same trace; default: :func:`path_surface` with ``n_grid`` and
+        ``margin``, evaluated here.
     n_grid : int
-        Grid points per axis (``n_grid**2`` deviance evaluations, vectorised).
+        Grid points per axis (``n_grid**2`` deviance evaluations, vectorised); unused
+        with ``surface``.
     margin : float
-        Extra room around the path, as a fraction of its extent.
+        Extra room around the path, as a fraction of its extent; unused with ``surface``.
     legend : bool
         Draw a legend.
 
@@ -191,10 +182,12 @@ def draw_path(
     if problem.p != 2:
         raise ValueError(f"draw_path: needs a model with two coefficients, this one has "
                          f"{problem.p}")
-    surf = _surface_for(tr, n_grid, margin)
-    contours = ax.contour(surf.beta0, surf.beta1, surf.deviance, levels=surf.levels,
-                          cmap="cividis", linewidths=1.0, zorder=1)
+    surf = path_surface(tr, n_grid=n_grid, margin=margin) if surface is None else surface
+    contours = ax.contour(surf.beta0, surf.beta1, surf.deviance,
+                          levels=_contour_levels(surf.deviance), cmap="cividis",
+                          linewidths=1.0, zorder=1)
     pts = _path_points(tr)
+    counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in tr]))
     (full_path,) = ax.plot(pts[:, 0], pts[:, 1], "-", color=_C["black"], alpha=0.25,
                            linewidth=1, zorder=2)
     (path,) = ax.plot([], [], "-o", color=_C["blue"], markersize=5, linewidth=1.5, zorder=3,
@@ -210,22 +203,12 @@ def draw_path(
         _legend(ax, "lower right")
     label = _corner_text(ax)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
-                      current=current, step=step, label=label, trace=tr)
-    update_path(art, state)
+                      current=current, step=step, label=label, trace=tr, surface=surf,
+                      points=pts, counts=counts)
+    art.update(state)
     return art
 
 
 def update_path(artists: PathArtists, state: IRLSState) -> None:
-    """Move the path panel to ``state`` (no redraw)."""
-    art = artists
-    pts = _path_points(art.trace[: state.iteration + 1])
-    art.path.set_data(pts[:, 0], pts[:, 1])
-    if state.beta is None:
-        art.current.set_data([], [])
-        art.step.set_data([], [])
-        art.label.set_text(_iteration_text(state))
-    else:
-        b, bn = state.beta, state.beta_next
-        art.current.set_data([b[0]], [b[1]])
-        art.step.set_data([b[0], bn[0]], [b[1], bn[1]])
-        art.label.set_text(_iteration_text(state))
+    """Move the path panel to ``state`` (no redraw): ``artists.update(state)``."""
+    artists.update(state)

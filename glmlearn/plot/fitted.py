@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
@@ -32,6 +33,7 @@ from ._common import (
     _states_for_limits,
     _x_label,
 )
+from ._panel import Panel
 from ._style import (
     _C,
     Corner,
@@ -45,10 +47,8 @@ from ._style import (
 
 __all__ = ["FitArtists", "draw_fit", "update_fit"]
 
-# --- fit ----------------------------------------------------------------------------------
-
 @dataclass(frozen=True, eq=False)
-class FitArtists:
+class FitArtists(Panel):
     """Artists of the fit panel (from :func:`draw_fit`).
 
     Attributes
@@ -90,6 +90,40 @@ class FitArtists:
     grid_offset: Array | None
     trace: tuple[IRLSState, ...] | None
 
+    @property
+    def moving(self) -> tuple[Artist, ...]:
+        data = (self.data,) if self.x == "eta" else ()  # against eta the data move
+        return (*data, *self.history, self.start_means, self.curve, self.label)
+
+    def update(self, state: IRLSState) -> None:
+        """Move the fit panel to ``state`` (no redraw; see :func:`draw_fit`)."""
+        problem = state.problem
+        if self.x == "eta":
+            eta = state.eta
+            if self.trace is None:
+                # Without a trace the limits follow the state, and the curve's grid with
+                # them. (With one they were fixed by draw_fit.)
+                lo, hi = _fit_eta_xlim(state, None)
+                self.grid[:] = np.linspace(lo, hi, self.grid.size)
+                self.ax.set_xlim(lo, hi)
+            self.data.set_data(eta, problem.y)
+        self.curve.set_data(self.grid, _fit_curve(self, state))
+        if state.beta is None:
+            xs = problem.X[:, self.x] if isinstance(self.x, int) else state.eta
+            self.start_means.set_data(xs, state.mu)
+        else:
+            self.start_means.set_data([], [])
+        # The earlier iterations' curves need only their beta, not their n-vectors.
+        k = state.iteration
+        for i, line in enumerate(self.history):
+            j = k - 1 - i
+            prev = self.trace[j] if (self.trace is not None and 0 <= j < len(self.trace)) else None
+            if prev is None or prev.beta is None:
+                line.set_data([], [])
+            else:
+                line.set_data(self.grid, _fit_curve(self, prev))
+        self.label.set_text(_iteration_text(state))
+
 
 def _history_alpha(i: int) -> float:
     return 0.5 * 0.7**i
@@ -118,7 +152,6 @@ def _fit_curve(art: FitArtists, state: IRLSState) -> Array:
 
 def _fit_eta_xlim(state: IRLSState, trace: tuple[IRLSState, ...] | None) -> tuple[float, float]:
     return _pad(*_range(*(s.eta for s in _states_for_limits(state, trace))))
-
 
 
 def draw_fit(
@@ -239,33 +272,12 @@ def draw_fit(
     art = FitArtists(ax=ax, data=data, curve=curve, history=history, start_means=start_means,
                      band=band_art, label=label, x=xr, grid=grid, grid_X=grid_X,
                      grid_offset=grid_offset, trace=tr)
-    update_fit(art, state)
+    art.update(state)
     return art
 
 
 def update_fit(artists: FitArtists, state: IRLSState) -> None:
-    """Move the fit panel to ``state`` (no redraw; see :func:`draw_fit`)."""
-    art = artists
-    problem = state.problem
-    if art.x == "eta":
-        lo, hi = _fit_eta_xlim(state, art.trace)
-        if art.trace is None:
-            # Without a trace the limits follow the state, and the curve's grid with them.
-            art.grid[:] = np.linspace(lo, hi, art.grid.size)
-            art.ax.set_xlim(lo, hi)
-        art.data.set_data(state.eta, problem.y)
-    art.curve.set_data(art.grid, _fit_curve(art, state))
-    if state.beta is None:
-        xs = problem.X[:, art.x] if isinstance(art.x, int) else state.eta
-        art.start_means.set_data(xs, state.mu)
-    else:
-        art.start_means.set_data([], [])
-    k = state.iteration
-    for i, line in enumerate(art.history):
-        j = k - 1 - i
-        prev = art.trace[j] if (art.trace is not None and 0 <= j < len(art.trace)) else None
-        if prev is None or prev.beta is None:
-            line.set_data([], [])
-        else:
-            line.set_data(art.grid, _fit_curve(art, prev))
-    art.label.set_text(_iteration_text(state))
+    """Move the fit panel to ``state`` (no redraw): ``artists.update(state)``."""
+    artists.update(state)
+
+

@@ -1,5 +1,30 @@
 r"""Render the frames of a figure quickly: its static parts once, its moving parts per frame.
 
+This module leans on matplotlib internals; it is kept apart so that nothing else does.
+
+Upstream behaviour worked around, and the private parts used:
+
+* matplotlib's blitting (``canvas.copy_from_bbox`` / ``restore_region`` and
+  ``Artist.draw``) draws the moving artists *on top* of everything; a full draw does
+  not (a legend, a spine or a tick mark lies over a curve). To reproduce the full draw
+  the renderer replays matplotlib's drawing order itself: :func:`_axes_draw_order`
+  copies what ``Axes.draw`` does (``get_children()`` less the background patch, the
+  spines when the frame is off and the axes when ``axison`` is off, sorted by
+  ``zorder``), and the figure's children are sorted by ``zorder`` as ``Figure.draw``
+  does. Neither order is public API.
+* Which ticks an axis draws is known only to the private ``Axis._update_ticks()``
+  (called by ``Axis.draw``); it is used to find the tick marks and labels that lie
+  under a moving artist's reach. Without it (a matplotlib that renamed it) the whole
+  axis is redrawn per frame: slower, still exact.
+* (Public, but easy to miss:) the background is rendered with ``FigureCanvasAgg.draw``
+  called unbound, so that a subclass's ``draw`` (ipympl's also sends the picture to the
+  browser) does not run for it.
+
+Seen on matplotlib 3.11.2. Pinned by
+``tests/test_plot.py::test_frame_renderer_frames_equal_full_draws`` (blitted frames
+equal full draws pixel for pixel, before and after a resize) and
+``test_blit_relies_on_private_matplotlib`` (the private parts exist and behave as used).
+
 Moving an explorer figure to another iteration changes a few artists (the fitted curve,
 the weights, a marker, the corner labels); everything else -- axes, ticks, tick labels,
 titles, the data, the contour map, the whole deviance trace -- looks the same in every
@@ -45,41 +70,9 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, BboxBase
 
 from .._irls import IRLSState
-from .diagnostics import ConvergenceArtists, DevianceArtists, WeightsArtists, WorkingArtists
-from .fit import FitArtists
-from .layout import PanelArtists, update_all
-from .path import PathArtists
+from ._panel import Panel, moving_artists, update_all
 
-__all__ = ["FrameRenderer", "moving_artists"]
-
-
-def moving_artists(panel: PanelArtists) -> tuple[Artist, ...]:
-    """The artists of ``panel`` that ``update_*`` may change (everything else is static).
-
-    Parameters
-    ----------
-    panel : FitArtists, WeightsArtists, WorkingArtists, DevianceArtists, ConvergenceArtists
-        or PathArtists
-
-    Returns
-    -------
-    tuple of Artist
-    """
-    if isinstance(panel, FitArtists):
-        data = (panel.data,) if panel.x == "eta" else ()  # against eta the data move
-        return (*data, *panel.history, panel.start_means, panel.curve, panel.label)
-    if isinstance(panel, WeightsArtists):
-        return (panel.points, panel.label)
-    if isinstance(panel, WorkingArtists):
-        points = (panel.points,) if panel.points is not None else ()
-        return (*points, *panel.size_classes, panel.fit, panel.label)
-    if isinstance(panel, DevianceArtists):
-        return (panel.marker, panel.label)
-    if isinstance(panel, ConvergenceArtists):
-        return (panel.score_marker, panel.criterion_marker, panel.label)
-    if isinstance(panel, PathArtists):
-        return (panel.path, panel.current, panel.step, panel.label)
-    raise TypeError(f"moving_artists: not a glmlearn panel: {type(panel).__name__}")
+__all__ = ["FrameRenderer"]
 
 
 def _grow(b: BboxBase, px: float = 1.0) -> Bbox:
@@ -117,7 +110,7 @@ class FrameRenderer:
     >>> rgba = fig.canvas.buffer_rgba()                  # doctest: +SKIP
     """
 
-    def __init__(self, figure: Figure, panels: Mapping[str, PanelArtists]) -> None:
+    def __init__(self, figure: Figure, panels: Mapping[str, Panel]) -> None:
         if not isinstance(figure.canvas, FigureCanvasAgg):
             FigureCanvasAgg(figure)
         self.figure = figure
