@@ -65,6 +65,14 @@ def terminal_examples(readme: Path = README) -> list[str]:
     return readme_block("In a terminal", readme)
 
 
+def _example_id(example: str) -> str:
+    """``trace glmlearn/datasets/challenger.csv``, ``datasets beetles``: the first words."""
+    return " ".join(example.split()[1:3])
+
+
+EXAMPLES = terminal_examples()
+
+
 def test_readme_commands_are_found():
     command = quick_start_command()
     assert command.startswith("python3 -m venv .venv && ")
@@ -72,7 +80,7 @@ def test_readme_commands_are_found():
     assert examples and all(e.startswith(".venv/bin/glmlearn ") for e in examples)
 
 
-@pytest.mark.parametrize("example", terminal_examples())
+@pytest.mark.parametrize("example", EXAMPLES, ids=_example_id)
 def test_terminal_examples_run_with_this_checkout(capsys, monkeypatch, example):
     # The same arguments, in-process, from the root of the checkout (where the quick start
     # leaves the student); the fresh-venv run is test_terminal_examples_as_written below.
@@ -246,7 +254,7 @@ def test_quick_start_opens_a_copy_of_the_lessons_behind_a_token(quick_start):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("example", terminal_examples())
+@pytest.mark.parametrize("example", EXAMPLES, ids=_example_id)
 def test_terminal_examples_as_written(quick_start, example):
     proc = subprocess.run(["bash", "-c", example], cwd=quick_start.clone, env=quick_start.env,
                           capture_output=True, text=True, timeout=120)
