@@ -34,7 +34,15 @@ from glmlearn import cli
 from glmlearn.datasets import list_datasets, load
 
 ROOT = Path(__file__).resolve().parents[1]
-PREFIX = "glmlearn trace: warning: "
+#: Row 0 of the iteration table is marked as the starting point, not an IRLS step.
+START = "(start)"
+#: The note under the table when IRLS starts from R's starting means.
+MUSTART_NOTE = ("iteration 0 is the starting guess μ⁽⁰⁾ (R's mustart), not a fitted model: its "
+                "deviance is not comparable")
+#: The legend under the table.
+LEGEND = ("columns: criterion = R's |D − D_old|/(|D| + 0.1), IRLS stops below --tol; max|U| = "
+          "the largest score component, 0 at the MLE; \"Fisher scoring iterations\" below = "
+          "the number of IRLS steps")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -44,21 +52,33 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def table_rows(out: str) -> list[list[str]]:
-    """The rows of the iteration table (the lines between its header and the blank line)."""
+def table_lines(out: str) -> list[str]:
+    """The header and the rows of the iteration table, as printed."""
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["iter", "deviance"])
-    rows = []
-    for line in lines[start + 1:]:
-        if not line.strip() or not line.split()[0].isdigit():
-            break
-        rows.append(line.split())
-    return rows
+    end = next(i for i, line in enumerate(lines[start + 1:], start + 1)
+               if not line.strip() or not line.split()[0].isdigit())
+    return lines[start:end]
+
+
+def table_rows(out: str) -> list[list[str]]:
+    """The rows of the iteration table, split into cells: iteration, deviance, criterion,
+    halvings, max|U|, then the coefficients (row 0's ``(start)`` mark is checked, then
+    dropped)."""
+    rows = [line.split() for line in table_lines(out)[1:]]
+    assert rows[0][:2] == ["0", START]  # row 0 is marked as the starting point
+    assert all(START not in row for row in rows[1:])
+    return [rows[0][:1] + rows[0][2:], *rows[1:]]
+
+
+def header(out: str) -> list[str]:
+    """The coefficient names in the header of the iteration table."""
+    return table_lines(out)[0].split()[5:]
 
 
 def last_beta(out: str) -> list[float]:
     """The coefficients on the last row of the iteration table."""
-    return [float(v) for v in table_rows(out)[-1][4:]]
+    return [float(v) for v in table_rows(out)[-1][5:]]
 
 
 # --- an independent reference ------------------------------------------------------------
@@ -86,6 +106,14 @@ def textbook_irls(X, y, family, *, weights=None, offset=None, beta=None, max_ite
     """Fisher scoring with a canonical link, as in a textbook, with R's start and stopping
     rule: ``(deviance, criterion, beta)`` per state, state 0 first (its criterion NaN, its
     beta None when it starts from R's ``mustart``)."""
+    return [s[:3] for s in textbook_states(X, y, family, weights=weights, offset=offset,
+                                           beta=beta, max_iter=max_iter, tol=tol)]
+
+
+def textbook_states(X, y, family, *, weights=None, offset=None, beta=None, max_iter=25,
+                    tol=1e-8) -> list[tuple[float, float, np.ndarray | None, np.ndarray]]:
+    """:func:`textbook_irls` with the score of each state too: for a canonical link,
+    U = X'(w (y - mu))."""
     mustart, inverse, link, variance, deviance = _CANONICAL[family]
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
@@ -97,8 +125,9 @@ def textbook_irls(X, y, family, *, weights=None, offset=None, beta=None, max_ite
         eta = X @ np.asarray(beta, dtype=float) + off
         mu = inverse(eta)
     dev = deviance(y, mu, w)
-    states: list[tuple[float, float, np.ndarray | None]] = [
-        (dev, np.nan, None if beta is None else np.asarray(beta, dtype=float))]
+    states: list[tuple[float, float, np.ndarray | None, np.ndarray]] = [
+        (dev, np.nan, None if beta is None else np.asarray(beta, dtype=float),
+         X.T @ (w * (y - mu)))]
     for _ in range(max_iter):
         v = variance(mu)  # canonical link: dmu/deta = V(mu), so the weights are w V(mu)
         z = eta - off + (y - mu) / v
@@ -107,7 +136,7 @@ def textbook_irls(X, y, family, *, weights=None, offset=None, beta=None, max_ite
         mu = inverse(eta)
         dev, old = deviance(y, mu, w), dev
         crit = abs(dev - old) / (abs(dev) + 0.1)
-        states.append((dev, crit, b))
+        states.append((dev, crit, b, X.T @ (w * (y - mu))))
         if crit < tol:
             break
     return states
@@ -142,39 +171,66 @@ def test_trace_prints_the_irls_table_of_the_seed_lesson(capsys, seed_csv, seed_d
                            "--x", "hours", "--start", "0,0")
     assert status == 0, err
     assert err == ""  # a fit without trouble says nothing on stderr
+    assert "Warning:" not in out and "troubles:" not in out
     hours, passed = seed_data
-    expected = textbook_irls(np.column_stack([np.ones(200), hours]), passed, "binomial",
-                             beta=[0.0, 0.0])
+    expected = textbook_states(np.column_stack([np.ones(200), hours]), passed, "binomial",
+                               beta=[0.0, 0.0])
     rows = table_rows(out)
     assert [int(r[0]) for r in rows] == list(range(len(expected)))
     assert [r[3] for r in rows] == ["0"] * len(expected)  # no step was halved
-    assert rows[0][2] == "-"  # state 0 has no criterion yet
-    for row, (dev, _, beta) in zip(rows, expected, strict=True):
+    assert rows[0][2] == "—"  # state 0 has no criterion: there is no D_old
+    for row, (dev, _, beta, score) in zip(rows, expected, strict=True):
         assert float(row[1]) == pytest.approx(dev, abs=5e-7)  # printed with 6 decimals
-        np.testing.assert_allclose([float(v) for v in row[4:]], beta, rtol=1e-6, atol=1e-12)
-    for row, (_, crit, _) in zip(rows[1:], expected[1:], strict=True):
+        # max|U| printed with 4 digits; near the MLE it is rounding noise, below 1e-8.
+        assert float(row[4]) == pytest.approx(np.max(np.abs(score)), rel=1e-3, abs=1e-8)
+        np.testing.assert_allclose([float(v) for v in row[5:]], beta, rtol=1e-6, atol=1e-12)
+    for row, (_, crit, _, _) in zip(rows[1:], expected[1:], strict=True):
         assert float(row[2]) == pytest.approx(crit, rel=1e-3)  # printed with 4 digits
     # The lesson's printed sequence: 277.26, 167.52, 151.18, 148.25, 148.09, ...
     devs = [round(float(r[1]), 2) for r in rows]
     assert devs[:5] == [277.26, 167.52, 151.18, 148.25, 148.09]
     assert devs[-1] == 148.09
     # Header with the CSV's names, then the summary of the same fit.
-    assert out.splitlines()[2].split()[4:] == ["(Intercept)", "hours"]
+    assert header(out) == ["(Intercept)", "hours"]
+    # From --start, row 0 is a model (beta = 0), and the note says so; then the legend.
+    lines = out.splitlines()
+    end = lines.index(table_lines(out)[-1])
+    assert lines[end + 1:end + 3] == [
+        "iteration 0 is the starting point β⁽⁰⁾ (--start), before any IRLS step", LEGEND]
     assert "Response: passed" in out
     assert re.search(r"^\(Intercept\)\s+-2\.7506\s", out, re.M)
     assert re.search(r"^hours\s+0\.844427\s", out, re.M)
     assert f"Number of Fisher scoring iterations: {len(expected) - 1}" in out
 
 
-def test_trace_from_r_starting_values_shows_no_beta_at_iteration_0(capsys, seed_csv, seed_data):
+def test_trace_from_r_starting_values_marks_iteration_0_as_the_starting_guess(
+        capsys, seed_csv, seed_data):
     status, out, _ = run(capsys, "trace", str(seed_csv), "--family", "binomial", "--y", "passed",
                          "--x", "hours")
     assert status == 0
     hours, passed = seed_data
     expected = textbook_irls(np.column_stack([np.ones(200), hours]), passed, "binomial")
     rows = table_rows(out)
-    assert rows[0] == ["0", f"{expected[0][0]:.6f}", "-", "0", "-", "-"]
+    # No criterion, score or beta at the starting guess (never "inf").
+    assert rows[0] == ["0", f"{expected[0][0]:.6f}", "—", "0", "—", "—", "—"]
+    assert "inf" not in out
     assert [float(r[1]) for r in rows] == pytest.approx([d for d, _, _ in expected], abs=5e-7)
+    # The deviance of the starting guess is below the final one (115.07 -> 159.09 -> ...
+    # -> 148.09): the note under the table says it is not a fitted model's.
+    assert [round(float(r[1]), 2) for r in rows[:2]] == [115.07, 159.09]
+    assert round(float(rows[-1][1]), 2) == 148.09
+    lines = out.splitlines()
+    end = lines.index(table_lines(out)[-1])
+    assert lines[end + 1:end + 4] == [MUSTART_NOTE, LEGEND, ""]
+    assert lines[0].startswith("binomial family, logit link")
+
+
+def test_the_table_falls_back_to_ascii_where_the_terminal_cannot_show_unicode():
+    assert cli._trace._terminal_text(MUSTART_NOTE, "ascii") == (
+        "iteration 0 is the starting guess mu(0) (R's mustart), not a fitted model: its "
+        "deviance is not comparable")
+    assert cli._trace._terminal_text("   0 (start)   1.0   —", "cp437") == "   0 (start)   1.0   -"
+    assert cli._trace._terminal_text(LEGEND, "utf-8") == LEGEND
 
 
 def test_trace_on_a_bundled_dataset_with_trials(capsys):
@@ -207,8 +263,7 @@ def test_text_columns_become_treatment_dummies(capsys):
     status, out, _ = run(capsys, "trace", "--dataset", "ships", "--family", "poisson",
                          "--y", "incidents", "--x", "type", "--x", "service")
     assert status == 0
-    header = out.splitlines()[2].split()
-    assert header[4:] == ["(Intercept)", "typeB", "typeC", "typeD", "typeE", "service"]
+    assert header(out) == ["(Intercept)", "typeB", "typeC", "typeD", "typeE", "service"]
     X = np.column_stack([np.ones(ds.n_rows)] + [ds["type"] == t for t in "BCDE"] + [ds["service"]])
     *_, (_, _, beta) = textbook_irls(X, ds["incidents"], "poisson")
     np.testing.assert_allclose(last_beta(out), beta, rtol=1e-6)
@@ -220,8 +275,8 @@ def test_without_intercept_the_first_factor_keeps_every_level(capsys):
                          "--y", "incidents", "--x", "type", "--x", "year", "--factor", "year",
                          "--no-intercept")
     assert status == 0
-    assert out.splitlines()[2].split()[4:] == ["typeA", "typeB", "typeC", "typeD", "typeE",
-                                               "year65", "year70", "year75"]
+    assert header(out) == ["typeA", "typeB", "typeC", "typeD", "typeE", "year65", "year70",
+                           "year75"]
     X = np.column_stack([ds["type"] == t for t in "ABCDE"] + [ds["year"] == y for y in (65, 70, 75)])
     *_, (_, _, beta) = textbook_irls(X, ds["incidents"], "poisson")
     np.testing.assert_allclose(last_beta(out), beta, rtol=1e-6)
@@ -333,20 +388,26 @@ def test_each_trouble_is_said_once_with_its_category(capsys, tmp_path, name):
         warnings.simplefilter("error")  # a warning escaping the command fails the test
         status, out, err = run(capsys, "trace", *data, *argv)
     assert status == 0
-    lines = err.splitlines()  # stderr: one line per trouble, in the fit's order, and only those
-    assert len(lines) == len(expected), err
-    for line, (category, phrase) in zip(lines, expected, strict=True):
-        assert line.startswith(f"{PREFIX}{category}: ")
-        message = line.removeprefix(f"{PREFIX}{category}: ")
+    assert err == ""  # a terminal shows stdout and stderr together: the troubles are on stdout
+    lines = out.splitlines()
+    # The summary's Warning: lines, one per trouble in the fit's order, then their categories.
+    warned = [line.removeprefix("Warning: ") for line in lines if line.startswith("Warning: ")]
+    assert len(warned) == len(expected), out
+    for message, (_, phrase) in zip(warned, expected, strict=True):
         assert phrase in message
-        assert out.splitlines().count(f"Warning: {message}") == 1  # the summary's line
-        assert out.count(message) == 1 and err.count(message) == 1
+        assert out.count(message) == 1
+    assert lines[-1] == f"troubles: {', '.join(category for category, _ in expected)}"
+    assert lines[-1 - len(expected):-1] == [f"Warning: {m}" for m in warned]
+    for category, _ in expected:
+        assert out.count(category) == 1
 
 
 def test_the_convergence_message_has_the_last_criterion_and_deviance(capsys):
-    status, _, err = run(capsys, "trace", *BEETLES, "--max-iter", "2")
+    status, out, err = run(capsys, "trace", *BEETLES, "--max-iter", "2")
     assert status == 0
-    assert err == f"{PREFIX}ConvergenceWarning: {_beetles_after_two_iterations()}\n"
+    assert err == ""
+    assert out.endswith(f"\nWarning: {_beetles_after_two_iterations()}\n"
+                        "troubles: ConvergenceWarning\n")
 
 
 def test_troubles_are_read_from_the_result_not_from_warnings(capsys, monkeypatch):
@@ -355,7 +416,9 @@ def test_troubles_are_read_from_the_result_not_from_warnings(capsys, monkeypatch
     monkeypatch.setattr(glmlearn.Trouble, "warn", lambda self, stacklevel=2: None)
     status, out, err = run(capsys, "trace", *BEETLES, "--max-iter", "2")
     assert status == 0
-    assert err.startswith(f"{PREFIX}ConvergenceWarning: IRLS did not converge in 2 iterations")
+    assert err == ""
+    assert "\nWarning: IRLS did not converge in 2 iterations" in out
+    assert out.endswith("\ntroubles: ConvergenceWarning\n")
     assert "(NOT converged)" in out
 
 
@@ -467,16 +530,125 @@ def _notebook(title: str) -> str:
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
-def test_lessons_in_a_source_checkout_open_the_notebooks_folder(capsys):
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.ipynb"))
+
+
+def test_lessons_in_a_source_checkout_open_a_copy_not_the_tracked_notebooks(capsys, tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli._lessons, "running_as_root", lambda: False)
+    assert cli.find_lessons().checkout
+    originals = ROOT / "notebooks"
+    before = {p.name: p.read_bytes() for p in originals.glob("*.ipynb")}
     status, out, _ = run(capsys, "lessons", "--print-only")
     assert status == 0
-    assert cli.find_lessons().checkout
+    folder = tmp_path / "glmlearn-lessons"
+    assert _names(folder) == sorted(before)  # every lesson, copied
+    assert all((folder / name).read_bytes() == text for name, text in before.items())
+    assert out.splitlines()[-1] == f"Command: {sys.executable} -m jupyterlab --ServerApp.root_dir={folder}"
+    assert "token" not in out.splitlines()[-1].lower()  # token authentication is never turned off
+
+    # The learner edits a lesson: the next run keeps the edit, and the original is untouched.
+    edited = folder / sorted(before)[0]
+    edited.write_text("my notes")
+    status, out, _ = run(capsys, "lessons", "--print-only")
+    assert status == 0
+    assert edited.read_text() == "my notes"
+    assert "Kept 8 lesson(s)" in out and "never overwritten" in out
+    assert {p.name: p.read_bytes() for p in originals.glob("*.ipynb")} == before
+
+
+def test_lessons_originals_option_opens_the_tracked_notebooks(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli._lessons, "running_as_root", lambda: False)
+    status, out, _ = run(capsys, "lessons", "--print-only", "--originals")
+    assert status == 0
     folder = ROOT / "notebooks"
-    assert f"in {folder}" in out
-    expected = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
-    assert cli.lab_command(folder) == expected
-    assert out.splitlines()[-1].startswith("Command: ")
-    assert "token" not in out.lower()  # token authentication is never turned off
+    assert f"--originals: opening the checkout's tracked lessons themselves, {len(_names(folder))} " \
+        f"notebook(s) in {folder}; your edits change these very files" in out
+    assert out.splitlines()[-1].endswith(f"--ServerApp.root_dir={folder}")
+    assert list(tmp_path.iterdir()) == []  # no copy made
+    status, _, err = run(capsys, "lessons", "--originals", "--dir", "mine")
+    assert status == 2
+    assert err == ("glmlearn: error: argument --dir: not allowed with argument --originals "
+                   "(see `glmlearn lessons --help`)\n")
+    status, _, err = run(capsys, "lessons", "--print-only", "--dir", str(folder))
+    assert status == 2
+    assert err == (f"glmlearn: error: --dir: {str(folder)!r} is where the original lessons are; "
+                   "give another folder for your copy, or use --originals to open them\n")
+
+
+@pytest.mark.parametrize("root", [False, True], ids=["user", "root"])
+def test_lab_command_adds_allow_root_only_for_root(capsys, tmp_path, monkeypatch, root):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli._lessons.os, "geteuid", lambda: 0 if root else 1000)
+    assert cli.running_as_root() is root
+    folder = tmp_path / "glmlearn-lessons"
+    lab = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    assert cli.lab_command(folder) == lab + (["--allow-root"] if root else [])
+    status, out, _ = run(capsys, "lessons", "--print-only")
+    assert status == 0
+    note = "Running as root: passing --allow-root to JupyterLab (token authentication stays on)."
+    assert out.splitlines().count(note) == (1 if root else 0)
+    assert out.splitlines()[-1] == "Command: " + " ".join(lab + (["--allow-root"] if root else []))
+
+
+def test_without_geteuid_nobody_is_root(monkeypatch):
+    monkeypatch.delattr(cli._lessons.os, "geteuid", raising=False)  # as on Windows
+    assert cli.running_as_root() is False
+
+
+def test_allow_root_option_is_accepted(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli._lessons, "running_as_root", lambda: False)
+    status, out, _ = run(capsys, "lessons", "--print-only", "--allow-root")
+    assert status == 0
+    assert out.splitlines()[-1].endswith(" --allow-root")
+    assert out.count("--allow-root") == 1
+
+
+@pytest.mark.parametrize("root", [False, True], ids=["user", "root"])
+def test_options_after_double_dash_go_to_jupyterlab(capsys, tmp_path, monkeypatch, root):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli._lessons, "running_as_root", lambda: root)
+    status, out, _ = run(capsys, "lessons", "--print-only", "--port", "8899", "--",
+                         "--port", "9999", "--no-browser", "--ServerApp.ip=127.0.0.1")
+    assert status == 0
+    folder = tmp_path / "glmlearn-lessons"
+    assert out.splitlines()[-1] == " ".join(
+        ["Command:", sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
+         "--port=8899", *(["--allow-root"] if root else []),
+         "--port", "9999", "--no-browser", "--ServerApp.ip=127.0.0.1"])
+    # Forwarded --allow-root is not doubled.
+    status, out, _ = run(capsys, "lessons", "--print-only", "--", "--allow-root")
+    assert out.splitlines()[-1].count("--allow-root") == 1
+
+
+def test_unknown_lessons_options_say_where_jupyterlab_options_go(capsys):
+    status, out, err = run(capsys, "lessons", "--ip", "0.0.0.0")
+    assert status == 2
+    assert out == ""
+    assert err == ("glmlearn: error: unrecognized arguments: --ip 0.0.0.0; JupyterLab's own "
+                   "options go after `--`: glmlearn lessons -- --ip 0.0.0.0 (see `glmlearn "
+                   "lessons --help`)\n")
+    # Only lessons forwards: elsewhere `--` still ends the options.
+    status, out, err = run(capsys, "trace", "--y", "killed", "--x", "dose", "--trials", "n",
+                           "--family", "binomial", "--", "--dataset")
+    assert status == 2
+    assert err.startswith("glmlearn: error: data file '--dataset': no such file")
+    status, _, err = run(capsys, "trace", "--dataset", "beetles", "--y", "killed", "--bogus")
+    assert err == "glmlearn: error: unrecognized arguments: --bogus (see `glmlearn trace --help`)\n"
+
+
+def test_lessons_help_documents_forwarding(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["lessons", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "[-- JUPYTER_OPTION ...]" in out
+    assert "glmlearn lessons -- --port 9999 --no-browser" in out
+    assert "--originals" in out and "--allow-root" in out and "never overwritten" in out
 
 
 @pytest.fixture
@@ -488,6 +660,7 @@ def installed(tmp_path, monkeypatch):
         (package / "lessons" / name).write_text(_notebook(name))
     (package / "lessons" / "__init__.py").write_text("")  # not a lesson: never copied
     monkeypatch.setattr(cli._lessons, "PACKAGE_DIR", package)
+    monkeypatch.setattr(cli._lessons, "running_as_root", lambda: False)
     monkeypatch.chdir(tmp_path)
     return package / "lessons"
 
@@ -521,7 +694,9 @@ def test_lessons_dir_option(capsys, installed, tmp_path):
     assert f"--ServerApp.root_dir={tmp_path / 'mine'}" in out
     (tmp_path / "afile").write_text("")
     status, _, err = run(capsys, "lessons", "--print-only", "--dir", "afile")
-    assert status == 2 and "--dir" in err
+    assert status == 2
+    assert err == (f"glmlearn: error: --dir: {str(tmp_path / 'afile')!r} exists and is not a "
+                   "folder; give another folder for your copy of the lessons\n")
 
 
 def test_lessons_start_jupyterlab(capsys, installed, monkeypatch):
@@ -536,9 +711,10 @@ def test_lessons_start_jupyterlab(capsys, installed, monkeypatch):
 
     monkeypatch.setattr(cli._lessons.subprocess, "Popen", FakeLab)
     monkeypatch.setattr(cli._lessons.importlib.util, "find_spec", lambda name: object())
-    status, _, _ = run(capsys, "lessons", "--no-browser")
+    status, _, _ = run(capsys, "lessons", "--no-browser", "--", "--port", "9999")
     assert status == 0
-    assert started == [cli.lab_command(Path.cwd() / "glmlearn-lessons", browser=False)]
+    assert started == [cli.lab_command(Path.cwd() / "glmlearn-lessons", browser=False,
+                                       jupyter_args=["--port", "9999"], as_root=False)]
 
 
 def test_lessons_without_jupyterlab_names_the_extra(capsys, installed, monkeypatch):

@@ -13,7 +13,7 @@ from .. import __version__
 from ..family import FAMILIES
 from ..links import LINKS
 from ._errors import CLIError
-from ._lessons import DEFAULT_LESSON_DIR
+from ._lessons import ALLOW_ROOT, DEFAULT_LESSON_DIR
 
 __all__ = ["make_parser", "parse_start"]
 
@@ -61,7 +61,8 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
     trace = sub.add_parser(
         "trace", help="fit a GLM to a CSV file or a bundled dataset and print every IRLS iteration",
         description="Fit a GLM by IRLS and print one row per iteration (deviance, R's "
-        "convergence\ncriterion, step-halvings, coefficients), then R's summary.",
+        "convergence\ncriterion, step-halvings, the largest score component, coefficients), "
+        "then R's summary.\nRow 0 is the starting point, not an IRLS step.",
         epilog="examples:\n"
         "  glmlearn trace data.csv --family binomial --y passed --x hours --start 0,0\n"
         "  glmlearn trace --dataset beetles --family binomial --y killed --trials n --x dose\n"
@@ -118,16 +119,33 @@ def make_parser() -> argparse.ArgumentParser:
     datasets.add_argument("name", nargs="?", metavar="NAME", help="a dataset to describe")
 
     lessons = sub.add_parser(
-        "lessons", help="open the lessons in JupyterLab",
-        description="Open the lessons in JupyterLab. In a source checkout this opens the "
-        "notebooks/ folder itself; an installed glmlearn first copies its lessons into a "
-        f"working folder (default ./{DEFAULT_LESSON_DIR}), adding only the lessons missing "
-        "there, so your edited copies are never overwritten.")
-    lessons.add_argument("--dir", metavar="DIR",
-                         help="work on copies of the lessons in DIR (default: the checkout's "
-                         f"notebooks/, or ./{DEFAULT_LESSON_DIR} for an installed glmlearn)")
+        "lessons", help="open your own copy of the lessons in JupyterLab",
+        usage="glmlearn lessons [-h] [--dir DIR | --originals] [--no-browser] [--port N] "
+        "[--print-only] [--allow-root] [-- JUPYTER_OPTION ...]",
+        description="Open your own copy of the lessons in JupyterLab.\n\n"
+        f"The lessons missing from the working folder (default ./{DEFAULT_LESSON_DIR}) are\n"
+        "copied there first; a lesson already there is never overwritten, so your edits\n"
+        "are kept and the original lessons stay as they are. Run as root (a container, a\n"
+        f"lab machine), the command passes {ALLOW_ROOT} to JupyterLab, which refuses to\n"
+        "start as root otherwise. Token authentication always stays on.",
+        epilog="JupyterLab's own options go after `--` and are passed on as they are:\n"
+        "  glmlearn lessons -- --port 9999 --no-browser\n"
+        "  glmlearn lessons --dir ~/my-lessons -- --ServerApp.ip=0.0.0.0\n"
+        "examples:\n"
+        f"  glmlearn lessons                 copy the lessons into ./{DEFAULT_LESSON_DIR}, open them\n"
+        "  glmlearn lessons --originals     open the original lessons themselves\n"
+        "  glmlearn lessons --print-only    show the folder and the command, start nothing",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    where = lessons.add_mutually_exclusive_group()
+    where.add_argument("--dir", metavar="DIR",
+                       help=f"your working folder (default ./{DEFAULT_LESSON_DIR})")
+    where.add_argument("--originals", action="store_true",
+                       help="open the original lessons (notebooks/ in a checkout) instead of "
+                       "your copy: your edits change those files")
     lessons.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     lessons.add_argument("--port", type=_int, metavar="N", help="port for JupyterLab")
     lessons.add_argument("--print-only", action="store_true",
                          help="prepare the folder, print it and the command, but do not start")
+    lessons.add_argument(ALLOW_ROOT, action="store_true",
+                         help="let JupyterLab run as root (added by itself when run as root)")
     return parser

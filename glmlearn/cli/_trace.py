@@ -1,11 +1,11 @@
 """The ``trace`` command: fit once with :func:`glmlearn.fit`, print one row per IRLS state
-of the trace, then R's summary, then each trouble of the fit once, with its category.
+of the trace, then R's summary, then the categories of the fit's troubles.
 
 The fit's troubles are data (``result.troubles``): the fit's own warnings are silenced
-and the report is read from the result, never from caught warnings. The summary on
-stdout ends with a ``Warning:`` line per trouble; stderr says each trouble again, once,
-as ``glmlearn trace: warning: ConvergenceWarning: ...``, so a script, or a user who
-redirected stdout to a file, still learns of it and of its category.
+and the report is read from the result, never from caught warnings. Each trouble is said
+once, on stdout: the summary ends with a ``Warning:`` line per trouble, and one line under
+it names their categories in the same order (``troubles: ConvergenceWarning, ...``).
+Nothing is printed on stderr for a trouble, so a terminal shows each of them once.
 """
 
 from __future__ import annotations
@@ -30,8 +30,23 @@ from ._table import Table, dataset_table, read_csv
 __all__ = ["format_trace", "run_trace"]
 
 
+#: What ``format_trace`` prints, with plain-text stand-ins for a terminal that cannot
+#: show the Unicode (see :func:`_terminal_text`).
+_UNICODE = {"—": "-", "−": "-", "μ⁽⁰⁾": "mu(0)", "β⁽⁰⁾": "beta(0)"}
+
+
+def _terminal_text(text: str, encoding: str | None) -> str:
+    """``text``, or its plain-ASCII stand-in when ``encoding`` cannot show it."""
+    try:
+        text.encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        for fancy, plain in _UNICODE.items():
+            text = text.replace(fancy, plain)
+    return text
+
+
 def format_trace(states: Sequence[IRLSState], column_names: Sequence[str]) -> list[str]:
-    """The iteration table: one line per state, then a line per halved step.
+    """The iteration table: a header, one row per state, the halved steps, then two notes.
 
     Parameters
     ----------
@@ -43,21 +58,38 @@ def format_trace(states: Sequence[IRLSState], column_names: Sequence[str]) -> li
     Returns
     -------
     list of str
-        Header, one row per state (``-`` where a value does not exist yet: the criterion
-        of state 0, and beta of state 0 when IRLS starts from R's starting means), then a
-        note for every step that was halved.
+        The header; one row per state (iteration, deviance, R's criterion, step-halvings,
+        the largest score component and the coefficients); a line per halved step; a note
+        on what row 0 is; and a legend of the columns. Row 0 is marked ``0 (start)``: it is
+        the starting point, not an IRLS step, and ``—`` stands where a value does not exist
+        there (its criterion; its coefficients and score when IRLS starts from R's starting
+        means).
     """
     widths = [max(12, len(n)) for n in column_names]
-    head = f"{'iter':>4} {'deviance':>14} {'criterion':>10} {'halvings':>8}"
+    head = f"{'iter':<12} {'deviance':>14} {'criterion':>10} {'halvings':>8} {'max|U|':>10}"
     out = [head + "".join(f" {n:>{w}}" for n, w in zip(column_names, widths, strict=True))]
     for s in states:
-        crit = "-" if not np.isfinite(s.criterion) else f"{s.criterion:.3e}"
-        beta = (["-"] * len(widths) if s.beta is None
+        start = s.iteration == 0
+        label = f"{s.iteration:>4}" + (" (start)" if start else "")
+        crit = "—" if start or not np.isfinite(s.criterion) else f"{s.criterion:.3e}"
+        beta = (["—"] * len(widths) if s.beta is None
                 else ["NA" if np.isnan(b) else f"{b:.7g}" for b in s.beta])
-        out.append(f"{s.iteration:>4} {s.deviance:>14.6f} {crit:>10} {s.step_halvings:>8}"
+        # From R's starting means there is no beta yet, so no score of one either.
+        score = ("—" if s.beta is None or not np.size(s.score)
+                 else f"{float(np.max(np.abs(s.score))):.3e}")
+        out.append(f"{label:<12} {s.deviance:>14.6f} {crit:>10} {s.step_halvings:>8} {score:>10}"
                    + "".join(f" {b:>{w}}" for b, w in zip(beta, widths, strict=True)))
     out += [f"iteration {s.iteration}: step halved {s.step_halvings} time(s) because "
             f"{s.halving_reason}" for s in states if s.step_halvings]
+    if states and states[0].iteration == 0:
+        if states[0].beta is None:
+            out.append("iteration 0 is the starting guess μ⁽⁰⁾ (R's mustart), not a fitted "
+                       "model: its deviance is not comparable")
+        else:
+            out.append("iteration 0 is the starting point β⁽⁰⁾ (--start), before any IRLS step")
+    out.append("columns: criterion = R's |D − D_old|/(|D| + 0.1), IRLS stops below --tol; "
+               "max|U| = the largest score component, 0 at the MLE; \"Fisher scoring "
+               "iterations\" below = the number of IRLS steps")
     return out
 
 
@@ -98,9 +130,9 @@ def run_trace(args: argparse.Namespace) -> int:
         print(note)
     print()
     for line in format_trace(result.trace, result.column_names):
-        print(line, flush=True)
+        print(_terminal_text(line, sys.stdout.encoding), flush=True)
     print()
     print(result.summary())
-    for trouble in result.troubles:
-        print(f"glmlearn trace: warning: {trouble}", file=sys.stderr)
+    if result.troubles:  # the summary said each one (a Warning: line); here, its category
+        print(f"troubles: {', '.join(t.kind.__name__ for t in result.troubles)}")
     return 0
