@@ -8,6 +8,9 @@ solutions, and every wrong answer must be recognised as the specific misconcepti
 from __future__ import annotations
 
 import functools
+import json
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,6 +21,8 @@ from scipy.special import expit
 import glmlearn
 from glmlearn import GLMInputError, exercises, theorems
 from glmlearn.exercises import Feedback
+
+LESSONS = Path(__file__).resolve().parents[1] / "notebooks"
 
 # --- helpers: learners' answers -------------------------------------------------------------
 
@@ -271,16 +276,23 @@ def learner(s):
     kind = (p.family.name, p.family.link.name)
     if kind == ("binomial", "probit"):
         inv = special.ndtr
-        V = s.mu * (1 - s.mu)
-        d = np.exp(-s.eta**2 / 2) / np.sqrt(2 * np.pi)
+
+        def dmu_deta(eta):
+            return np.exp(-eta**2 / 2) / np.sqrt(2 * np.pi)  # the normal density
+    elif kind == ("binomial", "cloglog"):
+        def inv(eta):
+            return 1 - np.exp(-np.exp(eta))
+
+        def dmu_deta(eta):
+            return np.exp(eta - np.exp(eta))
     elif kind == ("poisson", "log"):
-        inv = np.exp
-        V = s.mu
-        d = np.exp(s.eta)
-    else:  # pragma: no cover - the catalogue has no other family
+        inv = dmu_deta = np.exp
+    else:  # pragma: no cover - the catalogue has no other family and link
         raise AssertionError(kind)
+    V = s.mu * (1 - s.mu) if kind[0] == "binomial" else s.mu
     return SimpleNamespace(X=p.X, y=p.y, pw=p.prior_weights, off=p.offset, beta=s.beta,
-                           eta=s.eta, mu=s.mu, V=V, d=d, inv=inv, family=kind[0],
+                           eta=s.eta, mu=s.mu, V=V, d=dmu_deta(s.eta), inv=inv,
+                           dmu_deta=dmu_deta, family=kind[0],
                            w=np.asarray(s.w), z=np.asarray(s.z))
 
 
@@ -307,6 +319,11 @@ def right_deviance(q):
     return np.sum(q.pw * unit)
 
 
+def z_without_offset(q):
+    eta = q.X @ q.beta  # the offset forgotten in eta, and so in mu
+    return eta + (q.y - q.inv(eta)) / q.dmu_deta(eta)
+
+
 def nansum_deviance(q):
     with np.errstate(divide="ignore", invalid="ignore"):
         return 2 * np.nansum(q.pw * (q.y * np.log(q.y / q.mu) - (q.y - q.mu)))
@@ -321,77 +338,92 @@ RIGHT = {
     "deviance": right_deviance,
 }
 
-#: (exercise, mistake, the mistaken answer written out, the states to try it on). Each
-#: mistake is tried on a state with prior weights and on one with an offset, except where
-#: it equals the right answer or an earlier mistake on all of them: the mistakes of a
-#: non-canonical link (every offset state here is Poisson with the log link, canonical),
-#: those about prior weights (the offset states have unit prior weights), those about the
-#: offset (the states with prior weights have none); nansum needs zero counts.
+#: (exercise, mistake, the mistaken answer written out, the states to try it on). Every
+#: mistake is tried on a state with prior weights and on one with an offset, and all but
+#: those in NOT_ON_BOTH on BOTH, the state with prior weights, an offset and a
+#: non-canonical link at once; the classic states add the single-kind cases (prior
+#: weights without an offset, an offset with the canonical log link, zero counts).
 PW, OFF = "beetles probit", "doctors"  # prior weights; an offset
+BOTH = "exposure cloglog"  # prior weights, an offset and a non-canonical link
 MISTAKES = [
     # working weights
-    ("working weights", "variance_only", lambda q: q.pw * q.V, [PW, "challenger probit"]),
-    ("working weights", "variance_only_no_prior_weights", lambda q: q.V, [PW]),
-    ("working weights", "inverse_variance", lambda q: q.pw / q.V, [PW, OFF, "ships rates"]),
+    ("working weights", "variance_only", lambda q: q.pw * q.V, [PW, "challenger probit", BOTH]),
+    ("working weights", "variance_only_no_prior_weights", lambda q: q.V, [PW, BOTH]),
+    ("working weights", "inverse_variance", lambda q: q.pw / q.V,
+     [PW, OFF, "ships rates", BOTH]),
     ("working weights", "inverse_variance_no_prior_weights", lambda q: 1 / q.V,
-     [PW, "ships rates"]),
-    ("working weights", "not_squared", lambda q: q.pw * q.d / q.V, [PW, OFF, "ships rates"]),
-    ("working weights", "reciprocal", lambda q: q.V / (q.pw * q.d**2), [PW, "ships rates"]),
+     [PW, "ships rates", BOTH]),
+    ("working weights", "not_squared", lambda q: q.pw * q.d / q.V,
+     [PW, OFF, "ships rates", BOTH]),
+    ("working weights", "reciprocal", lambda q: q.V / (q.pw * q.d**2), [PW, "ships rates", BOTH]),
     ("working weights", "sqrt_weights", lambda q: np.sqrt(q.pw * q.d**2 / q.V),
-     [PW, OFF, "ships rates"]),
-    ("working weights", "no_prior_weights", lambda q: q.d**2 / q.V, [PW, "ships rates"]),
+     [PW, OFF, "ships rates", BOTH]),
+    ("working weights", "no_prior_weights", lambda q: q.d**2 / q.V, [PW, "ships rates", BOTH]),
     # working response
-    ("working response", "no_offset",
-     lambda q: q.X @ q.beta + (q.y - q.inv(q.X @ q.beta)) / q.inv(q.X @ q.beta), [OFF, "ships"]),
+    ("working response", "no_offset", z_without_offset, [OFF, "ships", BOTH]),
     ("working response", "offset_removed", lambda q: q.X @ q.beta + (q.y - q.mu) / q.d,
-     [OFF, "ships"]),
+     [OFF, "ships", BOTH]),
     ("working response", "sign", lambda q: q.eta - (q.y - q.mu) / q.d,
-     [PW, OFF, "ships rates"]),
+     [PW, OFF, "ships rates", BOTH]),
     ("working response", "no_link_derivative", lambda q: q.eta + q.y - q.mu,
-     [PW, OFF, "ships rates"]),
-    ("working response", "y_itself", lambda q: q.y, [PW, OFF, "ships rates"]),
-    ("working response", "residual_only", lambda q: (q.y - q.mu) / q.d, [PW, OFF]),
-    ("working response", "times_dmu_deta", lambda q: q.eta + (q.y - q.mu) * q.d, [PW, OFF]),
-    ("working response", "response_scale", lambda q: q.mu + (q.y - q.mu) / q.d, [PW, OFF]),
+     [PW, OFF, "ships rates", BOTH]),
+    ("working response", "y_itself", lambda q: q.y, [PW, OFF, "ships rates", BOTH]),
+    ("working response", "residual_only", lambda q: (q.y - q.mu) / q.d, [PW, OFF, BOTH]),
+    ("working response", "times_dmu_deta", lambda q: q.eta + (q.y - q.mu) * q.d,
+     [PW, OFF, BOTH]),
+    ("working response", "response_scale", lambda q: q.mu + (q.y - q.mu) / q.d,
+     [PW, OFF, BOTH]),
     # one IRLS step
-    ("IRLS step", "offset_in_target", lambda q: wls(q.X, q.w, q.z), [OFF, "ships"]),
+    ("IRLS step", "offset_in_target", lambda q: wls(q.X, q.w, q.z), [OFF, "ships", BOTH]),
     ("IRLS step", "unweighted", lambda q: np.linalg.lstsq(q.X, q.z - q.off, rcond=None)[0],
-     [PW, OFF, "ships rates"]),
+     [PW, OFF, "ships rates", BOTH]),
     ("IRLS step", "unweighted_offset_in_target",
-     lambda q: np.linalg.lstsq(q.X, q.z, rcond=None)[0], [OFF, "ships"]),
-    ("IRLS step", "y_not_z", lambda q: wls(q.X, q.w, q.y - q.off), [PW, OFF]),
-    ("IRLS step", "eta_not_z", lambda q: wls(q.X, q.w, q.eta - q.off), [PW, OFF]),
-    ("IRLS step", "sqrt_weights", lambda q: wls(q.X, np.sqrt(q.w), q.z - q.off), [PW, OFF]),
-    ("IRLS step", "squared_weights", lambda q: wls(q.X, q.w**2, q.z - q.off), [PW, OFF]),
+     lambda q: np.linalg.lstsq(q.X, q.z, rcond=None)[0], [OFF, "ships", BOTH]),
+    ("IRLS step", "y_not_z", lambda q: wls(q.X, q.w, q.y - q.off), [PW, OFF, BOTH]),
+    ("IRLS step", "eta_not_z", lambda q: wls(q.X, q.w, q.eta - q.off), [PW, OFF, BOTH]),
+    ("IRLS step", "sqrt_weights", lambda q: wls(q.X, np.sqrt(q.w), q.z - q.off),
+     [PW, OFF, BOTH]),
+    ("IRLS step", "squared_weights", lambda q: wls(q.X, q.w**2, q.z - q.off), [PW, OFF, BOTH]),
     # the score
     ("score", "canonical_form", lambda q: q.X.T @ (q.pw * (q.y - q.mu)),
-     [PW, "challenger probit"]),
-    ("score", "canonical_form_no_prior_weights", lambda q: q.X.T @ (q.y - q.mu), [PW]),
+     [PW, "challenger probit", BOTH]),
+    ("score", "canonical_form_no_prior_weights", lambda q: q.X.T @ (q.y - q.mu), [PW, BOTH]),
     ("score", "working_weights", lambda q: q.X.T @ (q.pw * q.d**2 / q.V * (q.y - q.mu)),
-     [PW, OFF, "ships rates"]),
-    ("score", "no_dmu_deta", lambda q: q.X.T @ (q.pw * (q.y - q.mu) / q.V), [PW, OFF]),
+     [PW, OFF, "ships rates", BOTH]),
+    ("score", "no_dmu_deta", lambda q: q.X.T @ (q.pw * (q.y - q.mu) / q.V), [PW, OFF, BOTH]),
     ("score", "no_prior_weights", lambda q: q.X.T @ (q.d / q.V * (q.y - q.mu)),
-     [PW, "ships rates"]),
-    ("score", "sign", lambda q: q.X.T @ (q.pw * q.d / q.V * (q.mu - q.y)), [PW, OFF]),
+     [PW, "ships rates", BOTH]),
+    ("score", "sign", lambda q: q.X.T @ (q.pw * q.d / q.V * (q.mu - q.y)), [PW, OFF, BOTH]),
     # the deviance
     ("deviance", "nansum", nansum_deviance, ["ships", "ships rates"]),
-    ("deviance", "no_factor_two", lambda q: right_deviance(q) / 2, [PW, OFF, "ships rates"]),
+    ("deviance", "no_factor_two", lambda q: right_deviance(q) / 2,
+     [PW, OFF, "ships rates", BOTH]),
     ("deviance", "no_linear_term",
      lambda q: 2 * np.sum(q.pw * special.xlogy(q.y, q.y / q.mu)), [OFF, "ships", "ships rates"]),
-    ("deviance", "minus_two_loglik", lambda q: -2 * binomial_loglik(q), [PW]),
+    ("deviance", "minus_two_loglik", lambda q: -2 * binomial_loglik(q), [PW, BOTH]),
     ("deviance", "minus_two_loglik", lambda q: -2 * poisson_loglik(q), [OFF, "ships"]),
     ("deviance", "no_prior_weights", lambda q: right_deviance(unit_weights(q)),
-     [PW, "ships rates"]),
-    ("deviance", "sign", lambda q: -right_deviance(q), [PW, OFF, "ships rates"]),
+     [PW, "ships rates", BOTH]),
+    ("deviance", "sign", lambda q: -right_deviance(q), [PW, OFF, "ships rates", BOTH]),
 ]
 
+#: The (exercise, mistake) pairs that cannot be named on BOTH, and why. They are named on
+#: the Poisson states instead: with prior weights on "ships rates", with an offset on
+#: "ships" (nansum needs zero counts) and "doctors".
+NOT_ON_BOTH = {
+    ("deviance", "nansum"): "a Poisson mistake (y log y at y = 0); BOTH is binomial",
+    ("deviance", "no_linear_term"): "a Poisson mistake (the -(y - mu) term); BOTH is binomial",
+}
+
 #: Fragments of each right answer's formula (spaces, ·, * and ^ dropped; see `squeeze`)
-#: that no hint may contain.
+#: that no hint may contain, neither a mistake's hint nor the exercise's general nudge.
 SOLUTIONS = {
-    "working weights": ["/(V(μ)g'(μ)²)", "/(V(μ)g'(μ)2)", "(dμ/dη)²/V(μ)", "(dμ/dη)2/V(μ)"],
-    "working response": ["η+(y-μ)g'(μ)", "η+(y-μ)/(dμ/dη)"],
-    "IRLS step": ["(X'WX)", "X'W(z-offset)", "isz-offset", "targetisz-offset"],
-    "score": ["dμ/dη/V(μ)", "(dμ/dη)/V(μ)", "X'diag("],
+    "working weights": ["/(V(μ)g'(μ)²)", "/(V(μ)g'(μ)2)", "(dμ/dη)²/V(μ)", "(dμ/dη)2/V(μ)",
+                        "V(μ)g'(μ)2", "V(μ)g'(μ)²", "oneoverthat"],
+    "working response": ["η+(y-μ)g'(μ)", "η+(y-μ)/(dμ/dη)", "g(μ)+(y-μ)g'(μ)"],
+    "IRLS step": ["(X'WX)", "X'WX", "X'W(z-offset)", "isz-offset", "targetisz-offset",
+                  "X.T@(w[:,None]X)", "sqrt(w)-scaled"],
+    "score": ["dμ/dη/V(μ)", "(dμ/dη)/V(μ)", "X'diag(", "priorweightdμ/dη"],
     "deviance": ["2Σ", "2sum", "ylog(y/μ)-(y-μ)"],
 }
 
@@ -409,35 +441,28 @@ def test_the_mistake_table_tests_every_mistake_the_package_names():
 
 
 def test_every_mistake_is_tried_on_states_with_prior_weights_and_an_offset():
-    """The exemptions are exactly the mistakes that coincide with the right answer (or an
-    earlier mistake) on every offset state of the catalogue, or on every state with prior
-    weights (none has an offset)."""
+    """No exemptions: every mistake is named on a state with prior weights and on one with
+    an offset, and every mistake but those of NOT_ON_BOTH on the state that has both."""
     offset_states = {n for n in exercises.STATES if np.any(catalogue_state(n).problem.offset)}
     weighted = {n for n in exercises.STATES
                 if not np.allclose(catalogue_state(n).problem.prior_weights, 1)}
-    assert offset_states == {"doctors", "ships"} and weighted == {PW, "ships rates"}
-    # No state has both, and a mistake about the offset is the right answer without one.
-    assert not offset_states & weighted
+    assert offset_states == {"doctors", "ships", BOTH}
+    assert weighted == {PW, "ships rates", BOTH}
+    assert offset_states & weighted == {BOTH}
+    assert not catalogue_state(BOTH).problem.family.is_canonical
     tried: dict[tuple[str, str], set[str]] = {}
     for ex, name, _, states in MISTAKES:
         tried.setdefault((ex, name), set()).update(states)
-    no_weighted_state = {key for key, states in tried.items() if not states & weighted}
-    assert no_weighted_state == {
-        ("working response", "no_offset"), ("working response", "offset_removed"),
-        ("IRLS step", "offset_in_target"), ("IRLS step", "unweighted_offset_in_target"),
-    }
-    no_offset_state = {key for key, states in tried.items() if not states & offset_states}
-    assert no_offset_state == {
-        ("working weights", "variance_only"),  # V(mu) is right for the log link
-        ("working weights", "variance_only_no_prior_weights"),
-        ("working weights", "inverse_variance_no_prior_weights"),  # = inverse_variance
-        ("working weights", "reciprocal"),  # 1/w = 1/V(mu) for a canonical link
-        ("working weights", "no_prior_weights"),  # right with unit prior weights
-        ("score", "canonical_form"),  # right for the log link
-        ("score", "canonical_form_no_prior_weights"),
-        ("score", "no_prior_weights"),
-        ("deviance", "no_prior_weights"),
-    }
+    assert not {key for key, states in tried.items() if not states & weighted}
+    assert not {key for key, states in tried.items() if not states & offset_states}
+    assert {key for key, states in tried.items() if BOTH not in states} == set(NOT_ON_BOTH)
+
+
+@pytest.mark.parametrize(("exercise", "mistake"), list(NOT_ON_BOTH))
+def test_the_mistakes_not_tried_on_both_cannot_be_named_there(exercise, mistake):
+    state = catalogue_state(BOTH)
+    (m,) = [m for m in exercises.EXERCISES[exercise](1).mistakes if m.name == mistake]
+    assert state.problem.family.name == "binomial" and not m.applies(state)
 
 
 @pytest.mark.parametrize(("exercise", "mistake", "answer", "state_name"), [
@@ -459,13 +484,36 @@ def test_each_mistake_is_named(exercise, mistake, answer, state_name):
 @pytest.mark.parametrize("exercise", list(exercises.EXERCISES))
 def test_no_hint_contains_the_solution(exercise):
     ex = exercises.EXERCISES[exercise](1)
-    for m in ex.mistakes:
-        hint = squeeze(m.hint)
+    # the general nudge, as printed for an answer that matches no mistake
+    nudge = ex.check(np.asarray(ex.expected(ex.state), dtype=float) * 1.37 + 0.1)
+    assert nudge.mistake is None and ex.hint in nudge.message
+    hints = {m.name: m.hint for m in ex.mistakes} | {"ex.hint": ex.hint,
+                                                     "nudge": nudge.message}
+    for name, text in hints.items():
+        hint = squeeze(text)
         for fragment in SOLUTIONS[exercise]:
-            assert squeeze(fragment) not in hint, (m.name, fragment)
+            assert squeeze(fragment) not in hint, (name, fragment)
         # only terms the lessons define
         for term in ("delta method", "observed information", "Pearson"):
-            assert term not in m.hint, (m.name, term)
+            assert term not in text, (name, term)
+
+
+@pytest.mark.parametrize("exercise", list(exercises.EXERCISES))
+def test_the_nudge_points_to_the_ingredients_and_a_lesson(exercise):
+    """The general hint names quantities the exercise hands out and a lesson section."""
+    ex = exercises.EXERCISES[exercise](1)
+    assert "Lesson " in ex.hint and "'" in ex.hint  # a lesson and a quoted section title
+    given = [k for k in ex.given if k != "family" and k in ex.hint]
+    assert len(given) >= 2, (exercise, given)
+    # every quoted section title is a heading of the lessons
+    headings = set()
+    for path in sorted(LESSONS.glob("0[1-7]-*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "markdown":
+                headings |= {line.lstrip("#").strip() for line in "".join(cell["source"])
+                             .splitlines() if line.startswith("#")}
+    titles = re.findall(r"(?:^|[\s(])'([A-Z][^']*)'", ex.hint)
+    assert titles and set(titles) <= headings, (exercise, set(titles) - headings)
 
 
 @pytest.mark.parametrize("iteration", [1, 3])

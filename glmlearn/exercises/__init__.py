@@ -33,8 +33,9 @@ The same grading works on any IRLS state of your own: :func:`grade_working_weigh
 :func:`grade_working_response`, :func:`grade_irls_step`, :func:`grade_score` and
 :func:`grade_deviance` take ``(answer, state)``. (The theorem checks of
 :mod:`glmlearn.theorems` are a different thing: they test what IRLS computed, not a
-learner's answer.) :data:`STATES` holds classic fits to try them on: with and without
-prior weights, with an offset, with zero counts, with a non-canonical link.
+learner's answer.) :data:`STATES` holds fits to try them on: classic ones with and
+without prior weights, with an offset, with zero counts, with a non-canonical link, and a
+small synthetic one (fixed seed) with prior weights, an offset and the cloglog link at once.
 
 Notes
 -----

@@ -90,7 +90,8 @@ class Exercise:
     given : Mapping[str, Any]
         The inputs you may use (read-only arrays, the family...).
     hint : str
-        A first nudge, for when you are stuck.
+        A first nudge, for when you are stuck: the quantities to look at and the lesson
+        section that explains them, never the formula of the answer.
     """
 
     name: str

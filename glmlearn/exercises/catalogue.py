@@ -1,7 +1,8 @@
 """The exercises on real data: one factory per exercise, each at one IRLS state of a
 classic fit; :data:`EXERCISES`, the registry of the factories by exercise name; and
 :data:`STATES`, the classic fits whose states the graders are tried on, chosen so that
-between them there are prior weights, offsets, zero counts and non-canonical links."""
+between them there are prior weights, offsets, zero counts and non-canonical links, and
+one state (synthetic) with prior weights, an offset and a non-canonical link together."""
 
 from __future__ import annotations
 
@@ -89,6 +90,35 @@ def _ships_rates(iteration: int) -> IRLSState:
     return _state(irls(X, incidents / service, poisson(), weights=service), iteration)
 
 
+def _exposure_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A small synthetic survival-by-exposure problem, the same on every call.
+
+    Twelve batches of insects: four doses (0.5, 1, 1.5, 2), each with exposure times of 1,
+    2 and 4 days; batch sizes drawn from 10 to 40 with ``np.random.default_rng(1935)``. An
+    insect dies at a constant hazard λ = exp(β₀ + β₁·dose) (true β = (−2.5, 1.2)), so the
+    chance that it is dead after t days is p = 1 − exp(−λ t), and the number dead is drawn
+    as Binomial(batch size, p) with the same generator. Returns (dose, days, batch sizes,
+    numbers dead).
+    """
+    rng = np.random.default_rng(1935)
+    dose = np.repeat([0.5, 1.0, 1.5, 2.0], 3)
+    days = np.tile([1.0, 2.0, 4.0], 4)
+    trials = rng.integers(10, 41, dose.size)
+    p = 1 - np.exp(-np.exp(-2.5 + 1.2 * dose) * days)
+    dead = rng.binomial(trials, p)
+    return dose, days, trials.astype(float), dead.astype(float)
+
+
+def _exposure_cloglog(iteration: int) -> IRLSState:
+    # cloglog(p) = log(-log(1 - p)) = log(lambda t) = beta_0 + beta_1 dose + log(t): the
+    # binomial model with the cloglog link and the offset log(days), the proportions dead
+    # weighted by the batch sizes. Prior weights, an offset and a non-canonical link at once.
+    dose, days, trials, dead = _exposure_data()
+    X = np.column_stack([np.ones(dose.size), dose])
+    return _state(irls(X, dead / trials, binomial("cloglog"), weights=trials,
+                       offset=np.log(days)), iteration)
+
+
 def exercise_working_weights(iteration: int = 1) -> Exercise:
     """Working weights for the beetles (Bliss 1935) with the probit link, at ``iteration``."""
     return build_working_weights(_beetles_probit(iteration))
@@ -131,10 +161,16 @@ EXERCISES: Mapping[str, Callable[[int], Exercise]] = MappingProxyType({
 #: * ``"doctors"`` -- Poisson with the offset log(person-years).
 #: * ``"ships"`` -- Poisson with the offset log(months of service); some counts are 0.
 #: * ``"ships rates"`` -- the same model as rates with the months as prior weights.
+#: * ``"exposure cloglog"`` -- synthetic insects dying at a constant hazard (data drawn
+#:   with ``np.random.default_rng(1935)``, see ``_exposure_data``): binomial proportions
+#:   dead with the batch sizes as prior weights, the cloglog link and the offset
+#:   log(days of exposure). The one state with prior weights, an offset and a
+#:   non-canonical link at once.
 STATES: Mapping[str, Callable[[int], IRLSState]] = MappingProxyType({
     "beetles probit": _beetles_probit,
     "challenger probit": _challenger_probit,
     "doctors": _doctors,
     "ships": _ships,
     "ships rates": _ships_rates,
+    "exposure cloglog": _exposure_cloglog,
 })

@@ -125,8 +125,11 @@ def build_working_weights(state: IRLSState) -> Exercise:
         state=state,
         given=frozen(eta=state.eta, mu=state.mu, prior_weights=p.prior_weights,
                      family=p.family),
-        hint="z = eta + (y - mu) g'(mu) has variance about V(mu) g'(mu)^2 / prior weight; "
-             "IRLS weights each observation by one over that",
+        hint=("look at what decides how much one observation's working response z can be "
+              "trusted: the variance function family.variance(mu), the link derivative "
+              "family.link_deriv(mu) that carries y - mu onto the eta scale, and "
+              "prior_weights. Lesson 4, 'Building intuition' (step 2), and lesson 3, "
+              "'WLS.1 at every step of IRLS'"),
         expected=lambda s: s.w,
         mistakes=_WW_MISTAKES,
     )
@@ -208,7 +211,11 @@ def build_working_response(state: IRLSState) -> Exercise:
               "Use family.link_inverse(eta) and family.link_deriv(mu) (g')."),
         state=state,
         given=frozen(X=p.X, y=p.y, beta=state.beta, offset=p.offset, family=p.family),
-        hint="z is the first-order Taylor expansion of g(y) around mu: g(mu) + (y - mu) g'(mu)",
+        hint=("look at the linear predictor eta (offset included), mu from "
+              "family.link_inverse(eta), the residual y - mu and the link derivative "
+              "family.link_deriv(mu): z is g(y) linearized around the current mu. Lesson 4, "
+              "'Building intuition' (step 2), and for the offset lesson 6, 'The model: a log "
+              "link and an offset'"),
         expected=lambda s: s.z,
         mistakes=_WR_MISTAKES,
         on_nonfinite="Did you take g(y) = log(y)? Some y are 0 here; the working response "
@@ -277,7 +284,11 @@ def build_irls_step(state: IRLSState) -> Exercise:
               "so it cannot tell, but W costs n² memory for n useful numbers."),
         state=state,
         given=frozen(X=p.X, w=state.w, z=state.z, offset=p.offset),
-        hint="X'WX is X.T @ (w[:, None] * X); or run np.linalg.lstsq on sqrt(w)-scaled rows",
+        hint=("look at X, the working weights w, the working response z and the offset, "
+              "a known part of eta with no coefficient. Lesson 3, 'The formal statement' and "
+              "'The naive way and the vector way' (a weighted regression without the n×n "
+              "matrix); lesson 6, 'The model: a log link and an offset' (what IRLS does "
+              "with the offset)"),
         expected=lambda s: s.beta_next,
         mistakes=_STEP_MISTAKES,
     )
@@ -349,7 +360,10 @@ def build_score(state: IRLSState) -> Exercise:
         state=state,
         given=frozen(X=p.X, y=p.y, eta=state.eta, mu=state.mu,
                      prior_weights=p.prior_weights, family=p.family),
-        hint="differentiate the log-likelihood through the chain β → η → μ → ℓ",
+        hint=("look at y - mu, the variance function family.variance(mu), "
+              "dmu/deta = family.mu_eta(eta), prior_weights and X, and follow the chain "
+              "β → η → μ → ℓ. Lesson 5, 'A non-canonical link: probit': the simple form of "
+              "'Building intuition' is the score only for the canonical link"),
         expected=lambda s: s.score,
         mistakes=_SCORE_MISTAKES,
     )
@@ -428,7 +442,11 @@ def build_deviance(state: IRLSState) -> Exercise:
                  if p.family.name == "poisson" else "its unit deviance.")),
         state=state,
         given=frozen(y=p.y, mu=state.mu, prior_weights=p.prior_weights, family=p.family),
-        hint="the deviance of the saturated model (mu = y) is 0; each term is >= 0",
+        hint=("look at y, mu, prior_weights and the family's unit deviance given in the "
+              "task: it compares the current model with the saturated one (mu = y), whose "
+              "deviance is 0, and each observation's term is >= 0; mind the y = 0 terms. "
+              "Lesson 6, 'Counts with an exposure: British doctors' and 'Counts with an "
+              "exposure: ship damage' (their deviances)"),
         expected=lambda s: s.deviance,
         mistakes=_DEV_MISTAKES,
         on_nonfinite="Some y are 0, and 0·log(0) is nan in floating point although its "
