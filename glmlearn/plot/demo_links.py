@@ -30,7 +30,7 @@ from .. import working_weights
 from .._arrays import Array
 from ..family import FAMILIES, Family
 from . import draw_links
-from ._style import _C, _CYCLE, _LABEL_PT, _TICK_PT, _TITLE_PT
+from ._style import _C, _CYCLE, FONT_SIZES
 
 __all__ = ["ETA_RANGES", "QUANTITIES", "LinkPanelArtists", "LinkValues", "draw_link_panel",
            "link_values"]
@@ -169,7 +169,7 @@ def draw_link_panel(ax: Axes, family: str | Family, quantity: Quantity, at: floa
     markers = {name: ax.plot([], [], marker="o", markersize=8, color=c.get_color(),
                              linestyle="none", zorder=5)[0] for name, c in curves.items()}
     if quantity == "mu":
-        ax.set_title(f"{fam.name}: mean μ = g⁻¹(η)", fontsize=_TITLE_PT)
+        ax.set_title(f"{fam.name}: mean μ = g⁻¹(η)", fontsize=FONT_SIZES.title)
         if fam.name == "binomial":  # a probability: the log link's mean above 1 is invalid
             ax.set_ylim(-0.05, 1.05)
         elif fam.name != "gaussian":  # a positive mean: the inverse link's eta < 0 is invalid
@@ -184,10 +184,10 @@ def draw_link_panel(ax: Axes, family: str | Family, quantity: Quantity, at: floa
             pad = 0.06 * (y_hi - y_lo or 1.0)
             ax.set_ylim(y_lo - pad, y_hi + pad)
         title, ylabel = _TITLES[quantity]
-        ax.set_title(title, fontsize=_TITLE_PT)
-        ax.set_xlabel("linear predictor η", fontsize=_LABEL_PT)
-        ax.set_ylabel(ylabel, fontsize=_LABEL_PT)
-        ax.tick_params(labelsize=_TICK_PT)
+        ax.set_title(title, fontsize=FONT_SIZES.title)
+        ax.set_xlabel("linear predictor η", fontsize=FONT_SIZES.label)
+        ax.set_ylabel(ylabel, fontsize=FONT_SIZES.label)
+        ax.tick_params(labelsize=FONT_SIZES.tick)
     vline = ax.axvline(0.0, color=_C["black"], linewidth=1, alpha=0.6)
     ax.set_xlim(lo, hi)
     art = LinkPanelArtists(ax, fam, quantity, curves, markers, vline)

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from . import OKABE_ITO, DevianceArtists, FitArtists, as_trace, draw_deviance, draw_fit
-from ._style import _LABEL_PT, _TEXT_PT, _TICK_PT, _TITLE_PT
+from ._style import FONT_SIZES
 
 __all__ = ["CoefficientPathArtists", "SeparationArtists", "draw_coefficient_paths",
            "draw_separation"]
@@ -64,11 +64,11 @@ def draw_coefficient_paths(ax: Axes, trace: Any) -> CoefficientPathArtists:
     lines = tuple(ax.plot(k, B[:, j], "-o", markersize=4, color=colours[j % 2],
                           label=f"β{j} ({name})")[0] for j, name in enumerate(names))
     ax.axhline(0.0, color=OKABE_ITO["black"], linewidth=0.8, alpha=0.5)
-    ax.set_title("Coefficients by iteration", fontsize=_TITLE_PT)
-    ax.set_xlabel("iteration k", fontsize=_LABEL_PT)
-    ax.set_ylabel("β⁽ᵏ⁾", fontsize=_LABEL_PT)
-    ax.tick_params(labelsize=_TICK_PT)
-    ax.legend(fontsize=_TEXT_PT, loc="best", framealpha=0.8)
+    ax.set_title("Coefficients by iteration", fontsize=FONT_SIZES.title)
+    ax.set_xlabel("iteration k", fontsize=FONT_SIZES.label)
+    ax.set_ylabel("β⁽ᵏ⁾", fontsize=FONT_SIZES.label)
+    ax.tick_params(labelsize=FONT_SIZES.tick)
+    ax.legend(fontsize=FONT_SIZES.text, loc="best", framealpha=0.8)
     return CoefficientPathArtists(ax, lines)
 
 

@@ -29,7 +29,7 @@ from matplotlib.text import Text
 
 from .._irls import IRLSState
 from . import OKABE_ITO, WorkingArtists, draw_working, update_working
-from ._style import _LABEL_PT, _TEXT_PT, _TICK_PT, _TITLE_PT
+from ._style import FONT_SIZES
 
 __all__ = ["WLSFitArtists", "WeightedResidualArtists", "draw_weighted_residuals", "draw_wls_fit"]
 
@@ -73,12 +73,12 @@ def draw_wls_fit(ax: Axes, state: IRLSState, ols_beta: Any) -> WLSFitArtists:
     WLSFitArtists
     """
     working = draw_working(ax, state)
-    ax.set_title("Weighted least squares: z = y, area ∝ weight", fontsize=_TITLE_PT)
+    ax.set_title("Weighted least squares: z = y, area ∝ weight", fontsize=FONT_SIZES.title)
     grid = np.asarray(working.grid)
     (ols_line,) = ax.plot(grid, ols_beta[0] + ols_beta[1] * grid, "--",
                           color=OKABE_ITO["black"], linewidth=1.5,
                           label="unweighted fit (all w = 1)", zorder=1)
-    ax.legend(loc="lower right", fontsize=_TEXT_PT, framealpha=0.8)
+    ax.legend(loc="lower right", fontsize=FONT_SIZES.text, framealpha=0.8)
     art = WLSFitArtists(working, ols_line)
     art.update(state)
     return art
@@ -130,10 +130,10 @@ def draw_weighted_residuals(ax: Axes, state: IRLSState, x: int = 1) -> WeightedR
     xs = np.asarray(state.problem.X[:, x])
     bars = ax.bar(xs, np.zeros_like(xs), color=OKABE_ITO["green"], width=0.6)
     ax.axhline(0.0, color=OKABE_ITO["black"], linewidth=1)
-    ax.set_title("Weighted residuals wᵢ(zᵢ − xᵢᵀβ)", fontsize=_TITLE_PT)
-    ax.set_xlabel(state.problem.column_names[x], fontsize=_LABEL_PT)
-    ax.tick_params(labelsize=_TICK_PT)
-    sums = ax.text(0.03, 0.96, "", transform=ax.transAxes, va="top", fontsize=_TEXT_PT)
+    ax.set_title("Weighted residuals wᵢ(zᵢ − xᵢᵀβ)", fontsize=FONT_SIZES.title)
+    ax.set_xlabel(state.problem.column_names[x], fontsize=FONT_SIZES.label)
+    ax.tick_params(labelsize=FONT_SIZES.tick)
+    sums = ax.text(0.03, 0.96, "", transform=ax.transAxes, va="top", fontsize=FONT_SIZES.text)
     art = WeightedResidualArtists(ax, bars, sums)
     art.update(state)
     return art
