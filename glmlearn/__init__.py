@@ -22,6 +22,11 @@ Where to start
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
   residuals, predictions, the whole trace).
 * :mod:`glmlearn.family` -- families and links.
+* ``result.troubles`` -- what went wrong numerically, found once from the finished trace
+  (``glmlearn/_diagnostics.py``); :class:`Trouble` holds its kind, flag and message.
+* :mod:`glmlearn.theorems` -- WLS.1, WLS.3 and the facts around them, checked on states.
+* :mod:`glmlearn.surface` -- the deviance surface over two coefficients.
+* :mod:`glmlearn.compat` -- plain-function names for tutorial-style code.
 
 Plotting (``glmlearn.plot``) and widgets (``glmlearn.widgets``) import matplotlib and
 ipywidgets only when used.
