@@ -268,7 +268,8 @@ def render_frames(
     out = []
     for k in idx:
         frames.show(tr[k])
-        out.append(_encode(np.asarray(fig.canvas.buffer_rgba()), colors))
+        out.append(_encode(np.asarray(frames.figure.canvas.buffer_rgba()),  # type: ignore[attr-defined]
+                           colors))
     return out
 
 
@@ -279,7 +280,9 @@ def _fmt(v: float) -> str:
 def _iteration_label(state: IRLSState) -> str:
     if state.iteration != 0:
         return str(state.iteration)
-    return "0 (starting guess \u03bc\u207d\u2070\u207e)" if state.beta is None else "0 (start \u03b2\u207d\u2070\u207e)"
+    if state.beta is None:
+        return "0 (starting guess \u03bc\u207d\u2070\u207e)"
+    return "0 (start \u03b2\u207d\u2070\u207e)"
 
 
 def state_rows(trace: Any) -> list[dict[str, str]]:
@@ -360,7 +363,7 @@ def player_html(
     rows = state_rows(tr)
     pid = f"glmlearn-player-{uuid.uuid4().hex}"
     title = _title(tr) if title is None else title
-    width, height = (round(figsize[0] * dpi), round(figsize[1] * dpi))
+    width, height = Image.open(io.BytesIO(pngs[0])).size
 
     pressed = {"play": ' aria-pressed="false"'}
     buttons = "".join(
@@ -378,7 +381,7 @@ def player_html(
                 f"shows {len(idx)} of them, evenly spaced (the first and the last included). "
                 "Run the notebook to step through every state.</p>")
     # frame 0 is the <img>'s own src; the script reads it from there
-    data = {"frames": [""] + frames[1:], "captions": captions, "labels": labels, "interval": int(interval),
+    data = {"frames": ["", *frames[1:]], "captions": captions, "labels": labels, "interval": int(interval),
             "playText": f"{_R} play", "pauseText": "\u275a\u275a pause"}
     css = _CSS + (SAVED_PLAYER_CSS if saved else "")
     cls = "glmlearn-player glmlearn-player-saved" if saved else "glmlearn-player"
