@@ -175,8 +175,8 @@ _JS = r"""(function () {
     play.setAttribute('aria-pressed', 'true');
     timer = setInterval(function () {
       if (!root.isConnected) { stop(); return; }
-      if (k >= n - 1) { stop(); return; }
       show(k + 1);
+      if (k >= n - 1) stop();  // the last state: Play ends there
     }, data.interval);
   }
   function toggle() { if (timer === null) start(); else stop(); }
