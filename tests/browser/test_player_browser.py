@@ -197,6 +197,7 @@ def test_export_without_widget_state_shows_one_player(browser: Any,
         saved.locator("button[data-act=next]").click()
         check_state(wait_frame(page, saved, 1), 1, exported.captions)
         assert not errors, errors
+        assert not any("unpkg" in u for u in blocked)  # no widget state: no widget loader
     finally:
         ctx.close()
 
