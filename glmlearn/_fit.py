@@ -19,7 +19,7 @@ from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import IRLSState, TraceMode, run_irls
 from .family import Family
-from .linalg import unscaled_covariance
+from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_start, make_problem
 from .results import GLMResult
 
@@ -93,8 +93,10 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagn
         problem=problem,
         trace=states,
         coef=readonly(coef),
-        cov_unscaled=readonly(unscaled_covariance(problem.X, last_step.w, aliased,
-                                                   gram=last_step.xtwx)),
+        # The weights are only needed if X'WX is too ill conditioned for Cholesky: for a
+        # compact trace, reading them means recomputing the state's vectors.
+        cov_unscaled=readonly(covariance(problem.X, lambda: last_step.w, aliased,
+                                         gram=last_step.xtwx)),
         dispersion=_dispersion(problem, final, last_step, df_residual),
         deviance=final.deviance,
         null_deviance=_null_deviance(problem),

@@ -64,6 +64,9 @@ class Link:
         The same domain in words, for messages and lessons.
     formula : str
         :math:`g` written out, e.g. ``"eta = log(mu / (1 - mu))"``.
+    mu_eta_is_mu : bool
+        True when ``inverse_deriv(eta)`` is the same number as ``inverse(eta)`` (the log
+        link: :math:`d\mu/d\eta = e^\eta = \mu`), so IRLS can skip computing it twice.
     """
 
     name: str
@@ -74,6 +77,7 @@ class Link:
     valid_eta: Callable[[Array], Mask]
     eta_domain: str
     formula: str
+    mu_eta_is_mu: bool = False
 
     def __call__(self, mu: ArrayLike) -> Array:
         """Apply the link: ``g(mu)``."""
@@ -147,6 +151,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = log(mu)",
+        mu_eta_is_mu=True,  # the very same expression as `inverse`
     ),
     "logit": Link(
         "logit",
