@@ -142,7 +142,8 @@ def _null_deviance(problem: GLMProblem) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             return fam.deviance(y, fam.link_inverse(off), pw)
     if not np.any(off):
-        return fam.deviance(y, np.full_like(y, np.sum(pw * y) / np.sum(pw)), pw)
+        mean = np.broadcast_to(np.sum(pw * y) / np.sum(pw), y.shape)  # (one value, not n)
+        return fam.deviance(y, mean, pw)
     null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
     *_, last = run_irls(null, trace="compact")  # the loop never warns
     return last.deviance

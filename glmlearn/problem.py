@@ -37,8 +37,10 @@ class GLMProblem:
         Response. For binomial it is the proportion of successes.
     prior_weights : (n,) ndarray
         Prior weights; for binomial with counts they include the number of trials.
+        Without weights: ones, stored as one value broadcast to length n.
     offset : (n,) ndarray
-        Known part of the linear predictor (zeros if none was given).
+        Known part of the linear predictor; without an offset: zeros, stored as one
+        value broadcast to length n.
     family : Family
     column_names : tuple of str
         Names of the columns of X (``x0, x1, ...`` when none were given).
@@ -102,8 +104,12 @@ def _first_non_number(raw: NDArray[Any]) -> tuple[int, Any]:
     return 0, flat[0]  # every element reads as a number, but they were given as text
 
 
-def _as_float_array(obj: Any, arg: str) -> Array:
-    """Convert to a float64 array, refusing text, objects and complex numbers by name."""
+def _as_float_array(obj: Any, arg: str, *, copy: bool = True) -> Array:
+    """Convert to a float64 array, refusing text, objects and complex numbers by name.
+
+    ``copy=False`` returns the numeric array as it is (any real dtype, maybe the
+    caller's own): for :func:`_private_copy`, which makes the copy itself.
+    """
     if isinstance(obj, str | bytes):
         raise GLMTypeError(f"{arg}: expected numbers, got the string {obj!r}")
     try:
@@ -118,7 +124,45 @@ def _as_float_array(obj: Any, arg: str) -> Array:
             f"{arg}: expected numbers, got {type(v).__name__} {_show(v)} "
             f"at index {_index(i, raw.shape)}"
         )
+    if not copy:
+        return raw
     return np.array(raw, dtype=float)  # a private copy: the caller's array is never touched
+
+
+_SCAN_ROWS = 1 << 15  # rows per block in _private_copy: a few MB, in cache while checked
+
+
+def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, NDArray[np.bool_]]:
+    """A private float64 copy of the 2-D numeric array ``raw``; whether its values are all
+    finite; and which of its columns are constant and non-zero (intercepts).
+
+    For a C-ordered ``raw`` (the usual case) this is one pass over it: each block of rows
+    is copied and then checked while it is in cache, instead of three passes over a large
+    X. Other layouts (Fortran order, views) keep numpy's copy, which keeps their layout.
+    """
+    n, p = raw.shape
+    # Columns constant over the first rows are the only candidates: a cheap pre-screen.
+    head = np.asarray(raw[:64], dtype=float)
+    cand = np.flatnonzero(np.all(head == head[0], axis=0) & (head[0] != 0))
+    if not raw.flags.c_contiguous:
+        Xa = np.array(raw, dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = bool(np.isfinite(np.sum(Xa)))
+        const = np.array([bool(np.all(Xa[:, j] == Xa[0, j])) for j in cand], dtype=bool)
+        return Xa, finite, np.isin(np.arange(p), cand[const])
+    Xa = np.empty((n, p))
+    const = np.ones(cand.size, dtype=bool)
+    total = 0.0
+    first = head[0, cand]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, _SCAN_ROWS):
+            block = Xa[start:start + _SCAN_ROWS]
+            np.copyto(block, raw[start:start + _SCAN_ROWS])
+            # NaN and inf propagate into a sum, so a finite sum proves all are finite
+            total += float(np.sum(block))
+            if cand.size:
+                const &= np.all(block[:, cand] == first, axis=0)
+    return Xa, bool(np.isfinite(total)), np.isin(np.arange(p), cand[const])
 
 
 def _check_finite(a: Array, arg: str) -> None:
@@ -132,6 +176,12 @@ def _check_finite(a: Array, arg: str) -> None:
         raise GLMInputError(
             f"{arg}: non-finite value {_show(a.ravel()[i])} at index {_index(i, a.shape)}"
         )
+
+
+def _constant(value: float, n: int) -> Array:
+    """A read-only n-vector of one value, stored once: the default weights (ones) and
+    offset (zeros) cost 8 bytes, not n * 8, and compute the same numbers."""
+    return np.broadcast_to(np.float64(value), (n,))
 
 
 def _vector(obj: Any, arg: str, n: int) -> Array:
@@ -169,15 +219,18 @@ def make_problem(
     """
     fam = get_family(family)
     names = _names_of(X)
-    Xa = _as_float_array(X, "X")
-    if Xa.ndim == 1:
-        Xa = Xa[:, None]
-    if Xa.ndim != 2:
-        raise GLMInputError(f"X: expected a 2-D array (n rows, p columns), got shape {Xa.shape}")
-    n, p = Xa.shape
+    raw = _as_float_array(X, "X", copy=False)
+    if raw.ndim == 1:
+        raw = raw[:, None]
+    if raw.ndim != 2:
+        raise GLMInputError(f"X: expected a 2-D array (n rows, p columns), got shape {raw.shape}")
+    n, p = raw.shape
     if n == 0 or p == 0:
-        raise GLMInputError(f"X: needs at least one row and one column, got shape {Xa.shape}")
-    _check_finite(Xa, "X")
+        raise GLMInputError(f"X: needs at least one row and one column, got shape {raw.shape}")
+    Xa, finite, intercepts = _private_copy(raw)
+    del raw  # (maybe the caller's array: never kept)
+    if not finite:
+        _check_finite(Xa, "X")
     if column_names is not None:
         names = tuple(str(c) for c in column_names)
         if len(names) != p:
@@ -194,14 +247,14 @@ def make_problem(
         raise GLMInputError(f"y: length {ya.shape[0]} does not match the {n} rows of X")
     _check_finite(ya, "y")
 
-    w = np.ones(n) if weights is None else _vector(weights, "weights", n)
+    w = _constant(1.0, n) if weights is None else _vector(weights, "weights", n)
     neg = np.flatnonzero(w < 0)
     if neg.size:
         raise GLMInputError(
             f"weights: negative weight {_show(w[neg[0]])} at index {int(neg[0])}; "
             "weights must be >= 0"
         )
-    off = np.zeros(n) if offset is None else _vector(offset, "offset", n)
+    off = _constant(0.0, n) if offset is None else _vector(offset, "offset", n)
 
     if ya.ndim == 2:
         if fam.name != "binomial" or ya.shape[1] != 2:
@@ -249,10 +302,6 @@ def make_problem(
                 stacklevel=3,
             )
 
-    has_intercept = any(
-        Xa[0, j] != 0 and bool(np.all(Xa[:, j] == Xa[0, j]))
-        for j in np.flatnonzero(np.all(Xa[:64] == Xa[0], axis=0))  # cheap pre-screen
-    )
     return GLMProblem(
         X=readonly(Xa, copy=False),
         y=readonly(ya, copy=False),
@@ -261,7 +310,7 @@ def make_problem(
         family=fam,
         column_names=names,
         response_name=response_name,
-        has_intercept=has_intercept,
+        has_intercept=bool(intercepts.any()),
     )
 
 
