@@ -129,16 +129,18 @@ def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None
     computed once: :math:`d\mu/d\eta` (for the log link it is :math:`\mu` itself),
     :math:`V(\mu)` and :math:`y - \mu`; in place where that saves an n-vector.
     """
-    fam, pw = problem.family, problem.prior_weights
+    fam, pw = problem.family, problem.weights_or_none
     mu = fam.link_inverse(eta) if mu is None else mu
     d = mu if fam.link.mu_eta_is_mu else fam.mu_eta(eta)
     v = fam.variance(mu)
     w = np.square(d)  # pw * d**2 / V
-    np.multiply(pw, w, out=w)
+    if pw is not None:
+        np.multiply(pw, w, out=w)
     w /= v
     r = problem.y - mu
-    terms = pw * d  # pw * d / V * (y - mu)
-    terms /= v
+    terms = d / v if pw is None else pw * d  # pw * d / V * (y - mu)
+    if pw is not None:
+        terms /= v
     terms *= r
     z = np.divide(r, d, out=r)  # eta + (y - mu) / d
     z += eta
@@ -170,7 +172,7 @@ class _WLSStep:
 def _wls_step(problem: GLMProblem, vec: _Vectors, aliased: NDArray[np.bool_] | None,
               terms: Array) -> _WLSStep:
     """Step 4 on ``(w, z - offset)``, and the score from the same pass over X."""
-    sol, U = wls_pass(problem.X, vec.w, vec.z, aliased, offset=problem.offset, v=terms)
+    sol, U = wls_pass(problem.X, vec.w, vec.z, aliased, offset=problem.offset_or_none, v=terms)
     assert U is not None
     for a in (sol.beta, sol.xtwx, U):
         a.setflags(write=False)
@@ -236,10 +238,12 @@ class IRLSState:
             return self._vectors
         return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))[0]
 
-    @cached_property
+    @property
     def _wls(self) -> _WLSStep:
-        if self._step4 is not None:
-            return self._step4
+        return self._step4 if self._step4 is not None else self._wls_on_request
+
+    @cached_property
+    def _wls_on_request(self) -> _WLSStep:
         # The last state: step 4 solved on first request, from its kept vectors, by the
         # same code as in the loop (so the numbers are those the loop would have had).
         vec = self._get()
@@ -308,7 +312,7 @@ class IRLSState:
 
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
-    return bool(np.all(fam.link.valid_eta(eta)) and np.all(fam.valid_mu(mu)))
+    return bool(fam.link.valid_eta(eta).all() and fam.valid_mu(mu).all())
 
 
 def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:
@@ -390,12 +394,11 @@ def run_irls(
 def _iterate(
     problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool
 ) -> Iterator[IRLSState]:
-    fam, y, pw = problem.family, problem.y, problem.prior_weights
-    vec, terms = _start(problem, start)  # state 0: eta, mu, z and w at the starting values
+    vec, terms, deviance = _start(problem, start)  # state 0: the starting values
     first = _wls_step(problem, vec, None, terms)  # finds the aliased columns (R's rule) once
     aliased = first.solution.aliased
     beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
-    deviance, criterion = fam.deviance(y, vec.mu, pw), math.inf
+    criterion = math.inf
     step = _Step(beta, 0, "", False)
     for iteration in range(max_iter + 1):
         converged = criterion < tol and not step.stalled  # step 6 (criterion of step 5)
@@ -426,23 +429,28 @@ def _iterate(
         beta, deviance = step.beta, new_deviance
 
 
-def _start(problem: GLMProblem, start: Array | None) -> tuple[_Vectors, Array]:
-    """The vectors of state 0, refusing starting values outside the valid range."""
+def _start(problem: GLMProblem, start: Array | None) -> tuple[_Vectors, Array, float]:
+    """State 0: its vectors, score terms and deviance, refusing starting values outside
+    the valid range."""
     fam = problem.family
     # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
         eta = _starting_eta(problem, start)
-        vec, terms = _vectors_at(problem, eta)
-    if not _valid(problem, eta, vec.mu):
-        i = _first_invalid(problem, eta, vec.mu)
+        mu = fam.link_inverse(eta)
+    if not _valid(problem, eta, mu):
+        i = _first_invalid(problem, eta, mu)
         what = "start" if start is not None else "start (R's default starting means)"
         raise GLMInputError(
             f"{what}: gives an invalid linear predictor or mean at index {i} "
-            f"(eta = {_show(eta[i])}, mu = {_show(vec.mu[i])}, y = {_show(problem.y[i])}) "
+            f"(eta = {_show(eta[i])}, mu = {_show(mu[i])}, y = {_show(problem.y[i])}) "
             f"for the {fam.name} family with the {fam.link.name} link; pass start= with "
             "valid coefficients"
         )
-    return vec, terms
+    # The deviance before steps 2-3: fewer n-vectors are alive at once.
+    deviance = fam.deviance(problem.y, mu, problem.weights_or_none)
+    with np.errstate(all="ignore"):
+        vec, terms = _vectors_at(problem, eta, mu)
+    return vec, terms, deviance
 
 
 @dataclass(frozen=True)
@@ -463,7 +471,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
     a worse or invalid point. Nothing is warned here: the state records what happened.
     A trial needs only eta, mu and the deviance; w, z and the score terms are computed
     for the accepted point alone."""
-    fam, y, pw = problem.family, problem.y, problem.prior_weights
+    fam, y, pw = problem.family, problem.y, problem.weights_or_none
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
         eta = _linear_predictor(problem, new_beta)
@@ -472,16 +480,15 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
         with np.errstate(all="ignore"):
             mu = fam.link_inverse(eta)
             new_dev = fam.deviance(y, mu, pw)
-        if not math.isfinite(new_dev):
-            why = "the deviance was not finite"
-        elif not _valid(problem, eta, mu):
-            why = "eta or mu left the valid range"
-        elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
-            why = "the deviance increased"
-        else:
-            with np.errstate(all="ignore"):
+            if not math.isfinite(new_dev):
+                why = "the deviance was not finite"
+            elif not _valid(problem, eta, mu):
+                why = "eta or mu left the valid range"
+            elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
+                why = "the deviance increased"
+            else:
                 vec, terms = _vectors_at(problem, eta, mu)
-            return _Step(new_beta, halvings, reason, False), vec, terms, new_dev
+                return _Step(new_beta, halvings, reason, False), vec, terms, new_dev
         if beta is None:  # nothing to halve towards (R stops here too)
             raise GLMInputError(
                 "start: no valid set of coefficients was found from R's default "

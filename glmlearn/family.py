@@ -115,7 +115,7 @@ class Family:
         r"""Deviance :math:`D = \sum_i w_i\, d(y_i, \mu_i)`."""
         y_ = np.asarray(y, dtype=float)
         d = self.unit_deviance(y_, np.asarray(mu, dtype=float))
-        return float(np.sum(d if weights is None else np.asarray(weights, dtype=float) * d))
+        return float((d if weights is None else np.asarray(weights, dtype=float) * d).sum())
 
     def loglik(
         self,
@@ -180,7 +180,7 @@ def _log_factorial(k: Array) -> Array:
 
 
 def _is_binary(y: Array) -> bool:
-    return bool(np.all((y == 0) | (y == 1)))
+    return bool(((y == 0) | (y == 1)).all())
 
 
 def _pick(y: Array, mu: Array) -> Array:
@@ -276,8 +276,9 @@ def binomial(link: str | Link = "logit") -> Family:
     def loglik(y: Array, mu: Array, w: Array, phi: float) -> float:
         # R: m = trials; dbinom(round(m*y), round(m), mu) weighted by w/m (= 1 here)
         m = np.round(w)
-        if np.all(m == 1) and _is_binary(y):
-            return float(np.sum(np.log(_pick(y, mu))))  # log dbinom(y, 1, mu), no zero terms
+        if (m == 1).all() and _is_binary(y):
+            ll = _pick(y, mu)  # log dbinom(y, 1, mu), no zero terms (log taken in place)
+            return float(np.sum(np.log(ll, out=ll)))
         k = np.round(m * y)
         ll = special.xlogy(k, mu) + special.xlog1py(m - k, -mu)
         ll += special.gammaln(m + 1) - special.gammaln(k + 1) - special.gammaln(m - k + 1)

@@ -92,9 +92,10 @@ class Link:
 def _logit_inverse(eta: Array) -> Array:
     # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
     # so mu never reaches 0 or 1.
-    t = np.exp(np.clip(eta, -_LOGIT_THRESH, _LOGIT_THRESH))
-    outside = np.abs(eta) > _LOGIT_THRESH
-    if outside.any():  # rare: only then pay for the extra pass
+    t = np.maximum(eta, -_LOGIT_THRESH)  # np.clip's numbers, without its Python wrapper
+    np.minimum(t, _LOGIT_THRESH, out=t)
+    np.exp(t, out=t)
+    if (np.abs(eta) > _LOGIT_THRESH).any():  # rare: only then pay for the extra pass
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
     t /= 1 + t
@@ -109,7 +110,9 @@ def _logit_inverse_deriv(eta: Array) -> Array:
     d = e + 1
     d *= d
     np.divide(e, d, out=d)
-    d[a > _LOGIT_THRESH] = _EPS
+    outside = a > _LOGIT_THRESH
+    if outside.any():
+        d[outside] = _EPS
     return d
 
 

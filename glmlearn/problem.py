@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,21 @@ class GLMProblem:
     def p(self) -> int:
         """Number of columns of X."""
         return int(self.X.shape[1])
+
+    #: The prior weights, or None when they are all 1: multiplying by 1 changes no
+    #: number, so the IRLS loop skips those products (None means "no weights" to the step
+    #: functions and the family).
+    weights_or_none: Array | None = field(init=False, repr=False)
+    #: The offset, or None when it is all +0.0: subtracting +0.0 changes no number
+    #: (``x - 0.0 == x``, even for ``x = -0.0``), so the IRLS loop skips it.
+    offset_or_none: Array | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pw, off = self.prior_weights, self.offset
+        # (object.__setattr__: the dataclass is frozen)
+        object.__setattr__(self, "weights_or_none", None if bool((pw == 1.0).all()) else pw)
+        zero = bool((off == 0.0).all()) and not bool(np.signbit(off).any())
+        object.__setattr__(self, "offset_or_none", None if zero else off)
 
     @property
     def n_obs(self) -> int:
@@ -132,37 +147,31 @@ def _as_float_array(obj: Any, arg: str, *, copy: bool = True) -> Array:
 _SCAN_ROWS = 1 << 15  # rows per block in _private_copy: a few MB, in cache while checked
 
 
-def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, NDArray[np.bool_]]:
+def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, bool]:
     """A private float64 copy of the 2-D numeric array ``raw``; whether its values are all
-    finite; and which of its columns are constant and non-zero (intercepts).
+    finite; and whether one of its columns is constant and non-zero (an intercept).
 
     For a C-ordered ``raw`` (the usual case) this is one pass over it: each block of rows
     is copied and then checked while it is in cache, instead of three passes over a large
     X. Other layouts (Fortran order, views) keep numpy's copy, which keeps their layout.
     """
     n, p = raw.shape
-    # Columns constant over the first rows are the only candidates: a cheap pre-screen.
-    head = np.asarray(raw[:64], dtype=float)
-    cand = np.flatnonzero(np.all(head == head[0], axis=0) & (head[0] != 0))
-    if not raw.flags.c_contiguous:
-        Xa = np.array(raw, dtype=float)
-        with np.errstate(over="ignore", invalid="ignore"):
-            finite = bool(np.isfinite(np.sum(Xa)))
-        const = np.array([bool(np.all(Xa[:, j] == Xa[0, j])) for j in cand], dtype=bool)
-        return Xa, finite, np.isin(np.arange(p), cand[const])
-    Xa = np.empty((n, p))
-    const = np.ones(cand.size, dtype=bool)
-    total = 0.0
-    first = head[0, cand]
+    c_order = raw.flags.c_contiguous
+    Xa = np.empty((n, p)) if c_order else np.array(raw, dtype=float)
+    rows = _SCAN_ROWS if c_order else n
+    total, const, row0 = 0.0, np.zeros(p, dtype=bool), Xa[0]
     with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, n, _SCAN_ROWS):
-            block = Xa[start:start + _SCAN_ROWS]
-            np.copyto(block, raw[start:start + _SCAN_ROWS])
+        for start in range(0, n, rows):
+            block = Xa[start:start + rows]
+            if c_order:
+                np.copyto(block, raw[start:start + rows])
             # NaN and inf propagate into a sum, so a finite sum proves all are finite
-            total += float(np.sum(block))
-            if cand.size:
-                const &= np.all(block[:, cand] == first, axis=0)
-    return Xa, bool(np.isfinite(total)), np.isin(np.arange(p), cand[const])
+            total += float(block.sum())
+            if start == 0:
+                const = (block == row0).all(axis=0) & (row0 != 0)
+            elif const.any():
+                const &= (block == row0).all(axis=0)
+    return Xa, bool(np.isfinite(total)), bool(const.any())
 
 
 def _check_finite(a: Array, arg: str) -> None:
@@ -181,7 +190,10 @@ def _check_finite(a: Array, arg: str) -> None:
 def _constant(value: float, n: int) -> Array:
     """A read-only n-vector of one value, stored once: the default weights (ones) and
     offset (zeros) cost 8 bytes, not n * 8, and compute the same numbers."""
-    return np.broadcast_to(np.float64(value), (n,))
+    out: Array = np.ndarray((n,), dtype=np.float64, buffer=np.array([value], dtype=np.float64),
+                            strides=(0,))  # what np.broadcast_to builds, more directly
+    out.setflags(write=False)
+    return out
 
 
 def _vector(obj: Any, arg: str, n: int) -> Array:
@@ -227,7 +239,7 @@ def make_problem(
     n, p = raw.shape
     if n == 0 or p == 0:
         raise GLMInputError(f"X: needs at least one row and one column, got shape {raw.shape}")
-    Xa, finite, intercepts = _private_copy(raw)
+    Xa, finite, has_intercept = _private_copy(raw)
     del raw  # (maybe the caller's array: never kept)
     if not finite:
         _check_finite(Xa, "X")
@@ -310,7 +322,7 @@ def make_problem(
         family=fam,
         column_names=names,
         response_name=response_name,
-        has_intercept=bool(intercepts.any()),
+        has_intercept=has_intercept,
     )
 
 
