@@ -98,8 +98,10 @@ def normal_equations(X: Array, w: Array, z: Array | None = None, *,
 def matvec(X: Array, beta: Array, offset: Array | None = None) -> Array:
     r""":math:`X\beta\,(+\, o)`, computed block by block.
 
-    Each row's dot product is the same as in ``X @ beta``; on a block that stays in
-    cache, BLAS runs several times faster than on a very long X.
+    On blocks of rows BLAS is much faster than on one very long X. Each row is the same
+    dot product as in ``X @ beta``, though BLAS may take the last few rows of a call (or
+    of a thread's share of it) by a path that sums the p products in another order, so
+    such rows can differ in the last bit, as ``X @ beta`` does between BLAS thread counts.
     """
     n = X.shape[0]
     out = np.empty(n)
