@@ -19,7 +19,7 @@ from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import IRLSState, TraceMode, run_irls
 from .family import Family
-from .linalg import unscaled_covariance
+from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_start, make_problem
 from .results import GLMResult
 
@@ -93,8 +93,10 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagn
         problem=problem,
         trace=states,
         coef=readonly(coef),
-        cov_unscaled=readonly(unscaled_covariance(problem.X, last_step.w, aliased,
-                                                   gram=last_step.xtwx)),
+        # The weights are only needed if X'WX is too ill conditioned for Cholesky: for a
+        # compact trace, reading them means recomputing the state's vectors.
+        cov_unscaled=readonly(covariance(problem.X, lambda: last_step.w, aliased,
+                                         gram=last_step.xtwx)),
         dispersion=_dispersion(problem, final, last_step, df_residual),
         deviance=final.deviance,
         null_deviance=_null_deviance(problem),
@@ -140,7 +142,8 @@ def _null_deviance(problem: GLMProblem) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             return fam.deviance(y, fam.link_inverse(off), pw)
     if not np.any(off):
-        return fam.deviance(y, np.full_like(y, np.sum(pw * y) / np.sum(pw)), pw)
+        mean = np.broadcast_to(np.sum(pw * y) / np.sum(pw), y.shape)  # (one value, not n)
+        return fam.deviance(y, mean, pw)
     null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
     *_, last = run_irls(null, trace="compact")  # the loop never warns
     return last.deviance

@@ -27,8 +27,14 @@ most ``FULL_TRACE_MAX_N`` = 50 000 rows (or ``trace="full"``). Above that
 (``trace="auto"``) the states are *compact*: they keep beta, the deviance, the score
 and the scalars, and recompute eta, mu, w and z from beta when asked, with the very
 same code, so the numbers are identical; the last state always keeps its vectors.
-The fit then needs about 2.3x the size of X (a private copy of X plus a few vectors),
-whatever the number of iterations.
+The loop holds one set of n-vectors at a time, so a fit needs less than 2x the size of
+X (a private copy of X plus a few vectors), whatever the number of iterations.
+
+Speed: each iteration reads X twice, once for step 4 (the Gram matrix
+:math:`X^\top W X`, :math:`X^\top W z` and the score, all from the same block of rows
+while it is in cache; see :func:`glmlearn.linalg.normal_equations`) and once for
+:math:`X\beta` in step 5. The last state's step 4 (``beta_next``, ``xtwx``, ``score``)
+is needed by no one to finish the fit, so it is computed when first asked for.
 """
 
 from __future__ import annotations
@@ -36,14 +42,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._arrays import Array, readonly
 from .errors import GLMInputError
 from .family import Family
-from .linalg import solve_wls
+from .linalg import WLSSolution, matvec, wls_pass
 from .problem import GLMProblem, _show, check_controls, check_start, make_problem
 
 __all__ = [
@@ -111,20 +119,39 @@ class _Vectors:
     mu_eta: Array
 
 
-def _vectors_at(problem: GLMProblem, eta: Array) -> _Vectors:
-    fam = problem.family
-    mu = fam.link_inverse(eta)
-    d = fam.mu_eta(eta)  # computed once: weights, working response and score all need it
-    w = working_weights(fam, mu, eta, problem.prior_weights, mu_eta=d)
-    z = working_response(fam, problem.y, mu, eta, mu_eta=d)
-    for a in (eta, mu, w, z, d):
+def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None
+                ) -> tuple[_Vectors, Array]:
+    r"""Steps 1-3 at ``eta`` (``mu`` too, when already computed), and the terms
+    :math:`w^{\text{prior}}\mu'(\eta)/V(\mu)\,(y - \mu)` of the score.
+
+    The formulas of :func:`working_weights`, :func:`working_response` and :func:`score`,
+    operation for operation (so the numbers are the same), with what they share
+    computed once: :math:`d\mu/d\eta` (for the log link it is :math:`\mu` itself),
+    :math:`V(\mu)` and :math:`y - \mu`; in place where that saves an n-vector.
+    """
+    fam, pw = problem.family, problem.weights_or_none
+    mu = fam.link_inverse(eta) if mu is None else mu
+    d = mu if fam.link.mu_eta_is_mu else fam.mu_eta(eta)
+    v = fam.variance(mu)
+    w = np.square(d)  # pw * d**2 / V
+    if pw is not None:
+        np.multiply(pw, w, out=w)
+    w /= v
+    r = problem.y - mu
+    terms = d / v if pw is None else pw * d  # pw * d / V * (y - mu)
+    if pw is not None:
+        terms /= v
+    terms *= r
+    z = np.divide(r, d, out=r)  # eta + (y - mu) / d
+    z += eta
+    for a in (eta, mu, w, z, d, terms):
         a.setflags(write=False)
-    return _Vectors(eta, mu, w, z, d)
+    return _Vectors(eta, mu, w, z, d), terms
 
 
 def _linear_predictor(problem: GLMProblem, beta: Array) -> Array:
     """:math:`X\beta + o`, aliased (NaN) coefficients contributing nothing."""
-    return problem.X @ np.where(np.isnan(beta), 0.0, beta) + problem.offset
+    return matvec(problem.X, np.where(np.isnan(beta), 0.0, beta), problem.offset)
 
 
 def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
@@ -132,6 +159,24 @@ def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
         return _linear_predictor(problem, beta)
     fam = problem.family
     return fam.link_fun(fam.starting_mu(problem.y, problem.prior_weights))
+
+
+@dataclass(frozen=True)
+class _WLSStep:
+    """Step 4 at one state: the weighted least-squares solution and the score."""
+
+    solution: WLSSolution
+    score: Array
+
+
+def _wls_step(problem: GLMProblem, vec: _Vectors, aliased: NDArray[np.bool_] | None,
+              terms: Array) -> _WLSStep:
+    """Step 4 on ``(w, z - offset)``, and the score from the same pass over X."""
+    sol, U = wls_pass(problem.X, vec.w, vec.z, aliased, offset=problem.offset_or_none, v=terms)
+    assert U is not None
+    for a in (sol.beta, sol.xtwx, U):
+        a.setflags(write=False)
+    return _WLSStep(sol, U)
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,18 +227,48 @@ class IRLSState:
     converged: bool
     step_halvings: int
     halving_reason: str
-    score: Array
-    beta_next: Array
-    xtwx: Array
-    wls_method: str
     problem: GLMProblem = field(repr=False)
     stalled: bool = False
     _vectors: _Vectors | None = field(default=None, repr=False)
+    _step4: _WLSStep | None = field(default=None, repr=False)
+    _aliased: NDArray[np.bool_] | None = field(default=None, repr=False)
 
     def _get(self) -> _Vectors:
         if self._vectors is not None:
             return self._vectors
-        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))
+        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))[0]
+
+    @property
+    def _wls(self) -> _WLSStep:
+        return self._step4 if self._step4 is not None else self._wls_on_request
+
+    @cached_property
+    def _wls_on_request(self) -> _WLSStep:
+        # The last state: step 4 solved on first request, from its kept vectors, by the
+        # same code as in the loop (so the numbers are those the loop would have had).
+        vec = self._get()
+        _, terms = _vectors_at(self.problem, vec.eta, vec.mu)
+        return _wls_step(self.problem, vec, self._aliased, terms)
+
+    @property
+    def score(self) -> Array:
+        r""":math:`X^\top \operatorname{diag}(w^{\text{prior}}\mu'(\eta)/V(\mu))(y - \mu)`."""
+        return self._wls.score
+
+    @property
+    def beta_next(self) -> Array:
+        """This state's weighted least-squares solution (the full step, before halving)."""
+        return self._wls.solution.beta
+
+    @property
+    def xtwx(self) -> Array:
+        r""":math:`X^\top W X` at this state."""
+        return self._wls.solution.xtwx
+
+    @property
+    def wls_method(self) -> str:
+        """``"cholesky"`` or ``"qr"``."""
+        return self._wls.solution.method
 
     @property
     def eta(self) -> Array:
@@ -237,7 +312,7 @@ class IRLSState:
 
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
-    return bool(np.all(fam.link.valid_eta(eta)) and np.all(fam.valid_mu(mu)))
+    return bool(fam.link.valid_eta(eta).all() and fam.valid_mu(mu).all())
 
 
 def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:
@@ -319,54 +394,63 @@ def run_irls(
 def _iterate(
     problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool
 ) -> Iterator[IRLSState]:
-    fam, X, y, pw, off = (problem.family, problem.X, problem.y, problem.prior_weights,
-                          problem.offset)
-    vec = _start(problem, start)  # state 0: eta, mu, z and w at the starting values
-    first = solve_wls(X, vec.w, vec.z - off)  # finds the aliased columns (R's rule) once
-    aliased = first.aliased
+    vec, terms, deviance = _start(problem, start)  # state 0: the starting values
+    first = _wls_step(problem, vec, None, terms)  # finds the aliased columns (R's rule) once
+    aliased = first.solution.aliased
     beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
-    deviance, criterion = fam.deviance(y, vec.mu, pw), math.inf
+    criterion = math.inf
     step = _Step(beta, 0, "", False)
     for iteration in range(max_iter + 1):
-        # Steps 1-3 are in `vec` (mu, z, w at this eta); step 4: weighted least squares.
-        sol = first if iteration == 0 else solve_wls(X, vec.w, vec.z - off, aliased)
         converged = criterion < tol and not step.stalled  # step 6 (criterion of step 5)
         last = converged or step.stalled or iteration == max_iter
+        # Steps 1-3 are in `vec` (mu, z, w at this eta); step 4: weighted least squares,
+        # with the score from the same pass over X. Nothing needs the last state's step 4
+        # to finish, so that one is solved only when asked for.
+        sol = first if iteration == 0 else None if last else _wls_step(problem, vec, aliased,
+                                                                       terms)
+        del terms  # (an n-vector)
         yield IRLSState(
             iteration=iteration, beta=None if beta is None else readonly(beta),
             deviance=deviance, criterion=criterion, converged=converged,
             step_halvings=step.halvings, halving_reason=step.reason,
-            score=readonly(score(fam, X, y, vec.mu, vec.eta, pw, mu_eta=vec.mu_eta)),
-            beta_next=readonly(sol.beta), xtwx=readonly(sol.xtwx), wls_method=sol.method,
             problem=problem, stalled=step.stalled,
             # The last state always keeps its vectors: the result reads them at once.
-            _vectors=vec if keep_vectors or last else None,
+            _vectors=vec if keep_vectors or last else None, _step4=sol, _aliased=aliased,
         )
-        if last:
+        if last or sol is None:
             return
-        # Step 5: the update, halved while it is unacceptable.
-        step, vec, new_deviance = _take_step(problem, beta, deviance, sol.beta, tol)
+        # Step 5: the update, halved while it is unacceptable. A compact state does not
+        # keep `vec`: let it go first, so one set of n-vectors is alive at a time.
+        del vec
+        # (ruff misreads the `del`: both are read at the top of the loop)
+        step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
+            problem, beta, deviance, sol.solution.beta, tol)
         criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
         beta, deviance = step.beta, new_deviance
 
 
-def _start(problem: GLMProblem, start: Array | None) -> _Vectors:
-    """The vectors of state 0, refusing starting values outside the valid range."""
+def _start(problem: GLMProblem, start: Array | None) -> tuple[_Vectors, Array, float]:
+    """State 0: its vectors, score terms and deviance, refusing starting values outside
+    the valid range."""
     fam = problem.family
     # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
         eta = _starting_eta(problem, start)
-        vec = _vectors_at(problem, eta)
-    if not _valid(problem, eta, vec.mu):
-        i = _first_invalid(problem, eta, vec.mu)
+        mu = fam.link_inverse(eta)
+    if not _valid(problem, eta, mu):
+        i = _first_invalid(problem, eta, mu)
         what = "start" if start is not None else "start (R's default starting means)"
         raise GLMInputError(
             f"{what}: gives an invalid linear predictor or mean at index {i} "
-            f"(eta = {_show(eta[i])}, mu = {_show(vec.mu[i])}, y = {_show(problem.y[i])}) "
+            f"(eta = {_show(eta[i])}, mu = {_show(mu[i])}, y = {_show(problem.y[i])}) "
             f"for the {fam.name} family with the {fam.link.name} link; pass start= with "
             "valid coefficients"
         )
-    return vec
+    # The deviance before steps 2-3: fewer n-vectors are alive at once.
+    deviance = fam.deviance(problem.y, mu, problem.weights_or_none)
+    with np.errstate(all="ignore"):
+        vec, terms = _vectors_at(problem, eta, mu)
+    return vec, terms, deviance
 
 
 @dataclass(frozen=True)
@@ -380,35 +464,38 @@ class _Step:
 
 
 def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
-               tol: float) -> tuple[_Step, _Vectors, float]:
+               tol: float) -> tuple[_Step, _Vectors, Array, float]:
     """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
     ``beta``. After ``MAX_HALVINGS`` halvings give up honestly: go back to ``beta`` and
     report the step as stalled (the loop then stops, not converged), rather than accept
-    a worse or invalid point. Nothing is warned here: the state records what happened."""
-    fam, y, pw = problem.family, problem.y, problem.prior_weights
+    a worse or invalid point. Nothing is warned here: the state records what happened.
+    A trial needs only eta, mu and the deviance; w, z and the score terms are computed
+    for the accepted point alone."""
+    fam, y, pw = problem.family, problem.y, problem.weights_or_none
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
         eta = _linear_predictor(problem, new_beta)
         # A trial step may leave the valid range (mu = 0, eta < 0...): that is what the
         # checks below are for, so numpy's overflow/divide warnings would only be noise.
         with np.errstate(all="ignore"):
-            vec = _vectors_at(problem, eta)
-            new_dev = fam.deviance(y, vec.mu, pw)
-        if not math.isfinite(new_dev):
-            why = "the deviance was not finite"
-        elif not _valid(problem, eta, vec.mu):
-            why = "eta or mu left the valid range"
-        elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
-            why = "the deviance increased"
-        else:
-            return _Step(new_beta, halvings, reason, False), vec, new_dev
+            mu = fam.link_inverse(eta)
+            new_dev = fam.deviance(y, mu, pw)
+            if not math.isfinite(new_dev):
+                why = "the deviance was not finite"
+            elif not _valid(problem, eta, mu):
+                why = "eta or mu left the valid range"
+            elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
+                why = "the deviance increased"
+            else:
+                vec, terms = _vectors_at(problem, eta, mu)
+                return _Step(new_beta, halvings, reason, False), vec, terms, new_dev
         if beta is None:  # nothing to halve towards (R stops here too)
             raise GLMInputError(
                 "start: no valid set of coefficients was found from R's default "
                 "starting means; pass start= with valid coefficients"
             )
         if halvings == MAX_HALVINGS:
-            vec = _vectors_at(problem, _linear_predictor(problem, beta))
-            return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec,
+            vec, terms = _vectors_at(problem, _linear_predictor(problem, beta))
+            return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
                     fam.deviance(y, vec.mu, pw))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why

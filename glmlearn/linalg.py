@@ -24,11 +24,13 @@ How it is solved, and why
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg as sla
+from scipy.linalg import lapack
 
 from ._arrays import Array
 
@@ -42,26 +44,103 @@ def weighted_gram(X: Array, w: Array, z: Array | None = None) -> tuple[Array, Ar
 
     Accumulated over blocks of rows, so memory stays at one block of X, however long X is.
     """
-    n, p = X.shape
-    G = np.zeros((p, p))
-    b = None if z is None else np.zeros(p)
-    sw = np.sqrt(w)
-    for start in range(0, n, _BLOCK_ROWS):
-        rows = slice(start, start + _BLOCK_ROWS)
-        A = X[rows] * sw[rows, None]
-        G += A.T @ A  # numpy hands A.T @ A to BLAS syrk: half the work of a general product
-        if b is not None and z is not None:
-            b += A.T @ (z[rows] * sw[rows])
+    G, b, _ = normal_equations(X, w, z)
     return G, b
 
 
-def _cholesky_rcond(G: Array) -> tuple[tuple[Array, bool] | None, float]:
-    """Cholesky factor of ``G`` and LAPACK's estimate of its reciprocal condition number."""
-    try:
-        c, lower = sla.cho_factor(G, lower=False, check_finite=False)
-    except (np.linalg.LinAlgError, ValueError):
+def normal_equations(X: Array, w: Array, z: Array | None = None, *,
+                     offset: Array | None = None, v: Array | None = None
+                     ) -> tuple[Array, Array | None, Array | None]:
+    r"""One pass over X: :math:`X^\top W X`, :math:`X^\top W (z - o)` and :math:`X^\top v`.
+
+    Each block of rows is read once, while it is in cache, for all three products:
+    in IRLS the score :math:`X^\top v` would otherwise cost a second pass over X.
+    The offset ``o`` is subtracted block by block, and ``sqrt(w)`` is taken block by
+    block, so no extra n-vector is allocated; elementwise, the numbers are the same.
+
+    Parameters
+    ----------
+    X : (n, p) ndarray
+    w : (n,) ndarray
+        Non-negative weights.
+    z : (n,) ndarray, optional
+        Response of the least-squares problem (without ``z``, only the Gram matrix).
+    offset : (n,) ndarray, optional
+        Subtracted from ``z`` (in IRLS: the offset of the linear predictor).
+    v : (n,) ndarray, optional
+        Any vector; :math:`X^\top v` is summed over the same blocks.
+
+    Returns
+    -------
+    G : (p, p) ndarray
+    b : (p,) ndarray or None
+        None without ``z``.
+    Xtv : (p,) ndarray or None
+        None without ``v``.
+    """
+    n, p = X.shape
+    G = np.zeros((p, p))
+    b = None if z is None else np.zeros(p)
+    Xtv = None if v is None else np.zeros(p)
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = slice(start, start + _BLOCK_ROWS)
+        sw = np.sqrt(w[rows])
+        A = X[rows] * sw[:, None]
+        G += A.T @ A  # numpy hands A.T @ A to BLAS syrk: half the work of a general product
+        if b is not None and z is not None:
+            zr = z[rows] if offset is None else z[rows] - offset[rows]
+            b += A.T @ (zr * sw)
+        if Xtv is not None and v is not None:
+            Xtv += X[rows].T @ v[rows]  # one modest block: BLAS is far faster than on all of X
+    return G, b, Xtv
+
+
+def matvec(X: Array, beta: Array, offset: Array | None = None) -> Array:
+    r""":math:`X\beta\,(+\, o)`, computed block by block.
+
+    On blocks of rows BLAS is much faster than on one very long X. Each row is the same
+    dot product as in ``X @ beta``, though BLAS may take the last few rows of a call (or
+    of a thread's share of it) by a path that sums the p products in another order, so
+    such rows can differ in the last bit, as ``X @ beta`` does between BLAS thread counts.
+    """
+    n = X.shape[0]
+    out = np.empty(n)
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = slice(start, start + _BLOCK_ROWS)
+        np.matmul(X[rows], beta, out=out[rows])
+    if offset is not None:
+        out += offset
+    return out
+
+
+def _cholesky_rcond(G: Array) -> tuple[Array | None, float]:
+    """Upper Cholesky factor of ``G`` and LAPACK's estimate of its reciprocal condition
+    number (None and 0 when ``G`` is not positive definite).
+
+    LAPACK is called directly: ``scipy.linalg.cho_factor`` runs the same ``dpotrf``
+    after checks that cost more than the factorisation itself for a small ``G``.
+    """
+    c, info = lapack.dpotrf(G, lower=0, clean=0)
+    if info != 0:
         return None, 0.0
-    return (c, lower), float(sla.lapack.dpocon(c, np.linalg.norm(G, 1))[0])
+    # The 1-norm of G (its largest absolute column sum), as np.linalg.norm(G, 1) computes it.
+    anorm = float(np.abs(G).sum(axis=0).max())
+    return c, float(lapack.dpocon(c, anorm)[0])
+
+
+def _cho_solve(c: Array, b: Array) -> Array:
+    """Solve :math:`U^\top U x = b` for the upper factor ``c`` of :func:`_cholesky_rcond`."""
+    x, info = lapack.dpotrs(c, b, lower=0)
+    if info != 0:  # only for an illegal argument, which the callers never pass
+        raise ValueError(f"LAPACK dpotrs: illegal value in argument {-info}")
+    return np.asarray(x)
+
+
+def _kept(M: Array, keep: NDArray[np.bool_], all_kept: bool) -> Array:
+    """The rows and columns of ``M`` (rows only for a vector) not aliased."""
+    if all_kept:
+        return M
+    return M[np.ix_(keep, keep)] if M.ndim == 2 else M[keep]
 
 
 def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
@@ -150,21 +229,39 @@ def solve_wls(X: Array, w: Array, z: Array, aliased: NDArray[np.bool_] | None = 
     -------
     WLSSolution
     """
+    return wls_pass(X, w, z, aliased)[0]
+
+
+def wls_pass(X: Array, w: Array, z: Array, aliased: NDArray[np.bool_] | None = None, *,
+             offset: Array | None = None, v: Array | None = None
+             ) -> tuple[WLSSolution, Array | None]:
+    r""":func:`solve_wls` on ``z - offset``, and :math:`X^\top v` from the same pass over X.
+
+    The numbers are those of ``solve_wls(X, w, z - offset, aliased)`` and ``X.T @ v``
+    (the latter up to the order of summation over blocks of rows); see
+    :func:`normal_equations`.
+    """
     p = X.shape[1]
-    G, b = weighted_gram(X, w, z)
+    G, b, Xtv = normal_equations(X, w, z, offset=offset, v=v)
     assert b is not None
     if aliased is None:
         aliased = find_aliased(X, w, gram=G)
     keep = ~aliased
-    beta = np.full(p, np.nan)
-    factor, rcond = _cholesky_rcond(G[np.ix_(keep, keep)])
+    all_kept = not aliased.any()  # the usual case: no copies of G and b
+    factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
     if factor is not None and rcond >= RCOND_MIN:
-        beta[keep] = sla.cho_solve(factor, b[keep], check_finite=False)
-        return WLSSolution(beta, aliased, G, "cholesky", rcond)
-    sw = np.sqrt(w)
-    Q, R = np.linalg.qr(X[:, keep] * sw[:, None])
-    beta[keep] = sla.solve_triangular(R, Q.T @ (z * sw), check_finite=False)
-    return WLSSolution(beta, aliased, G, "qr", rcond)
+        solved, method = _cho_solve(factor, _kept(b, keep, all_kept)), "cholesky"
+    else:
+        sw = np.sqrt(w)
+        zo = z if offset is None else z - offset
+        Q, R = np.linalg.qr(X[:, keep] * sw[:, None])
+        solved, method = sla.solve_triangular(R, Q.T @ (zo * sw), check_finite=False), "qr"
+    if all_kept:
+        beta = solved
+    else:
+        beta = np.full(p, np.nan)
+        beta[keep] = solved
+    return WLSSolution(beta, aliased, G, method, rcond), Xtv
 
 
 def unscaled_covariance(X: Array, w: Array, aliased: NDArray[np.bool_], *,
@@ -175,16 +272,26 @@ def unscaled_covariance(X: Array, w: Array, aliased: NDArray[np.bool_], *,
     fitted means. ``gram`` is :math:`X^\top W X` if already computed. Solved through QR
     of :math:`W^{1/2}X` when the Gram matrix is ill conditioned.
     """
+    return covariance(X, lambda: w, aliased, gram=gram)
+
+
+def covariance(X: Array, weights: Callable[[], Array], aliased: NDArray[np.bool_], *,
+               gram: Array | None = None) -> Array:
+    """:func:`unscaled_covariance` with the weights asked for only when they are needed
+    (to form the Gram matrix, or for QR when it is ill conditioned)."""
     p = X.shape[1]
     keep = ~aliased
-    cov = np.full((p, p), np.nan)
-    G = weighted_gram(X, w)[0] if gram is None else gram
-    factor, rcond = _cholesky_rcond(G[np.ix_(keep, keep)])
+    all_kept = not aliased.any()
+    G = weighted_gram(X, weights())[0] if gram is None else gram
+    factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
     if factor is not None and rcond >= RCOND_MIN:
-        inv = sla.cho_solve(factor, np.eye(int(keep.sum())), check_finite=False)
+        inv = _cho_solve(factor, np.eye(p - int(aliased.sum())))
     else:
-        R = np.asarray(np.linalg.qr(X[:, keep] * np.sqrt(w)[:, None], mode="r"))
+        R = np.asarray(np.linalg.qr(X[:, keep] * np.sqrt(weights())[:, None], mode="r"))
         Rinv = sla.solve_triangular(R, np.eye(R.shape[0]), check_finite=False)
         inv = Rinv @ Rinv.T
+    if all_kept:
+        return inv
+    cov = np.full((p, p), np.nan)
     cov[np.ix_(keep, keep)] = inv
     return cov

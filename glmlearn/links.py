@@ -64,6 +64,9 @@ class Link:
         The same domain in words, for messages and lessons.
     formula : str
         :math:`g` written out, e.g. ``"eta = log(mu / (1 - mu))"``.
+    mu_eta_is_mu : bool
+        True when ``inverse_deriv(eta)`` is the same number as ``inverse(eta)`` (the log
+        link: :math:`d\mu/d\eta = e^\eta = \mu`), so IRLS can skip computing it twice.
     """
 
     name: str
@@ -74,6 +77,7 @@ class Link:
     valid_eta: Callable[[Array], Mask]
     eta_domain: str
     formula: str
+    mu_eta_is_mu: bool = False
 
     def __call__(self, mu: ArrayLike) -> Array:
         """Apply the link: ``g(mu)``."""
@@ -88,9 +92,10 @@ class Link:
 def _logit_inverse(eta: Array) -> Array:
     # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
     # so mu never reaches 0 or 1.
-    t = np.exp(np.clip(eta, -_LOGIT_THRESH, _LOGIT_THRESH))
-    outside = np.abs(eta) > _LOGIT_THRESH
-    if outside.any():  # rare: only then pay for the extra pass
+    t = np.maximum(eta, -_LOGIT_THRESH)  # np.clip's numbers, without its Python wrapper
+    np.minimum(t, _LOGIT_THRESH, out=t)
+    np.exp(t, out=t)
+    if (np.abs(eta) > _LOGIT_THRESH).any():  # rare: only then pay for the extra pass
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
     t /= 1 + t
@@ -105,7 +110,9 @@ def _logit_inverse_deriv(eta: Array) -> Array:
     d = e + 1
     d *= d
     np.divide(e, d, out=d)
-    d[a > _LOGIT_THRESH] = _EPS
+    outside = a > _LOGIT_THRESH
+    if outside.any():
+        d[outside] = _EPS
     return d
 
 
@@ -147,6 +154,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = log(mu)",
+        mu_eta_is_mu=True,  # the very same expression as `inverse`
     ),
     "logit": Link(
         "logit",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,8 +37,10 @@ class GLMProblem:
         Response. For binomial it is the proportion of successes.
     prior_weights : (n,) ndarray
         Prior weights; for binomial with counts they include the number of trials.
+        Without weights: ones, stored as one value broadcast to length n.
     offset : (n,) ndarray
-        Known part of the linear predictor (zeros if none was given).
+        Known part of the linear predictor; without an offset: zeros, stored as one
+        value broadcast to length n.
     family : Family
     column_names : tuple of str
         Names of the columns of X (``x0, x1, ...`` when none were given).
@@ -65,6 +67,21 @@ class GLMProblem:
     def p(self) -> int:
         """Number of columns of X."""
         return int(self.X.shape[1])
+
+    #: The prior weights, or None when they are all 1: multiplying by 1 changes no
+    #: number, so the IRLS loop skips those products (None means "no weights" to the step
+    #: functions and the family).
+    weights_or_none: Array | None = field(init=False, repr=False)
+    #: The offset, or None when it is all +0.0: subtracting +0.0 changes no number
+    #: (``x - 0.0 == x``, even for ``x = -0.0``), so the IRLS loop skips it.
+    offset_or_none: Array | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pw, off = self.prior_weights, self.offset
+        # (object.__setattr__: the dataclass is frozen)
+        object.__setattr__(self, "weights_or_none", None if bool((pw == 1.0).all()) else pw)
+        zero = bool((off == 0.0).all()) and not bool(np.signbit(off).any())
+        object.__setattr__(self, "offset_or_none", None if zero else off)
 
     @property
     def n_obs(self) -> int:
@@ -102,8 +119,12 @@ def _first_non_number(raw: NDArray[Any]) -> tuple[int, Any]:
     return 0, flat[0]  # every element reads as a number, but they were given as text
 
 
-def _as_float_array(obj: Any, arg: str) -> Array:
-    """Convert to a float64 array, refusing text, objects and complex numbers by name."""
+def _as_float_array(obj: Any, arg: str, *, copy: bool = True) -> Array:
+    """Convert to a float64 array, refusing text, objects and complex numbers by name.
+
+    ``copy=False`` returns the numeric array as it is (any real dtype, maybe the
+    caller's own): for :func:`_private_copy`, which makes the copy itself.
+    """
     if isinstance(obj, str | bytes):
         raise GLMTypeError(f"{arg}: expected numbers, got the string {obj!r}")
     try:
@@ -118,7 +139,39 @@ def _as_float_array(obj: Any, arg: str) -> Array:
             f"{arg}: expected numbers, got {type(v).__name__} {_show(v)} "
             f"at index {_index(i, raw.shape)}"
         )
+    if not copy:
+        return raw
     return np.array(raw, dtype=float)  # a private copy: the caller's array is never touched
+
+
+_SCAN_ROWS = 1 << 15  # rows per block in _private_copy: a few MB, in cache while checked
+
+
+def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, bool]:
+    """A private float64 copy of the 2-D numeric array ``raw``; whether its values are all
+    finite; and whether one of its columns is constant and non-zero (an intercept).
+
+    For a C-ordered ``raw`` (the usual case) this is one pass over it: each block of rows
+    is copied and then checked while it is in cache, instead of three passes over a large
+    X. Other layouts (Fortran order, views) keep numpy's copy, which keeps their layout.
+    """
+    n, p = raw.shape
+    c_order = raw.flags.c_contiguous
+    Xa = np.empty((n, p)) if c_order else np.array(raw, dtype=float)
+    rows = _SCAN_ROWS if c_order else n
+    total, const, row0 = 0.0, np.zeros(p, dtype=bool), Xa[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, rows):
+            block = Xa[start:start + rows]
+            if c_order:
+                np.copyto(block, raw[start:start + rows])
+            # NaN and inf propagate into a sum, so a finite sum proves all are finite
+            total += float(block.sum())
+            if start == 0:
+                const = (block == row0).all(axis=0) & (row0 != 0)
+            elif const.any():
+                const &= (block == row0).all(axis=0)
+    return Xa, bool(np.isfinite(total)), bool(const.any())
 
 
 def _check_finite(a: Array, arg: str) -> None:
@@ -132,6 +185,15 @@ def _check_finite(a: Array, arg: str) -> None:
         raise GLMInputError(
             f"{arg}: non-finite value {_show(a.ravel()[i])} at index {_index(i, a.shape)}"
         )
+
+
+def _constant(value: float, n: int) -> Array:
+    """A read-only n-vector of one value, stored once: the default weights (ones) and
+    offset (zeros) cost 8 bytes, not n * 8, and compute the same numbers."""
+    out: Array = np.ndarray((n,), dtype=np.float64, buffer=np.array([value], dtype=np.float64),
+                            strides=(0,))  # what np.broadcast_to builds, more directly
+    out.setflags(write=False)
+    return out
 
 
 def _vector(obj: Any, arg: str, n: int) -> Array:
@@ -169,15 +231,18 @@ def make_problem(
     """
     fam = get_family(family)
     names = _names_of(X)
-    Xa = _as_float_array(X, "X")
-    if Xa.ndim == 1:
-        Xa = Xa[:, None]
-    if Xa.ndim != 2:
-        raise GLMInputError(f"X: expected a 2-D array (n rows, p columns), got shape {Xa.shape}")
-    n, p = Xa.shape
+    raw = _as_float_array(X, "X", copy=False)
+    if raw.ndim == 1:
+        raw = raw[:, None]
+    if raw.ndim != 2:
+        raise GLMInputError(f"X: expected a 2-D array (n rows, p columns), got shape {raw.shape}")
+    n, p = raw.shape
     if n == 0 or p == 0:
-        raise GLMInputError(f"X: needs at least one row and one column, got shape {Xa.shape}")
-    _check_finite(Xa, "X")
+        raise GLMInputError(f"X: needs at least one row and one column, got shape {raw.shape}")
+    Xa, finite, has_intercept = _private_copy(raw)
+    del raw  # (maybe the caller's array: never kept)
+    if not finite:
+        _check_finite(Xa, "X")
     if column_names is not None:
         names = tuple(str(c) for c in column_names)
         if len(names) != p:
@@ -194,14 +259,14 @@ def make_problem(
         raise GLMInputError(f"y: length {ya.shape[0]} does not match the {n} rows of X")
     _check_finite(ya, "y")
 
-    w = np.ones(n) if weights is None else _vector(weights, "weights", n)
+    w = _constant(1.0, n) if weights is None else _vector(weights, "weights", n)
     neg = np.flatnonzero(w < 0)
     if neg.size:
         raise GLMInputError(
             f"weights: negative weight {_show(w[neg[0]])} at index {int(neg[0])}; "
             "weights must be >= 0"
         )
-    off = np.zeros(n) if offset is None else _vector(offset, "offset", n)
+    off = _constant(0.0, n) if offset is None else _vector(offset, "offset", n)
 
     if ya.ndim == 2:
         if fam.name != "binomial" or ya.shape[1] != 2:
@@ -249,10 +314,6 @@ def make_problem(
                 stacklevel=3,
             )
 
-    has_intercept = any(
-        Xa[0, j] != 0 and bool(np.all(Xa[:, j] == Xa[0, j]))
-        for j in np.flatnonzero(np.all(Xa[:64] == Xa[0], axis=0))  # cheap pre-screen
-    )
     return GLMProblem(
         X=readonly(Xa, copy=False),
         y=readonly(ya, copy=False),

@@ -1,0 +1,233 @@
+"""The fast paths of the IRLS loop give the numbers of the general, textbook path.
+
+Each shortcut taken for speed or memory (the score summed in the same pass over X as
+X'WX, X beta computed block by block, LAPACK called directly, the last state's step 4
+solved on request, the closed-form Poisson log-likelihood, the broadcast default weights
+and offset, the one-pass copy of X) is pinned here to the plain computation it replaces:
+exactly equal where the arithmetic is the same, and equal up to the order of a sum where
+only that order changed. Nothing here is timed (speed is measured in benchmarks/).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import linalg as sla
+from scipy import special, stats
+
+import glmlearn
+from glmlearn import _irls, linalg
+from glmlearn.family import _log_factorial
+from glmlearn.problem import make_problem
+
+# More rows than one block of normal_equations/matvec, so the blockwise sums are exercised.
+N_BLOCKS = 2 * linalg._BLOCK_ROWS + 123
+
+
+def _data(family: str, n: int, p: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(n), rng.standard_normal((n, p - 1))])
+    eta = X @ np.r_[0.3, rng.normal(0, 0.4, p - 1)]
+    if family == "binomial":
+        return X, rng.binomial(1, 1 / (1 + np.exp(-eta))).astype(float)
+    return X, rng.poisson(np.exp(eta)).astype(float)
+
+
+def _reference_gram(X, w, z):
+    """X'WX and X'Wz as glmlearn computed them before normal_equations existed."""
+    n, p = X.shape
+    G, b, sw = np.zeros((p, p)), np.zeros(p), np.sqrt(w)
+    for start in range(0, n, linalg._BLOCK_ROWS):
+        rows = slice(start, start + linalg._BLOCK_ROWS)
+        A = X[rows] * sw[rows, None]
+        G += A.T @ A
+        b += A.T @ (z[rows] * sw[rows])
+    return G, b
+
+
+@pytest.mark.parametrize("n", [7, N_BLOCKS])
+def test_normal_equations_are_the_weighted_gram_and_the_score_is_x_transpose_v(n):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((n, 4))
+    w, z, off, v = rng.random(n), rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
+    G, b, Xtv = linalg.normal_equations(X, w, z, offset=off, v=v)
+    G0, b0 = _reference_gram(X, w, z - off)
+    np.testing.assert_array_equal(G, G0)
+    np.testing.assert_array_equal(b, b0)
+    # X'v is summed block by block: the same terms, another order of summation
+    np.testing.assert_allclose(Xtv, X.T @ v, rtol=0, atol=1e-12 * np.max(np.abs(X.T) @ np.abs(v)))
+    if n <= linalg._BLOCK_ROWS:  # one block: the very same product
+        np.testing.assert_array_equal(Xtv, X.T @ v)
+    np.testing.assert_array_equal(linalg.weighted_gram(X, w, z)[0], G0)
+
+
+@pytest.mark.parametrize("n", [5, N_BLOCKS])
+@pytest.mark.parametrize("p", [1, 3, 10])
+def test_blockwise_matvec_is_x_times_beta(n, p):
+    rng = np.random.default_rng(2)
+    X, beta, off = rng.standard_normal((n, p)), rng.standard_normal(p), rng.standard_normal(n)
+    F = np.asfortranarray(X)
+    if n <= linalg._BLOCK_ROWS:  # one block: the very same BLAS call
+        np.testing.assert_array_equal(linalg.matvec(X, beta), X @ beta)
+        np.testing.assert_array_equal(linalg.matvec(X, beta, off), X @ beta + off)
+        np.testing.assert_array_equal(linalg.matvec(F, beta), F @ beta)
+        return
+    # Each row is the same dot product, but BLAS's kernel takes the last few rows of a
+    # call (and of each thread's share of it) by another path, summing the p products in
+    # another order: those rows may differ in the last bit, like X @ beta itself does
+    # between BLAS thread counts.
+    for A in (X, F):
+        got, ref = linalg.matvec(A, beta, off), A @ beta + off
+        np.testing.assert_allclose(got, ref, rtol=0, atol=4 * np.finfo(float).eps
+                                   * np.max(np.abs(A) @ np.abs(beta) + np.abs(off)))
+        assert np.count_nonzero(got != ref) <= 64
+
+
+@pytest.mark.parametrize("p", [1, 2, 6])
+def test_direct_lapack_cholesky_is_scipys(p):
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((50, p))
+    G, b = A.T @ A, rng.standard_normal(p)
+    c, rcond = linalg._cholesky_rcond(G)
+    ref = sla.cho_factor(G, lower=False, check_finite=False)
+    np.testing.assert_array_equal(np.triu(c), np.triu(ref[0]))
+    assert rcond == sla.lapack.dpocon(ref[0], np.linalg.norm(G, 1))[0]
+    np.testing.assert_array_equal(linalg._cho_solve(c, b), sla.cho_solve(ref, b, check_finite=False))
+    assert linalg._cholesky_rcond(-G) == (None, 0.0)  # not positive definite
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+@pytest.mark.parametrize("n", [200, N_BLOCKS])
+def test_every_state_score_is_the_score_function(family, n):
+    X, y = _data(family, n)
+    fam = glmlearn.FAMILIES[family]()
+    for s in glmlearn.irls(X, y, family, trace="full"):
+        direct = glmlearn.score(fam, X, y, s.mu, s.eta)
+        terms = fam.mu_eta(s.eta) / fam.variance(s.mu) * (y - s.mu)
+        if n <= linalg._BLOCK_ROWS:
+            np.testing.assert_allclose(s.score, direct, rtol=1e-12, atol=1e-12)
+        # summed over blocks: equal to rounding relative to the size of the terms (near
+        # convergence the score itself is all cancellation, so rtol alone cannot apply)
+        np.testing.assert_allclose(s.score, direct, rtol=0,
+                                   atol=1e-12 * np.max(np.abs(X.T) @ np.abs(terms)))
+
+
+@pytest.mark.parametrize("trace", ["full", "compact"])
+def test_last_state_step_4_on_request_is_a_direct_solve(trace):
+    rng = np.random.default_rng(4)
+    X, y = _data("poisson", 300)
+    w, off = rng.integers(1, 4, 300).astype(float), rng.normal(0, 0.1, 300)
+    fam = glmlearn.poisson()
+    *_, last = glmlearn.irls(X, y, fam, weights=w, offset=off, trace=trace)
+    assert last._step4 is None  # not solved by the loop...
+    sol = glmlearn.linalg.solve_wls(X, last.w, last.z - off, np.isnan(last.beta))
+    np.testing.assert_array_equal(last.beta_next, sol.beta)  # ...but when asked, exactly
+    np.testing.assert_array_equal(last.xtwx, sol.xtwx)
+    assert last.wls_method == sol.method
+    np.testing.assert_allclose(last.score, glmlearn.score(fam, X, y, last.mu, last.eta, w),
+                               rtol=1e-12, atol=1e-12)
+    for a in (last.beta_next, last.xtwx, last.score):
+        assert not a.flags.writeable
+
+
+def test_last_state_of_a_fit_answers_like_the_others():
+    X, y = _data("binomial", 120)
+    res = glmlearn.fit(X, y, "binomial")
+    last = res.trace[-1]
+    # At convergence the full step barely moves and the score is ~0
+    np.testing.assert_allclose(last.beta_next, res.coef, rtol=1e-6)
+    assert last.max_abs_score < 1e-6
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson", "gaussian", "gamma"])
+def test_shared_vectors_are_the_public_step_functions(family):
+    rng = np.random.default_rng(5)
+    n = 40
+    X = np.column_stack([np.ones(n), rng.uniform(0.5, 1.5, n)])
+    y = {"binomial": rng.binomial(1, 0.5, n).astype(float), "poisson": rng.poisson(3, n).astype(float),
+         "gaussian": rng.normal(3, 1, n), "gamma": rng.gamma(2.0, 1.0, n)}[family]
+    w = rng.integers(1, 4, n).astype(float)
+    problem = make_problem(X, y, family, weights=w)
+    fam = problem.family
+    eta = _irls._starting_eta(problem, None)
+    vec, terms = _irls._vectors_at(problem, eta)
+    mu = fam.link_inverse(eta)
+    np.testing.assert_array_equal(vec.mu, mu)
+    np.testing.assert_array_equal(vec.w, glmlearn.working_weights(fam, mu, eta, w))
+    np.testing.assert_array_equal(vec.z, glmlearn.working_response(fam, problem.y, mu, eta))
+    np.testing.assert_array_equal(terms, w * fam.mu_eta(eta) / fam.variance(mu) * (problem.y - mu))
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
+def test_log_link_mu_eta_is_its_inverse():
+    eta = np.linspace(-800, 800, 4001)
+    link = glmlearn.LINKS["log"]
+    assert link.mu_eta_is_mu
+    np.testing.assert_array_equal(link.inverse_deriv(eta), link.inverse(eta))
+    assert not any(glmlearn.LINKS[name].mu_eta_is_mu for name in glmlearn.LINKS if name != "log")
+
+
+def test_poisson_loglik_is_scipys_logpmf():
+    rng = np.random.default_rng(6)
+    fam = glmlearn.poisson()
+    counts = rng.poisson(4.0, 5000).astype(float)
+    mu = rng.uniform(0.1, 9, 5000)
+    w = rng.uniform(0, 2, 5000)
+    for y in (counts, counts * 1000, counts + 0.5):  # a table, gammaln, off the support
+        for weights in (None, w):
+            expected = np.sum((1.0 if weights is None else weights) * stats.poisson.logpmf(y, mu))
+            assert fam.loglik(y, mu, weights) == expected
+    odd = np.array([0.0, 1.0, 2.5, -1.0, 3.0, 0.0])
+    mus = np.array([1.0, 2.0, 3.0, 1.0, 0.0, 0.0])
+    assert fam.loglik(odd[[0, 1, 4, 5]], mus[[0, 1, 4, 5]]) == np.sum(
+        stats.poisson.logpmf(odd[[0, 1, 4, 5]], mus[[0, 1, 4, 5]]))
+    assert fam.loglik(odd, mus) == -np.inf
+    assert np.isnan(fam.loglik(np.array([1.0, np.nan]), np.array([1.0, 1.0])))
+    assert np.isnan(fam.loglik(np.array([1.0, 2.0]), np.array([1.0, -1.0])))
+
+
+def test_log_factorial_table_is_gammaln():
+    k = np.random.default_rng(7).poisson(30, 10_000).astype(float)
+    np.testing.assert_array_equal(_log_factorial(k), special.gammaln(k + 1))
+    big = np.array([0.0, 1e6, 3.0])  # beyond the table: gammaln itself
+    np.testing.assert_array_equal(_log_factorial(big), special.gammaln(big + 1))
+
+
+def test_default_weights_and_offset_are_stored_once_and_change_no_number():
+    X, y = _data("poisson", 500)
+    problem = make_problem(X, y, "poisson")
+    for a, value in ((problem.prior_weights, 1.0), (problem.offset, 0.0)):
+        assert a.shape == (500,) and a.strides == (0,) and not a.flags.writeable
+        np.testing.assert_array_equal(a, np.full(500, value))
+    assert problem.weights_or_none is None and problem.offset_or_none is None
+    default = glmlearn.fit(X, y, "poisson")
+    explicit = glmlearn.fit(X, y, "poisson", weights=np.ones(500), offset=np.zeros(500))
+    for name in ("coef", "cov_unscaled", "deviance", "null_deviance", "loglik", "aic"):
+        np.testing.assert_array_equal(getattr(default, name), getattr(explicit, name), err_msg=name)
+    for a, b in zip(default.trace, explicit.trace, strict=True):
+        for name in ("eta", "mu", "w", "z", "score", "beta_next", "xtwx"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    # a negative zero in a given offset is an offset (x - (-0.0) is not always x)
+    assert make_problem(X, y, "poisson", offset=np.full(500, -0.0)).offset_or_none is not None
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "view", "int", "1-D"])
+def test_one_pass_copy_of_x(layout):
+    rng = np.random.default_rng(8)
+    n = linalg._BLOCK_ROWS + 10
+    X = np.column_stack([rng.standard_normal(n), np.full(n, 2.0), rng.standard_normal(n)])
+    given = {"C": X, "F": np.asfortranarray(X), "view": np.column_stack([X, X])[:, :3],
+             "int": np.round(X * 10).astype(np.int64), "1-D": np.full(n, 2.0)}[layout]
+    problem = make_problem(given, rng.poisson(2, n).astype(float), "poisson")
+    expected = np.asarray(given, dtype=float).reshape(n, -1)
+    np.testing.assert_array_equal(problem.X, expected)
+    assert not np.shares_memory(problem.X, given)
+    assert problem.has_intercept
+    assert problem.X.flags.f_contiguous == (layout == "F") or layout == "1-D"
+    no_const = expected.copy()
+    no_const[-1, :] += 1.0  # the last row (in the last block) breaks every constant column
+    assert not make_problem(no_const, problem.y, "poisson").has_intercept
+    bad = expected.copy()
+    bad[-1, 0] = np.nan
+    with pytest.raises(glmlearn.GLMInputError, match=rf"X: non-finite value nan at index \({n - 1}, 0\)"):
+        make_problem(bad, problem.y, "poisson")
