@@ -44,9 +44,9 @@ from glmlearn.widgets import (
     separation_demo,
     wls_playground,
 )
-from glmlearn.widgets import explorer as explorer_module
-from glmlearn.widgets.separation_demo import SEPARATION_X, SEPARATION_Y
-from glmlearn.widgets.wls_playground import WLS_X, WLS_Y
+from glmlearn.widgets import _irls_explorer as explorer_module
+from glmlearn.widgets._separation_demo import SEPARATION_X, SEPARATION_Y
+from glmlearn.widgets._wls_playground import WLS_X, WLS_Y
 
 # ipympl's Toolbar passes an extra argument to traitlets when built outside a kernel.
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
@@ -657,7 +657,8 @@ def test_explorer_of_a_result_shows_its_troubles_by_kind() -> None:
 
 def test_no_widget_catches_warnings_to_learn_what_a_fit_did() -> None:
     sources = {p.name: p.read_text() for p in (ROOT / "glmlearn" / "widgets").glob("*.py")}
-    assert {"explorer.py", "link_explorer.py", "wls_playground.py", "separation_demo.py"} <= set(sources)
+    assert {"_irls_explorer.py", "_link_explorer.py", "_wls_playground.py",
+            "_separation_demo.py"} <= set(sources)
     assert not [name for name, text in sources.items() if "record=True" in text]
     # the only use of catch_warnings silences the fit (quiet_fit), it records nothing
     assert [name for name, text in sources.items() if "catch_warnings" in text] == ["_view.py"]
