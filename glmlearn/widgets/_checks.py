@@ -30,7 +30,9 @@ def check_real(arg: str, value: Any, lo: float | None = None, hi: float | None =
     ``where`` says what the range is (e.g. "the slider's range for the binomial family").
     """
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise GLMTypeError(f"{arg}: expected a number, got {_kind(value)} {_show(value)}")
+        span = f" between {lo:g} and {hi:g}" if lo is not None and hi is not None else ""
+        raise GLMTypeError(f"{arg}: expected a number, got {_kind(value)} {_show(value)}; "
+                           f"pass a number{span}")
     v = float(value)
     if not math.isfinite(v):
         raise GLMInputError(f"{arg}: must be a finite number, got {_show(value)}; "
@@ -47,7 +49,8 @@ def check_int(arg: str, value: Any, lo: int | None = None, hi: int | None = None
               *, where: str = "") -> int:
     """``value`` as an int in ``[lo, hi]`` (bool refused), or a clear error naming ``arg``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise GLMTypeError(f"{arg}: expected a whole number, got {_kind(value)} {_show(value)}")
+        raise GLMTypeError(f"{arg}: expected a whole number, got {_kind(value)} {_show(value)}"
+                           "; pass an int such as 0, 1, 2")
     v = int(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         if lo is not None and hi is not None:
@@ -59,15 +62,21 @@ def check_int(arg: str, value: Any, lo: int | None = None, hi: int | None = None
     return v
 
 
-def check_choice(arg: str, value: Any, choices: Iterable[str], *, what: str = "") -> str:
-    """``value`` if it is one of ``choices`` (strings), else an error listing them."""
+def check_choice(arg: str, value: Any, choices: Iterable[str], *, what: str = "",
+                 of: str = "") -> str:
+    """``value`` if it is one of ``choices`` (strings), else an error listing them.
+
+    ``what`` names the kind of choice ("family"), ``of`` what it belongs to ("for the
+    poisson family").
+    """
     options = list(choices)
     listing = ", ".join(map(repr, options))
     if not isinstance(value, str):
         raise GLMTypeError(f"{arg}: expected a name, got {_kind(value)} {_show(value)}; "
                            f"choose one of {listing}")
     if value not in options:
-        raise GLMInputError(f"{arg}: unknown {what or 'choice'} {value!r}; choose one of {listing}")
+        raise GLMInputError(f"{arg}: unknown {what or 'choice'} {value!r}"
+                            f"{' ' + of if of else ''}; choose one of {listing}")
     return value
 
 

@@ -269,11 +269,11 @@ class IRLSExplorer(FigureWidget):
                 link = data.link
             else:
                 link = fam.canonical_link
-        link = check_choice("link", link, allowed, what=f"link for the {family} family")
+        link = check_choice("link", link, allowed, what="link", of=f"for the {family} family")
         if start is None:
             start = current[3] if same and current is not None else data.start
-        start = check_choice("start", start, data.start_options,
-                             what=f"start for the {dataset} data")
+        start = check_choice("start", start, data.start_options, what="start",
+                             of=f"for the {dataset} data")
         return (dataset, family, link, start)
 
     @contextmanager

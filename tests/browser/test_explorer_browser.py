@@ -1,7 +1,7 @@
 """The IRLS explorer in a real JupyterLab and Chromium: does the picture show iteration k?
 
 ``explorer.ipynb`` runs ``%matplotlib widget`` and displays ``irls_explorer("pass_fail")``
-(the reference lesson's logistic fit, 7 states). The test presses Play, moves the slider
+(the simulated exam data's logistic fit, 7 states). The test presses Play, moves the slider
 with the keyboard and the mouse, and clicks the step buttons. After each action it reads
 the ipympl canvas' pixels (``canvas.toDataURL``) and compares them with a reference
 rendering of *every* state, made in this process by the same explorer under Agg: the
