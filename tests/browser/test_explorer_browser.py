@@ -8,7 +8,9 @@ rendering of *every* state, made in this process by the same explorer under Agg:
 closest reference must be state k (the slider's value), nearly pixel for pixel, and
 clearly closer than any other state. So the check is "the page shows iteration k", not
 "something changed". The state table must show state k's deviance, and the kernel must
-agree on k and have recorded no callback error. No error or stderr output may appear.
+agree on k and have recorded no callback error. A link IRLS cannot start from is refused
+in the status line, and the link menu goes back to the fit the figure shows. No error or
+stderr output may appear.
 """
 
 from __future__ import annotations
@@ -149,6 +151,19 @@ def test_explorer_shows_the_selected_iteration(jupyter_lab: Any, page: Any, lab:
     assert 0 <= dragged <= 2, dragged
     wait_for_iteration(lab, page, dragged, refs, f"iteration {dragged} after the drag")
     page.locator(".glmlearn-explorer").screenshot(path=str(shots_dir / "explorer_dragged.png"))
+
+    # A link IRLS cannot start from (binomial log from beta = 0): the status line says so
+    # beside the picture, the link menu goes back to the fit the figure still shows.
+    link_select = page.locator(".glmlearn-link select")
+    link_select.select_option(label="log")
+    lab.poll(page, lambda: "cannot be fitted" in page.locator(".glmlearn-status").inner_text(),
+             what="the status line to explain the unfittable link")
+    lab.poll(page, lambda: link_select.evaluate("s => s.options[s.selectedIndex].text")
+             == "logit (canonical)", what="the link menu to go back to logit")
+    wait_for_iteration(lab, page, dragged, refs, f"iteration {dragged} after the refused link")
+    page.locator(".glmlearn-explorer").screenshot(path=str(shots_dir / "explorer_refused.png"))
+    out = lab.kernel_execute(page, "print(*ex.key, ex.key == ex.shown_key)")
+    assert out.split() == ["pass_fail", "binomial", "logit", "zero", "True"], out
 
     # The kernel saw the same iteration and no callback failed.
     out = lab.kernel_execute(page, "print(ex.iteration, ex.play.value, len(ex.errors))")
