@@ -885,6 +885,13 @@ def test_link_explorer_status_says_what_is_shown() -> None:
     le.family_menu.value = "poisson"  # its range is -2 to 3: eta 1.5 stays
     assert le.shown == ("poisson", 1.5) and "poisson family's links at η = 1.5" in text_of(
         le.status.value)
+    assert "moved" not in le.status.value
+    le.family_menu.value = "binomial"
+    le.eta_slider.value = -5.0
+    le.family_menu.value = "poisson"  # -5 is outside -2 to 3: the slider and panels move
+    assert le.shown == ("poisson", -2.0) == (le.family_menu.value, le.eta_slider.value)
+    assert "η moved from -5 to -2: the poisson family is shown for η from -2 to 3" in text_of(
+        le.status.value)
 
 
 def test_explorer_select_accepts_what_the_constructor_accepts(ex: IRLSExplorer) -> None:

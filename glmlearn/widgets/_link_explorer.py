@@ -178,9 +178,17 @@ class LinkExplorer(FigureWidget):
     @guarded
     def _on_family(self, change: Mapping[str, Any]) -> None:
         # The new family's range may not hold eta: then eta moves to its nearest end,
-        # and the slider, the panels and the table all show that eta.
-        self._set_slider(change["new"], float(self.eta_slider.value))
+        # and the slider, the panels and the table all show that eta (the status says so).
+        old = float(self.eta_slider.value)
+        self._set_slider(change["new"], old)
         self._draw()
+        new = float(self.eta_slider.value)
+        if new != old:
+            family = change["new"]
+            lo, hi = ETA_RANGES[family]
+            text = (f"η moved from {old:.3g} to {new:.3g}: the {family} family is shown for "
+                    f"η from {lo:g} to {hi:g}.")
+            self.status.value += f"<div>{html.escape(text)}</div>"
 
     def _recover(self) -> None:
         """After an error: the menu, the slider and the panels back at what was shown."""
