@@ -158,8 +158,18 @@ def test_explorer_shows_the_selected_iteration(jupyter_lab: Any, page: Any, lab:
     link_select.select_option(label="log")
     lab.poll(page, lambda: "cannot be fitted" in page.locator(".glmlearn-status").inner_text(),
              what="the status line to explain the unfittable link")
-    lab.poll(page, lambda: link_select.evaluate("s => s.options[s.selectedIndex].text")
-             == "logit (canonical)", what="the link menu to go back to logit")
+    seen: list[str] = []
+
+    def link_shown() -> bool:
+        # ipywidgets writes the labels' spaces as non-breaking spaces
+        text = str(link_select.evaluate("s => s.options[s.selectedIndex].text"))
+        seen.append(text.replace("\xa0", " "))
+        return seen[-1] == "logit (canonical)"
+
+    try:
+        lab.poll(page, link_shown, what="the link menu to go back to logit")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the menu showed {sorted(set(seen))}") from None
     wait_for_iteration(lab, page, dragged, refs, f"iteration {dragged} after the refused link")
     page.locator(".glmlearn-explorer").screenshot(path=str(shots_dir / "explorer_refused.png"))
     out = lab.kernel_execute(page, "print(*ex.key, ex.key == ex.shown_key)")
