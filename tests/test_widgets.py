@@ -13,6 +13,7 @@ import base64
 import dataclasses
 import html
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ from typing import Any
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 matplotlib.use("Agg")  # before pyplot; the `backend` fixture switches per test
 import matplotlib.pyplot as plt
@@ -44,9 +47,9 @@ from glmlearn.widgets import (
     separation_demo,
     wls_playground,
 )
-from glmlearn.widgets import explorer as explorer_module
-from glmlearn.widgets.separation_demo import SEPARATION_X, SEPARATION_Y
-from glmlearn.widgets.wls_playground import WLS_X, WLS_Y
+from glmlearn.widgets import _irls_explorer as explorer_module
+from glmlearn.widgets._separation_demo import SEPARATION_X, SEPARATION_Y
+from glmlearn.widgets._wls_playground import WLS_X, WLS_Y
 
 # ipympl's Toolbar passes an extra argument to traitlets when built outside a kernel.
 pytestmark = pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
@@ -186,7 +189,7 @@ def test_import_glmlearn_widgets_needs_no_pyplot() -> None:
 
 def test_explorer_shows_the_lessons_fit(ex: IRLSExplorer) -> None:
     dev = [round(s.deviance, 2) for s in ex.trace]
-    assert dev[0] == 277.26 and dev[-1] == 148.09  # the reference lesson, from beta = 0
+    assert dev[0] == 277.26 and dev[-1] == 148.09  # the pass/fail data from beta = 0
     assert np.allclose(ex.result.coef, [-2.7506, 0.8444], atol=1e-4)
     assert ex.slider.max == ex.play.max == len(ex.trace) - 1 == 6
     assert ex.iteration == 0
@@ -657,7 +660,8 @@ def test_explorer_of_a_result_shows_its_troubles_by_kind() -> None:
 
 def test_no_widget_catches_warnings_to_learn_what_a_fit_did() -> None:
     sources = {p.name: p.read_text() for p in (ROOT / "glmlearn" / "widgets").glob("*.py")}
-    assert {"explorer.py", "link_explorer.py", "wls_playground.py", "separation_demo.py"} <= set(sources)
+    assert {"_irls_explorer.py", "_link_explorer.py", "_wls_playground.py",
+            "_separation_demo.py"} <= set(sources)
     assert not [name for name, text in sources.items() if "record=True" in text]
     # the only use of catch_warnings silences the fit (quiet_fit), it records nothing
     assert [name for name, text in sources.items() if "catch_warnings" in text] == ["_view.py"]
@@ -690,6 +694,23 @@ def test_demo_wls_panels_update_equal_a_fresh_draw() -> None:
     demo_wls.draw_wls_fit(f2, b.final_state, ols.beta)
     demo_wls.draw_weighted_residuals(r2, b.final_state)
     assert not changed(figure_snapshot(fig), figure_snapshot(ref))
+
+
+# The Gaussian log-likelihood of a one-point fit (zero residual variance) divides by zero.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_demo_wls_panels_draw_a_fit_with_no_determined_line() -> None:
+    """One positive weight: the slope is aliased (NaN); the panels draw, no NaN limits."""
+    X = np.column_stack([np.ones(8), WLS_X])
+    with pytest.warns(glmlearn.GLMWarning):
+        one = glmlearn.fit(X, WLS_Y, "gaussian", weights=[0, 0, 0, 0, 0, 0, 0, 1])
+    assert np.isnan(one.beta[1])
+    fig = Figure()
+    f1, r1 = fig.subplots(1, 2)
+    fit_panel = demo_wls.draw_wls_fit(f1, one.final_state, one.beta)
+    res_panel = demo_wls.draw_weighted_residuals(r1, one.final_state)
+    assert "not determined" in fit_panel.working.label.get_text()
+    assert np.all(np.isfinite(res_panel.ax.get_ylim()))
+    FigureCanvasAgg(fig).draw()
 
 
 def test_demo_separation_update_equals_a_fresh_draw() -> None:
@@ -734,3 +755,402 @@ def test_explorer_notebook_runs_in_a_kernel(tmp_path: Path) -> None:
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     models = {m["model_name"] for m in state.values()}
     assert {"PlayModel", "IntSliderModel", "MPLCanvasModel", "DropdownModel"} <= models
+
+
+# --- degenerate settings, bad arguments, errors in callbacks ------------------------------------
+# Each widget says what is wrong next to its picture and stays usable; its picture is always
+# a direct draw of the state it says it shows.
+
+def text_of(value: str) -> str:
+    """An HTML widget's value as the words a learner reads."""
+    return html.unescape(value)
+
+
+def raise_once(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
+    """Make ``owner.name`` raise RuntimeError("boom") on its next call only."""
+    original = getattr(owner, name)
+    calls: list[int] = []
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return calls
+
+
+def test_widget_modules_are_private_and_the_names_are_the_functions() -> None:
+    import importlib.util
+
+    import glmlearn.widgets as gw
+
+    for name in ("link_explorer", "wls_playground", "separation_demo", "irls_explorer"):
+        assert callable(getattr(gw, name)) and name in gw.__all__
+        assert importlib.util.find_spec(f"glmlearn.widgets.{name}") is None
+    assert importlib.util.find_spec("glmlearn.widgets.explorer") is None
+
+
+def test_wls_weights_that_determine_no_line_are_explained_and_recovered() -> None:
+    w = wls_playground(tuple(range(8)), backend="png")
+    for i in range(7):  # 7 of 8 weights to 0: one point is left, no line through it
+        w.sliders[i].value = 0.0
+    status = text_of(w.status.value)
+    assert ("only one observation has positive weight (observation 8, x = 8): a line "
+            "through it is not determined") in status
+    assert "still show the last line determined, weights (0, 0, 0, 0, 0, 0, 1, 1)" in status
+    assert w.errors == []
+    np.testing.assert_array_equal(w.shown_weights, [0, 0, 0, 0, 0, 0, 1, 1])
+    assert "weights of this fit</th><td>(0, 0, 0, 0, 0, 0, 1, 1)" in w.table.value
+    assert "nan" not in w.table.value.lower() and np.all(np.isfinite(w.result.beta))
+    assert not changed(figure_snapshot(w.figure), figure_snapshot(fresh_wls_figure(w)))
+    w.sliders[7].value = 0.0  # nothing left at all
+    assert "every weight is 0" in text_of(w.status.value) and w.errors == []
+    w.sliders[3].value = 2.0  # one point again
+    assert "only one observation has positive weight (observation 4, x = 4)" in text_of(
+        w.status.value)
+    w.sliders[1].value = 0.5  # two points: a line again, drawn as usual
+    np.testing.assert_array_equal(w.shown_weights, w.weights)
+    assert "Showing the weighted fit for weights (0, 0.5, 0, 2, 0, 0, 0, 0)" in text_of(
+        w.status.value)
+    assert "not determined" not in w.status.value
+    assert not changed(figure_snapshot(w.figure), figure_snapshot(fresh_wls_figure(w)))
+    assert w.errors == []
+
+
+@pytest.mark.parametrize(("observations", "error", "words"), [
+    (5, glmlearn.GLMTypeError, "observations: expected a sequence of indices, got int 5"),
+    ("057", glmlearn.GLMTypeError, "observations: expected a sequence of indices, got str"),
+    ((0, 8), glmlearn.GLMInputError, "observations: index 8 at position 1 is outside 0 to 7"),
+    ((0, 0), glmlearn.GLMInputError, "observations: index 0 is given twice"),
+    ((), glmlearn.GLMInputError, "observations: no observation given"),
+    ((1.0,), glmlearn.GLMTypeError, "observations: expected whole numbers, got float 1.0"),
+])
+def test_wls_playground_refuses_bad_observations(observations: Any, error: type,
+                                                 words: str) -> None:
+    with pytest.raises(error, match=re.escape(words)) as caught:
+        wls_playground(observations, backend="png")
+    assert "pass a sequence of observation indices from 0 to 7" in str(caught.value) or \
+        "each observation gets one slider" in str(caught.value)
+
+
+@pytest.mark.parametrize(("x", "error", "words"), [
+    (1000, glmlearn.GLMInputError,
+     "x: 1000 is outside the allowed range; pass a value between 1 and 10"),
+    (0.5, glmlearn.GLMInputError, "x: 0.5 is outside the allowed range"),
+    (float("nan"), glmlearn.GLMInputError, "x: must be a finite number, got nan"),
+    ("3", glmlearn.GLMTypeError, "x: expected a number, got str '3'"),
+])
+def test_separation_demo_refuses_an_x_the_slider_cannot_show(x: Any, error: type,
+                                                             words: str) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        separation_demo(x, backend="png")
+
+
+def test_separation_demo_slider_and_fit_agree() -> None:
+    s = separation_demo(10.0, backend="png")
+    for x in [10.0, 1.0, 7.3, 5.5]:
+        s.x_slider.value = x
+        assert s.x == s.x_slider.value == x
+        assert s.result.problem.X[-1, 1] == x  # the moved failure is where the slider is
+        assert f"x = {x:g}" in s.table.value and f"x = {x:g}" in s.status.value
+    assert s.errors == []
+
+
+@pytest.mark.parametrize(("kwargs", "error", "words"), [
+    ({"eta": float("nan")}, glmlearn.GLMInputError, "eta: must be a finite number, got nan"),
+    ({"eta": float("inf")}, glmlearn.GLMInputError, "eta: must be a finite number, got inf"),
+    ({"eta": 20.0}, glmlearn.GLMInputError,
+     "eta: 20 is outside the allowed range; pass a value between -6 and 6 (the slider's "
+     "range for the binomial family)"),
+    ({"family": "bernoulli"}, glmlearn.GLMInputError,
+     "family: unknown family 'bernoulli'; choose one of 'gaussian', 'binomial', 'poisson', "
+     "'gamma', 'inverse_gaussian'"),
+    ({"family": 3}, glmlearn.GLMTypeError, "family: expected a name, got int 3"),
+    ({"backend": "svg"}, glmlearn.GLMInputError, "backend: unknown backend 'svg'"),
+])
+def test_link_explorer_refuses_bad_arguments(kwargs: dict[str, Any], error: type,
+                                             words: str) -> None:
+    kwargs.setdefault("backend", "png")
+    with pytest.raises(error, match=re.escape(words)):
+        link_explorer(**kwargs)
+
+
+def test_link_explorer_status_says_what_is_shown() -> None:
+    le = link_explorer("binomial", eta=1.5, backend="png")
+    status = text_of(le.status.value)
+    assert "binomial family's links at η = 1.5" in status
+    assert "not defined there (no marker): log" in status
+    le.family_menu.value = "poisson"  # its range is -2 to 3: eta 1.5 stays
+    assert le.shown == ("poisson", 1.5) and "poisson family's links at η = 1.5" in text_of(
+        le.status.value)
+    assert "moved" not in le.status.value
+    le.family_menu.value = "binomial"
+    le.eta_slider.value = -5.0
+    le.family_menu.value = "poisson"  # -5 is outside -2 to 3: the slider and panels move
+    assert le.shown == ("poisson", -2.0) == (le.family_menu.value, le.eta_slider.value)
+    assert "η moved from -5 to -2: the poisson family is shown for η from -2 to 3" in text_of(
+        le.status.value)
+
+
+def test_explorer_select_accepts_what_the_constructor_accepts(ex: IRLSExplorer) -> None:
+    assert "poisson" not in ex.family_menu.options  # pass/fail offers binomial, gaussian
+    assert ex.select(family="poisson") is True
+    assert ex.key == ex.shown_key == ("pass_fail", "poisson", "log", "zero")
+    assert ex.result.family.name == "poisson" and "poisson" in ex.family_menu.options
+    assert_shows_state(ex, 0)
+    built = irls_explorer("pass_fail", family="poisson", backend="png")
+    assert built.key == ex.key
+    before = ex.key
+    for kwargs, words in [
+        ({"family": "bernoulli"}, "family: unknown family 'bernoulli'; choose one of "
+                                  "'gaussian', 'binomial'"),
+        ({"link": "logit"}, "link: unknown link 'logit' for the poisson family; choose one "
+                            "of 'log', 'identity', 'sqrt'"),
+        ({"start": "given"}, "start: unknown start 'given' for the pass_fail data; choose "
+                             "one of 'mustart', 'zero'"),
+        ({"dataset": "iris"}, "dataset: unknown dataset 'iris'; choose one of 'pass_fail'"),
+    ]:
+        with pytest.raises(glmlearn.GLMInputError, match=re.escape(words)):
+            ex.select(**kwargs)
+        assert ex.key == before  # a refused choice changes nothing
+    assert ex.errors == []
+
+
+@pytest.mark.parametrize(("kwargs", "error", "words"), [
+    ({"iteration": 7}, glmlearn.GLMInputError,
+     "iteration: 7 is outside the allowed range; pass a whole number between 0 and 6"),
+    ({"iteration": 1.5}, glmlearn.GLMTypeError, "iteration: expected a whole number"),
+    ({"dataset": 3}, glmlearn.GLMTypeError, "dataset: expected a dataset name"),
+    ({"family": "binomial", "link": "inverse"}, glmlearn.GLMInputError,
+     "link: unknown link 'inverse' for the binomial family"),
+    ({"max_iter": 0}, glmlearn.GLMInputError, "max_iter: must be a positive integer"),
+    ({"family": "binomial", "link": "log", "start": "zero"}, glmlearn.GLMInputError,
+     "binomial / log from β⁽⁰⁾ = 0 cannot be fitted to the pass_fail data"),
+])
+def test_explorer_refuses_bad_arguments(kwargs: dict[str, Any], error: type, words: str) -> None:
+    kwargs = {"dataset": "pass_fail", "backend": "png", **kwargs}
+    with pytest.raises(error, match=re.escape(words)):
+        IRLSExplorer(**kwargs)
+
+
+def test_unfittable_choice_puts_the_menus_back_at_the_fit_shown(ex: IRLSExplorer) -> None:
+    shown = ex.key
+    ex.iteration = 3
+    ex.link_menu.value = "log"  # binomial log link from beta = 0: mu = 1, invalid
+    assert ex.link_menu.value == "logit" and ex.key == ex.shown_key == shown
+    status = text_of(ex.status.value)
+    assert "pass_fail / binomial / log / β⁽⁰⁾ = 0 cannot be fitted, so the figure and the " \
+           "menus stay at pass_fail / binomial / logit / β⁽⁰⁾ = 0" in status
+    assert ex.errors == []
+    # a family whose kept or default link cannot start: the family menu goes back too
+    assert ex.select(family="gaussian", link="inverse") is False
+    assert ex.key == shown and ex.family_menu.value == "binomial"
+    assert [v for _, v in ex.link_menu.options] == list(FAMILIES["binomial"]().allowed_links)
+    assert "cannot be fitted" in ex.status.value
+    ex.slider.value = 5  # still responding, and the status is the fit's again
+    assert_shows_state(ex, 5)
+    assert "cannot be fitted" not in ex.status.value and ex.errors == []
+
+
+def test_state_zero_is_marked_as_a_starting_guess(ex: IRLSExplorer) -> None:
+    table = text_of(ex.table.value)  # from beta = 0: a real model
+    assert "iteration 0 — starting coefficients β⁽⁰⁾ = 0" in table
+    assert "criterion |ΔD|/(|D|+0.1)</th><td>— (no previous deviance)" in table
+    ex.select(start="mustart")  # R's starting means: 115.07, then 159.09, ..., 148.09
+    dev = [round(s.deviance, 2) for s in ex.trace]
+    assert dev[:2] == [115.07, 159.09] and dev[-1] == 148.09
+    table = text_of(ex.table.value)
+    assert ("iteration 0 — starting guess μ⁽⁰⁾ (R's mustart), not a fitted model: its "
+            "deviance is not comparable with later ones") in table
+    assert "deviance D at μ⁽⁰⁾</th><td>115.073" in table
+    assert "— (no previous deviance)" in table
+    assert "<td>NA</td>" not in table and "inf" not in table.lower()
+    assert "title='max |U|: the largest component" in ex.table.value  # the tooltip
+    assert "max |U|: largest |component| of the score U" in table  # and the legend
+    ex.iteration = 1
+    table = text_of(ex.table.value)
+    assert "iteration 0" not in table and "starting guess" not in table
+    assert f"<td>{ex.trace[1].criterion:.6g}</td>" in table
+
+
+def test_no_widget_text_mentions_a_seed_or_reference_lesson(ex: IRLSExplorer) -> None:
+    files = [*(ROOT / "glmlearn" / "widgets").glob("*.py"),
+             *(ROOT / "glmlearn" / "plot").glob("demo_*.py")]
+    for path in files:
+        text = path.read_text().lower()
+        assert "seed lesson" not in text and "reference lesson" not in text, path.name
+    assert "Pass/fail against hours studied (simulated exam data, np.random.seed(42))" in \
+        ex.status.value
+
+
+# --- an error in any callback is shown, and the widget keeps working ----------------------------
+
+def assert_error_shown(w: Any, showing: str) -> None:
+    status = text_of(w.status.value)
+    assert "RuntimeError: boom" in status and "glmlearn-error" in w.status.value
+    assert f"the picture still shows {showing}" in status
+    assert "the next change is drawn as usual" in status
+    assert len(w.errors) == 1 and str(w.errors[0]) == "boom"
+
+
+def test_explorer_callback_error_is_shown_and_the_explorer_recovers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    e = irls_explorer("pass_fail", backend="png")
+    e.iteration = 2
+    raise_once(monkeypatch, plot, "update_all")
+    e.slider.value = 4  # fails half-way: the slider and every panel go back to 2
+    assert_error_shown(e, "pass_fail / binomial / logit / β⁽⁰⁾ = 0, iteration 2")
+    assert e.iteration == e.play.value == 2
+    assert_shows_state(e, 2)
+    e.slider.value = 5  # the next move works
+    assert_shows_state(e, 5)
+    assert "boom" not in e.status.value and "Pass/fail" in e.status.value
+
+
+def test_explorer_refit_error_is_shown_and_the_menus_go_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    e = irls_explorer("pass_fail", backend="png")
+    raise_once(monkeypatch, plot, "explorer_figure")
+    e.link_menu.value = "probit"  # the fit works, drawing it fails: back to logit
+    assert_error_shown(e, "pass_fail / binomial / logit / β⁽⁰⁾ = 0, iteration 0")
+    assert e.key == e.shown_key and e.link_menu.value == "logit"
+    assert_shows_state(e, 0)
+    e.link_menu.value = "cloglog"
+    assert e.result.family.link.name == "cloglog"
+    assert_shows_state(e, 0)
+
+
+def test_demo_callback_errors_are_shown_and_the_demos_recover(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    le = link_explorer("binomial", eta=0.0, backend="png")
+    raise_once(monkeypatch, demo_links.LinkPanelArtists, "update")
+    le.eta_slider.value = 2.0
+    assert_error_shown(le, "the binomial family at η = 0")
+    assert le.shown == ("binomial", 0.0) and le.eta_slider.value == 0.0
+    le.eta_slider.value = 1.0
+    assert le.shown == ("binomial", 1.0) and "boom" not in le.status.value
+    assert not changed(figure_snapshot(le.figure), figure_snapshot(fresh_link_figure("binomial", 1.0)))
+
+    w = wls_playground(backend="png")
+    raise_once(monkeypatch, demo_wls.WLSFitArtists, "update")
+    w.sliders[1].value = 0.2
+    assert_error_shown(w, "the fit for weights (1, 1, 1, 1, 1, 1, 1, 1)")
+    assert not changed(figure_snapshot(w.figure), figure_snapshot(fresh_wls_figure(w)))
+    w.sliders[1].value = 0.3
+    np.testing.assert_array_equal(w.shown_weights, w.weights)
+    assert not changed(figure_snapshot(w.figure), figure_snapshot(fresh_wls_figure(w)))
+
+    s = separation_demo(8.0, backend="png")
+    raise_once(monkeypatch, demo_separation.SeparationArtists, "update")
+    s.x_slider.value = 5.5
+    assert_error_shown(s, "the fit with the moved failure at x = 8")
+    assert s.x == s.x_slider.value == 8.0
+    assert not changed(figure_snapshot(s.figure), figure_snapshot(fresh_separation_figure(s.result)))
+    s.x_slider.value = 5.0
+    assert s.x == 5.0 and "boom" not in s.status.value
+    assert not changed(figure_snapshot(s.figure), figure_snapshot(fresh_separation_figure(s.result)))
+
+
+# --- property test: random sequences of controls ------------------------------------------------
+
+PROPERTY = settings(max_examples=4, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+ALL_LINKS = sorted({lk for f in FAMILIES.values() for lk in f().allowed_links})
+
+
+def no_nan(*values: str) -> None:
+    for v in values:
+        assert "nan" not in v.lower(), v
+
+
+explorer_actions = st.lists(st.one_of(
+    st.tuples(st.just("slider"), st.integers(-3, 40)),
+    st.tuples(st.just("step"), st.sampled_from([-1, 1])),
+    st.tuples(st.just("play"), st.integers(-3, 30)),
+    st.tuples(st.sampled_from(["dataset", "family", "link", "start"]), st.integers(0, 10)),
+    st.tuples(st.just("select_family"), st.sampled_from([*FAMILIES, "bernoulli"])),
+    st.tuples(st.just("select_link"), st.sampled_from(ALL_LINKS)),
+), min_size=1, max_size=6)
+
+
+@PROPERTY
+@given(actions=explorer_actions)
+def test_property_explorer_survives_any_sequence_of_controls(actions: list[Any]) -> None:
+    e = irls_explorer("pass_fail", backend="png")
+    menus = {"dataset": e.dataset_menu, "family": e.family_menu, "link": e.link_menu,
+             "start": e.start_menu}
+    for what, v in actions:
+        if what == "slider":
+            e.slider.value = v  # past either end: the slider clamps
+        elif what == "step":
+            (e.forward_button if v > 0 else e.back_button).click()
+        elif what == "play":
+            e.play.value = v
+        elif what in menus:
+            menu = menus[what]
+            menu.value = [o[1] if isinstance(o, tuple) else o for o in menu.options][
+                v % len(menu.options)]
+        else:
+            kwargs = {"family" if what == "select_family" else "link": v}
+            try:
+                e.select(**kwargs)
+            except glmlearn.GLMInputError as exc:
+                assert str(exc).startswith(("family:", "link:")) and "choose one of" in str(exc)
+        assert e.errors == [], e.errors
+        assert e.key == e.shown_key and e.iteration == e._shown_k == e.play.value
+        no_nan(e.table.value)
+        assert f"<td>{e.iteration} of {len(e.trace) - 1}</td>" in e.table.value
+    assert_shows_state(e, e.iteration)
+
+
+@PROPERTY
+@given(actions=st.lists(st.one_of(
+    st.tuples(st.just("family"), st.sampled_from(list(FAMILIES))),
+    st.tuples(st.just("eta"), st.one_of(st.floats(-10, 10), st.sampled_from([-6.0, 6.0, 0.0]))),
+), min_size=1, max_size=5))
+def test_property_link_explorer_survives_any_sequence_of_controls(actions: list[Any]) -> None:
+    le = link_explorer("binomial", eta=0.0, backend="png")
+    for what, v in actions:
+        if what == "family":
+            le.family_menu.value = v
+        else:
+            le.eta_slider.value = v  # the slider clamps to its range
+        assert le.errors == []
+        assert le.shown == (le.family_menu.value, le.eta_slider.value)
+        no_nan(le.table.value, le.status.value)
+    family, eta = le.shown
+    assert not changed(figure_snapshot(le.figure), figure_snapshot(fresh_link_figure(family, eta)))
+
+
+@PROPERTY
+@given(actions=st.lists(st.tuples(st.integers(0, 7), st.one_of(
+    st.sampled_from([0.0, 0.0, 5.0, 0.1]), st.floats(0, 5))), min_size=1, max_size=10))
+def test_property_wls_playground_survives_any_weights(actions: list[Any]) -> None:
+    from glmlearn.widgets._wls_playground import undetermined
+
+    w = wls_playground(tuple(range(8)), backend="png")
+    for i, v in actions:
+        w.sliders[i].value = v
+        assert w.errors == []
+        why = undetermined(w.weights)
+        if why is None:
+            np.testing.assert_array_equal(w.shown_weights, w.weights)
+        else:
+            assert text_of(w.status.value).count(why) == 1
+        no_nan(w.table.value, w.status.value)
+    assert not changed(figure_snapshot(w.figure), figure_snapshot(fresh_wls_figure(w)))
+
+
+@PROPERTY
+@given(actions=st.lists(st.one_of(st.sampled_from([1.0, 10.0, 6.0, 5.5]),
+                                  st.floats(-5, 20)), min_size=1, max_size=4))
+def test_property_separation_demo_survives_any_position(actions: list[Any]) -> None:
+    s = separation_demo(8.0, backend="png")
+    for x in actions:
+        s.x_slider.value = x  # the slider clamps to 1..10
+        assert s.errors == []
+        assert s.x == s.x_slider.value == s.result.problem.X[-1, 1]
+        no_nan(s.table.value, s.warnings_html.value, s.status.value)
+    assert not changed(figure_snapshot(s.figure), figure_snapshot(fresh_separation_figure(s.result)))

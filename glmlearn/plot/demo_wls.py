@@ -54,7 +54,8 @@ class WLSFitArtists:
         update_working(self.working, state)
         b = state.beta
         assert b is not None  # a converged fit's state
-        self.working.label.set_text(f"weighted fit: β = ({b[0]:.4g}, {b[1]:.4g})")
+        shown = ", ".join(f"{v:.4g}" if np.isfinite(v) else "not determined" for v in b[:2])
+        self.working.label.set_text(f"weighted fit: β = ({shown})")
 
 
 def draw_wls_fit(ax: Axes, state: IRLSState, ols_beta: Any) -> WLSFitArtists:
@@ -107,7 +108,9 @@ class WeightedResidualArtists:
         contrib = np.asarray(state.w) * (np.asarray(state.z) - np.asarray(state.eta))
         for bar, h in zip(self.bars, contrib, strict=True):
             bar.set_height(h)
-        top = max(float(np.max(np.abs(contrib))), 1e-9) * 1.25
+        finite = np.abs(contrib[np.isfinite(contrib)])
+        # NaN limits would raise: a state with no determined line has no finite residual
+        top = max(float(finite.max()) if finite.size else 0.0, 1e-9) * 1.25
         self.ax.set_ylim(-top, top)
         u = state.score
         self.sums.set_text(f"Σ wᵢrᵢ = {u[0]:.2g}\nΣ wᵢxᵢrᵢ = {u[1]:.2g}")

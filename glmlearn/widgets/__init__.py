@@ -26,13 +26,12 @@ fit, then per frame only what moves (the same pixels). What a fit did (non-conve
 separation, ...) is read from ``result.troubles``; the widgets silence the fit's warnings
 and show each trouble once in their status line.
 
-One module per widget: ``explorer``, ``link_explorer``, ``wls_playground``,
-``separation_demo``; ``_view`` (the figure, live or a picture), ``_ipympl_fixes`` (the
-workarounds for ipympl and ipywidgets, each with its reason and test), ``_text`` (tables
-and status lines), ``_data`` (the explorer's problems). The package's names
-``link_explorer``, ``wls_playground`` and ``separation_demo`` are the functions, which
-hide the modules of the same name: import from the modules with ``from
-glmlearn.widgets.link_explorer import ...``.
+One private module per widget: ``_irls_explorer``, ``_link_explorer``,
+``_wls_playground``, ``_separation_demo``; ``_view`` (the figure, live or a picture, and
+the status line), ``_ipympl_fixes`` (the workarounds for ipympl and ipywidgets, each with
+its reason and test), ``_text`` (tables and status lines), ``_data`` (the explorer's
+problems). The public names are those of this package: ``glmlearn.widgets.link_explorer``
+is the function, and no public module has a widget's name.
 
 Displaying any of them in a notebook also saves a PNG picture of its current state in the
 output, so the saved notebook shows the figure where no kernel runs (nbviewer, GitHub).
@@ -48,11 +47,11 @@ from __future__ import annotations
 
 from ._data import DATASETS, ExplorerData, pass_fail
 from ._ipympl_fixes import SnapshotBox
+from ._irls_explorer import IRLSExplorer, irls_explorer
+from ._link_explorer import LinkExplorer, link_explorer
+from ._separation_demo import SeparationDemo, separation_demo
 from ._view import FigureView, FigureWidget, ipympl_active
-from .explorer import IRLSExplorer, irls_explorer
-from .link_explorer import LinkExplorer, link_explorer
-from .separation_demo import SeparationDemo, separation_demo
-from .wls_playground import WLSPlayground, wls_playground
+from ._wls_playground import WLSPlayground, wls_playground
 
 __all__ = [
     "DATASETS",

@@ -1,4 +1,4 @@
-"""The problems the IRLS explorer offers: six bundled datasets and the lesson's pass/fail data.
+"""The problems the IRLS explorer offers: six bundled datasets and simulated exam data.
 
 Each is an :class:`ExplorerData`: the design matrix, response, prior weights and offset
 ready for :func:`glmlearn.fit`, the families that make sense for the response, and the
@@ -18,6 +18,7 @@ from .._arrays import Array
 from ..datasets import load
 from ..family import FAMILIES
 from ..results import GLMResult
+from ._checks import check_choice
 
 __all__ = ["DATASETS", "ExplorerData", "explorer_data", "pass_fail"]
 
@@ -118,9 +119,9 @@ def _dummies(codes: Any) -> tuple[Array, list[str]]:
 
 
 def pass_fail(n: int = 200, seed: int = 42) -> tuple[Array, Array]:
-    """The reference lesson's simulated data: hours studied and pass (1) / fail (0).
+    """Simulated exam data: hours studied and pass (1) / fail (0).
 
-    ``np.random.seed(seed)`` (NumPy's legacy generator, as the lesson), then
+    ``np.random.seed(seed)`` (NumPy's legacy generator), then
     ``hours ~ U(1, 10)`` and ``passed ~ Bernoulli(expit(-3 + 0.8 hours))``. With the
     defaults: 142 of 200 passed, and IRLS from :math:`\\beta = 0` goes from deviance
     277.26 to 148.09 with :math:`\\hat\\beta = (-2.7506, 0.8444)`.
@@ -129,8 +130,8 @@ def pass_fail(n: int = 200, seed: int = 42) -> tuple[Array, Array]:
     -------
     hours, passed : ndarray
     """
-    # NumPy's legacy generator, as the lesson's np.random.seed(42) uses: a RandomState
-    # seeded alike draws the very same numbers, without reseeding the learner's global one.
+    # NumPy's legacy generator, as np.random.seed(42) seeds it: a RandomState seeded alike
+    # draws the very same numbers, without reseeding the learner's global one.
     rs = np.random.RandomState(seed)
     hours = rs.uniform(1, 10, n)
     passed = rs.binomial(1, 1 / (1 + np.exp(-(-3 + 0.8 * hours))))
@@ -140,7 +141,8 @@ def pass_fail(n: int = 200, seed: int = 42) -> tuple[Array, Array]:
 def _pass_fail() -> ExplorerData:
     hours, passed = pass_fail()
     return ExplorerData(
-        "pass_fail", "Pass/fail against hours studied (simulated, seed 42: the reference lesson)",
+        "pass_fail",
+        "Pass/fail against hours studied (simulated exam data, np.random.seed(42))",
         _with_intercept(hours), passed, column_names=("(Intercept)", "hours"),
         families=("binomial", "gaussian"), start="zero")
 
@@ -224,9 +226,7 @@ _CACHE: dict[str, ExplorerData] = {}
 
 def explorer_data(name: str) -> ExplorerData:
     """The :class:`ExplorerData` called ``name`` (one of :data:`DATASETS`)."""
-    if name not in DATASETS:
-        raise ValueError(f"dataset: unknown dataset {name!r}; choose one of "
-                         f"{', '.join(map(repr, DATASETS))}")
+    check_choice("dataset", name, DATASETS, what="dataset")
     if name not in _CACHE:
         _CACHE[name] = DATASETS[name]()
     return _CACHE[name]

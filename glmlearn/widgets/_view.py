@@ -29,6 +29,10 @@ is what costs, and it is done here, before ipympl encodes and sends a full frame
 callback errors, and a :class:`~._ipympl_fixes.SnapshotBox` to display. :func:`quiet_fit`
 is :func:`glmlearn.fit` without its warnings: a widget shows ``result.troubles`` in its
 status line instead.
+
+A callback never leaves a widget frozen (:func:`guarded`): whatever it raises is shown in
+the status line beside the picture, the widget puts its picture and controls back at the
+last state it drew (its ``_recover``), and the next move works as usual.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from .._fit import fit
 from ..errors import GLMWarning
 from ..plot import FrameRenderer
 from ..results import GLMResult
+from ._checks import check_choice, check_figure
 from ._ipympl_fixes import SnapshotBox, ipympl_canvas
 
 __all__ = ["Backend", "FigureView", "FigureWidget", "OutputCanvas", "SnapshotBox",
@@ -78,10 +83,9 @@ def ipympl_active() -> bool:
 
 def resolve_backend(backend: Backend) -> Literal["ipympl", "png"]:
     """``"auto"`` becomes ``"ipympl"`` under ``%matplotlib widget``, else ``"png"``."""
+    check_choice("backend", backend, ("auto", "ipympl", "png"), what="backend")
     if backend == "auto":
         return "ipympl" if ipympl_active() else "png"
-    if backend not in ("ipympl", "png"):
-        raise ValueError(f"backend: must be 'auto', 'ipympl' or 'png', got {backend!r}")
     return backend
 
 
@@ -230,24 +234,30 @@ class FigureWidget:
 
     Subclasses build their controls, draw their panels into :attr:`figure` and set
     :attr:`widget`; their callbacks update the panels' artists and then call
-    ``self.figure.canvas.draw_idle()`` once, holding ``self.view.lock``.
+    ``self.figure.canvas.draw_idle()`` once, holding ``self.view.lock``. A subclass puts
+    its picture and controls back at the last state it drew in :meth:`_recover`, and says
+    what that state is in :meth:`_showing` (both used when a callback fails).
 
     Attributes
     ----------
     view : FigureView
     status : ipywidgets.HTML
-        CSS class ``glmlearn-status``.
+        CSS class ``glmlearn-status``: what the picture shows, the fit's troubles, and any
+        error, next to the picture.
     errors : list of Exception
         Exceptions raised by callbacks (also shown in ``status``); empty when all is well.
+        A degenerate setting the widget explains (say, every weight 0) is not an error.
     widget : SnapshotBox
         What is displayed (the object itself displays as this widget).
     """
 
     def __init__(self, figsize: tuple[float, float], dpi: float, backend: Backend) -> None:
+        figsize, dpi = check_figure(figsize, dpi)
+        mode = resolve_backend(backend)
         self.errors: list[Exception] = []
         self.status = widgets.HTML()
         self.status.add_class("glmlearn-status")
-        self.view = FigureView(figsize, dpi, backend)
+        self.view = FigureView(figsize, dpi, mode)
         self.widget: SnapshotBox
 
     @property
@@ -258,6 +268,29 @@ class FigureWidget:
     def png(self) -> bytes:
         """The figure as it is now, as PNG bytes."""
         return self.view.png()
+
+    def _recover(self) -> None:
+        """Put the picture and the controls back at the last state drawn (after an error)."""
+
+    def _showing(self) -> str:
+        """What the picture shows, in a few words (for the status line after an error)."""
+        return ""
+
+    def _callback_failed(self, exc: Exception) -> None:
+        """Keep ``exc``, put the widget back at its last good state, and say so on screen."""
+        self.errors.append(exc)
+        note = ""
+        try:
+            self._recover()
+        except Exception as again:  # the error is on screen either way
+            self.errors.append(again)
+            note = f" (putting the picture back failed too: {html.escape(str(again))})"
+        showing = self._showing()
+        self.status.value = (
+            error_html(exc) + "<div class='glmlearn-error-note'>This is a bug in glmlearn's "
+            "widget, not in your choices"
+            + (f"; the picture still shows {html.escape(showing)}" if showing else "")
+            + f"{note}. Keep going: the next change is drawn as usual.</div>")
 
     def _snapshot_html(self) -> str:
         return ""
@@ -275,13 +308,20 @@ def error_html(exc: BaseException) -> str:
     return f"<div class='glmlearn-error'><b>Error:</b> <code>{html.escape(tb)}</code></div>"
 
 
+def note_html(text: str) -> str:
+    """A warning-coloured line of the status area (class ``glmlearn-warning``), escaped."""
+    return f"<div class='glmlearn-warning'>⚠ {html.escape(text)}</div>"
+
+
 def guarded(method: F) -> F:
-    """Run a widget callback, keeping any exception on ``self.errors`` and on screen.
+    """Run a widget callback; whatever it raises is shown beside the picture, not lost.
 
     ipywidgets prints callback exceptions to the kernel's stderr, which JupyterLab shows
     only in its log console: the learner would see a widget that silently stopped. Here
-    the error is kept in ``self.errors`` (tests assert it stays empty) and shown in the
-    widget's status line, then re-raised so nothing is hidden from a test either.
+    the error is kept in ``self.errors`` (tests assert it stays empty), the widget puts
+    its picture and controls back at the last state it drew (``_recover``), and the error
+    is shown in its status line. It is not re-raised: the widget stays usable, and the
+    next change is drawn as usual.
     """
 
     @functools.wraps(method)
@@ -289,8 +329,7 @@ def guarded(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
-            self.errors.append(exc)
-            self.status.value = error_html(exc)
-            raise
+            self._callback_failed(exc)
+            return None
 
     return wrapper  # type: ignore[return-value]

@@ -1,14 +1,16 @@
 """The IRLS explorer in a real JupyterLab and Chromium: does the picture show iteration k?
 
 ``explorer.ipynb`` runs ``%matplotlib widget`` and displays ``irls_explorer("pass_fail")``
-(the reference lesson's logistic fit, 7 states). The test presses Play, moves the slider
+(the simulated exam data's logistic fit, 7 states). The test presses Play, moves the slider
 with the keyboard and the mouse, and clicks the step buttons. After each action it reads
 the ipympl canvas' pixels (``canvas.toDataURL``) and compares them with a reference
 rendering of *every* state, made in this process by the same explorer under Agg: the
 closest reference must be state k (the slider's value), nearly pixel for pixel, and
 clearly closer than any other state. So the check is "the page shows iteration k", not
 "something changed". The state table must show state k's deviance, and the kernel must
-agree on k and have recorded no callback error. No error or stderr output may appear.
+agree on k and have recorded no callback error. A link IRLS cannot start from is refused
+in the status line, and the link menu goes back to the fit the figure shows. No error or
+stderr output may appear.
 """
 
 from __future__ import annotations
@@ -149,6 +151,29 @@ def test_explorer_shows_the_selected_iteration(jupyter_lab: Any, page: Any, lab:
     assert 0 <= dragged <= 2, dragged
     wait_for_iteration(lab, page, dragged, refs, f"iteration {dragged} after the drag")
     page.locator(".glmlearn-explorer").screenshot(path=str(shots_dir / "explorer_dragged.png"))
+
+    # A link IRLS cannot start from (binomial log from beta = 0): the status line says so
+    # beside the picture, the link menu goes back to the fit the figure still shows.
+    link_select = page.locator(".glmlearn-link select")
+    link_select.select_option(label="log")
+    lab.poll(page, lambda: "cannot be fitted" in page.locator(".glmlearn-status").inner_text(),
+             what="the status line to explain the unfittable link")
+    seen: list[str] = []
+
+    def link_shown() -> bool:
+        # ipywidgets writes the labels' spaces as non-breaking spaces
+        text = str(link_select.evaluate("s => s.options[s.selectedIndex].text"))
+        seen.append(text.replace("\xa0", " "))
+        return seen[-1] == "logit (canonical)"
+
+    try:
+        lab.poll(page, link_shown, what="the link menu to go back to logit")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the menu showed {sorted(set(seen))}") from None
+    wait_for_iteration(lab, page, dragged, refs, f"iteration {dragged} after the refused link")
+    page.locator(".glmlearn-explorer").screenshot(path=str(shots_dir / "explorer_refused.png"))
+    out = lab.kernel_execute(page, "print(*ex.key, ex.key == ex.shown_key)")
+    assert out.split() == ["pass_fail", "binomial", "logit", "zero", "True"], out
 
     # The kernel saw the same iteration and no callback failed.
     out = lab.kernel_execute(page, "print(ex.iteration, ex.play.value, len(ex.errors))")

@@ -21,10 +21,16 @@ Controls and their CSS classes (stable hooks for browser tests):
 ``glmlearn-status``               the problem, the fit's troubles and flags, errors
 ``glmlearn-figure``               the panels (ipympl canvas, or an ``Output`` with a PNG)
 ================================  =========================================================
+
+The menus always name the fit the figure shows. A choice IRLS cannot start from (say,
+the log link of a binomial from R's starting means, where :math:`\mu^{(0)}` may reach 1)
+is explained in the status line, and the menus go back to the combination the figure
+still shows.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -34,12 +40,17 @@ import numpy as np
 
 from .. import plot
 from .._irls import IRLSState
+from ..errors import GLMInputError, GLMTypeError
 from ..family import FAMILIES
+from ..problem import _show, check_controls
 from ..results import GLMResult
+from ._checks import check_choice, check_int
 from ._data import DATASETS, START_OPTIONS, ExplorerData, explorer_data
 from ._ipympl_fixes import SnapshotBox, kernel_link
 from ._text import fit_status_html, state_table_html
 from ._view import Backend, FigureWidget, error_html, guarded, quiet_fit
+
+Key = tuple[str, str, str, str]
 
 __all__ = ["IRLSExplorer", "fit_choice", "irls_explorer"]
 
@@ -61,17 +72,20 @@ class IRLSExplorer(FigureWidget):
     Parameters
     ----------
     dataset : str, ExplorerData or GLMResult
-        A name from :data:`~glmlearn.widgets._data.DATASETS` (``"pass_fail"``, the
-        reference lesson's data, ``"beetles"``, ``"challenger"``, ``"clotting"``,
-        ``"ships"``, ``"doctors"``, ``"dobson_counts"``), a problem of your own, or a
-        fitted result (shown as it is, then refitted when you change family or link).
+        A name from :data:`~glmlearn.widgets._data.DATASETS` (``"pass_fail"``, simulated
+        exam data: hours studied and pass/fail, ``np.random.seed(42)``; ``"beetles"``,
+        ``"challenger"``, ``"clotting"``, ``"ships"``, ``"doctors"``,
+        ``"dobson_counts"``), a problem of your own, or a fitted result (shown as it is,
+        then refitted when you change family or link).
     family, link : str, optional
-        Start with this family and link (default: the dataset's).
+        Start with this family (any name in :data:`glmlearn.FAMILIES`; one the dataset
+        does not offer is added to the menu) and link (one the family allows); default:
+        the dataset's.
     start : {"mustart", "zero", "given"}, optional
-        Starting values (default: the dataset's; the lesson's data start at
-        :math:`\beta = 0`, as the lesson does).
+        Starting values (default: the dataset's; the pass/fail data start at
+        :math:`eta = 0`).
     iteration : int
-        The iteration shown first.
+        The iteration shown first (0 to the fit's last).
     backend : {"auto", "ipympl", "png"}
         ``"auto"``: a live ipympl canvas under ``%matplotlib widget``, else a PNG.
     figsize : (float, float)
@@ -83,6 +97,12 @@ class IRLSExplorer(FigureWidget):
     max_iter, tol : int, float
         Passed to :func:`glmlearn.fit`.
 
+    Raises
+    ------
+    GLMInputError, GLMTypeError
+        An argument that is not one of the choices above (the message lists them), or a
+        first choice that cannot be fitted (there is no picture to fall back to).
+
     Attributes
     ----------
     widget : ipywidgets.VBox
@@ -91,7 +111,7 @@ class IRLSExplorer(FigureWidget):
     panels : dict
         ``{panel name: artists}`` from :func:`glmlearn.plot.explorer_figure`.
     result : GLMResult
-        The fit shown.
+        The fit shown; the menus name it (:attr:`key`).
     slider, play, back_button, forward_button : ipywidgets
     dataset_menu, family_menu, link_menu, start_menu : ipywidgets.Dropdown
     table, status : ipywidgets.HTML
@@ -121,19 +141,24 @@ class IRLSExplorer(FigureWidget):
         max_iter: int = 25,
         tol: float = 1e-8,
     ) -> None:
+        check_controls(max_iter, tol)
+        interval = check_int("interval", interval, 1, where="milliseconds per iteration")
+        iteration = check_int("iteration", iteration, 0)
         super().__init__(figsize, dpi, backend)
         self.max_iter, self.tol = max_iter, tol
-        self._fits: dict[tuple[str, str, str, str], GLMResult] = {}
+        self._fits: dict[Key, GLMResult] = {}
         self._data: dict[str, ExplorerData | None] = {}
         self._hold = 0
         self._last_error: Exception | None = None
-        self._shown_key: tuple[str, str, str, str] = ("", "", "", "")
+        self._shown_key: Key = ("", "", "", "")
+        self._shown_k = 0
+        self._fit_status = ""
 
         # Which problems the menu offers; a custom one goes first.
         first = self._register(dataset)
         for name in DATASETS:
             self._data.setdefault(name, None)  # built on first use
-        data = self._problem(first)
+        key = self._resolve(first, family, link, start)
 
         style = {"description_width": "initial"}
         self.dataset_menu = widgets.Dropdown(
@@ -168,18 +193,24 @@ class IRLSExplorer(FigureWidget):
 
         self.result: GLMResult
         self.panels: dict[str, Any] = {}
-        self._set_menus(data, family or data.families[0], link, start or data.start)
-        self._refit(iteration)
-        if not self.panels:  # the first fit must work: there is nothing to fall back to
-            raise self._last_error if self._last_error else RuntimeError("no fit")
+        self._set_menus(key)
+        try:  # the first fit must work: there is nothing to fall back to
+            result = self.fit_for(key)
+        except (ValueError, ArithmeticError) as exc:
+            raise GLMInputError(
+                f"{' / '.join(key[1:3])} from {START_OPTIONS[key[3]]} cannot be fitted to "
+                f"the {key[0]} data: {exc}. Choose another family, link or start") from exc
+        last = len(result.trace) - 1
+        check_int("iteration", iteration, 0, last, where=f"the fit has states 0 to {last}")
+        self._draw(key, result, iteration)
 
         self.slider.observe(self._on_iteration, names="value")
         self.dataset_menu.observe(self._on_dataset, names="value")
         self.family_menu.observe(self._on_family, names="value")
         self.link_menu.observe(self._on_choice, names="value")
         self.start_menu.observe(self._on_choice, names="value")
-        self.back_button.on_click(lambda _b: self.step(-1))
-        self.forward_button.on_click(lambda _b: self.step(+1))
+        self.back_button.on_click(self._on_back)
+        self.forward_button.on_click(self._on_forward)
 
         menus = widgets.HBox([self.dataset_menu, self.family_menu, self.link_menu,
                               self.start_menu])
@@ -190,7 +221,7 @@ class IRLSExplorer(FigureWidget):
         self.widget.add_class("glmlearn-explorer")
 
     # --- problems and menus ---------------------------------------------------------------
-    def _register(self, dataset: str | ExplorerData | GLMResult) -> str:
+    def _register(self, dataset: Any) -> str:
         if isinstance(dataset, GLMResult):
             data = ExplorerData.from_result(dataset)
             self._data[data.name] = data
@@ -200,6 +231,13 @@ class IRLSExplorer(FigureWidget):
         if isinstance(dataset, ExplorerData):
             self._data[dataset.name] = dataset
             return dataset.name
+        if not isinstance(dataset, str):
+            raise GLMTypeError(
+                f"dataset: expected a dataset name, an ExplorerData or a GLMResult, got "
+                f"{type(dataset).__name__} {_show(dataset)}; choose one of "
+                f"{', '.join(map(repr, DATASETS))}")
+        if dataset in self._data and self._data[dataset] is not None:
+            return dataset
         explorer_data(dataset)  # raises with the list of names when unknown
         return dataset
 
@@ -208,6 +246,35 @@ class IRLSExplorer(FigureWidget):
         if data is None:
             data = self._data[name] = explorer_data(name)
         return data
+
+    def _resolve(self, dataset: str, family: Any, link: Any, start: Any, *,
+                 current: Key | None = None) -> Key:
+        """The full (dataset, family, link, start) of a choice, each part checked.
+
+        Omitted parts: the dataset's defaults, or with ``current`` (a change from the
+        menus' choice of the same dataset) the current family, and the current link
+        when the family allows it, and the current start.
+        """
+        data = self._problem(dataset)
+        same = current is not None and current[0] == dataset
+        if family is None:
+            family = current[1] if same and current is not None else data.families[0]
+        family = check_choice("family", family, FAMILIES, what="family")
+        fam = FAMILIES[family]()
+        allowed = fam.allowed_links
+        if link is None:
+            if same and current is not None and current[2] in allowed:
+                link = current[2]
+            elif family == data.families[0] and data.link is not None:
+                link = data.link
+            else:
+                link = fam.canonical_link
+        link = check_choice("link", link, allowed, what="link", of=f"for the {family} family")
+        if start is None:
+            start = current[3] if same and current is not None else data.start
+        start = check_choice("start", start, data.start_options, what="start",
+                             of=f"for the {dataset} data")
+        return (dataset, family, link, start)
 
     @contextmanager
     def _holding(self) -> Iterator[None]:
@@ -219,32 +286,29 @@ class IRLSExplorer(FigureWidget):
         finally:
             self._hold -= 1
 
-    def _set_menus(self, data: ExplorerData, family: str, link: str | None, start: str) -> None:
-        if family not in FAMILIES:
-            raise ValueError(f"family: unknown family {family!r}; known families are "
-                             f"{', '.join(map(repr, FAMILIES))}")
-        with self._holding():
-            fams = data.families if family in data.families else (*data.families, family)
-            self.family_menu.options = list(fams)
-            self.family_menu.value = family
-            default = data.link if family == data.families[0] else None
-            self._set_links(family, link or default)
-            self.start_menu.options = [(START_OPTIONS[s], s) for s in data.start_options]
-            if start not in data.start_options:
-                raise ValueError(f"start: must be one of {', '.join(map(repr, data.start_options))}"
-                                 f", got {start!r}")
-            self.start_menu.value = start
-
-    def _set_links(self, family: str, link: str | None) -> None:
+    def _set_menus(self, key: Key) -> None:
+        """Set every menu to ``key`` (already checked), firing no refit."""
+        name, family, link, start = key
+        data = self._problem(name)
         fam = FAMILIES[family]()
-        allowed = fam.allowed_links
-        if link is not None and link not in allowed:
-            raise ValueError(f"link: {link!r} is not available for the {family} family; "
-                             f"allowed links are {', '.join(map(repr, allowed))}")
         with self._holding():
-            self.link_menu.options = [
-                (f"{lk} (canonical)" if lk == fam.canonical_link else lk, lk) for lk in allowed]
-            self.link_menu.value = link or fam.canonical_link
+            if name not in [v for _, v in self.dataset_menu.options]:
+                self.dataset_menu.options = [*self.dataset_menu.options,
+                                             (name.replace("_", " "), name)]
+            self.dataset_menu.value = name
+            fams = data.families if family in data.families else (*data.families, family)
+            if tuple(self.family_menu.options) != tuple(fams):
+                self.family_menu.options = list(fams)
+            self.family_menu.value = family
+            links = [(f"{lk} (canonical)" if lk == fam.canonical_link else lk, lk)
+                     for lk in fam.allowed_links]
+            if list(self.link_menu.options) != links:
+                self.link_menu.options = links
+            self.link_menu.value = link
+            starts = [(START_OPTIONS[s], s) for s in data.start_options]
+            if list(self.start_menu.options) != starts:
+                self.start_menu.options = starts
+            self.start_menu.value = start
 
     # --- callbacks --------------------------------------------------------------------------
     @guarded
@@ -254,37 +318,46 @@ class IRLSExplorer(FigureWidget):
         self._show(int(change["new"]))
 
     @guarded
+    def _on_back(self, _button: Any) -> None:
+        self.step(-1)
+
+    @guarded
+    def _on_forward(self, _button: Any) -> None:
+        self.step(+1)
+
+    @guarded
     def _on_dataset(self, change: Mapping[str, Any]) -> None:
         if self._hold:
             return
-        data = self._problem(change["new"])
-        self._set_menus(data, data.families[0], None, data.start)
-        self._refit()
+        self._choose(self._resolve(change["new"], None, None, None))
 
     @guarded
     def _on_family(self, change: Mapping[str, Any]) -> None:
         if self._hold:
             return
-        current = self.link_menu.value
-        allowed = FAMILIES[change["new"]]().allowed_links
         # Keep the link when the new family allows it (binomial -> ... keeps probit).
-        self._set_links(change["new"], current if current in allowed else None)
-        self._refit()
+        self._choose(self._resolve(self.dataset_menu.value, change["new"], None, None,
+                                   current=self.key))
 
     @guarded
     def _on_choice(self, change: Mapping[str, Any]) -> None:
         if self._hold:
             return
-        self._refit()
+        self._choose(self.key)
 
     # --- fitting and drawing ----------------------------------------------------------------
     @property
-    def key(self) -> tuple[str, str, str, str]:
+    def key(self) -> Key:
         """``(dataset, family, link, start)`` of the menus now."""
         return (self.dataset_menu.value, self.family_menu.value, self.link_menu.value,
                 self.start_menu.value)
 
-    def fit_for(self, key: tuple[str, str, str, str] | None = None) -> GLMResult:
+    @property
+    def shown_key(self) -> Key:
+        """``(dataset, family, link, start)`` of the fit the figure shows."""
+        return self._shown_key
+
+    def fit_for(self, key: Key | None = None) -> GLMResult:
         """The fit for ``key`` (default: the menus' choice), computed on first use only."""
         key = self.key if key is None else key
         if key not in self._fits:
@@ -293,32 +366,47 @@ class IRLSExplorer(FigureWidget):
                                          max_iter=self.max_iter, tol=self.tol)
         return self._fits[key]
 
-    def _refit(self, iteration: int = 0) -> None:
+    def _choose(self, key: Key, iteration: int = 0) -> bool:
+        """Show the fit for ``key``: set the menus, fit (or take the cached fit), draw.
+
+        A choice that cannot be fitted (say, beta = 0 under an inverse link) is a lesson,
+        not a crash: the status line says why, the menus go back to the fit the figure
+        still shows, and False is returned.
+        """
         self._last_error = None
+        self._set_menus(key)
         try:
-            result = self.fit_for()
+            result = self.fit_for(key)
         except (ValueError, ArithmeticError) as exc:  # GLMInputError is a ValueError
-            # A choice that cannot be fitted (say, beta = 0 under an inverse link) is a
-            # lesson, not a crash: say why, and keep showing the last good fit.
             self._last_error = exc
-            shown = (f"; still showing {' / '.join(self._shown_key)}" if self.panels else "")
-            self.status.value = (error_html(exc) + f"<div>This choice cannot be fitted{shown}."
-                                 "</div>")
-            return
-        self._shown_key = self.key
-        self.result = result
-        k = int(np.clip(iteration, 0, len(self.trace) - 1))
+            self._set_menus(self._shown_key)
+            self.status.value = (
+                error_html(exc)
+                + f"<div class='glmlearn-error-note'>{html.escape(_describe(key))} cannot be "
+                f"fitted, so the figure and the menus stay at {html.escape(_describe(self._shown_key))}."
+                "</div>" + self._fit_status)
+            return False
+        self._draw(key, result, iteration)
+        return True
+
+    def _draw(self, key: Key, result: GLMResult, k: int) -> None:
+        """Draw the panels of ``result`` at state ``k`` and set the slider to match."""
+        k = int(np.clip(k, 0, len(result.trace) - 1))
         fig = self.view.figure
-        data = self._problem(self.dataset_menu.value)
+        data = self._problem(key[0])
         with self.view.lock:
             fig.clear()
+            self.panels = {}
             # x = "eta" draws the weights against eta too. The corner labels are outside
             # the layout and clipped to their panels; the layout is computed once.
-            _, self.panels = plot.explorer_figure(self.result, k, fig=fig, x=data.x)
+            _, panels = plot.explorer_figure(result, k, fig=fig, x=data.x)
             # Frames: the static parts rendered once per fit, then only what moves.
-            self.view.attach(self.panels)
-        self.status.value = fit_status_html(data, result)
-        last = len(self.trace) - 1
+            self.view.attach(panels)
+        self.panels = panels
+        self.result = result
+        self._shown_key = key
+        self._fit_status = fit_status_html(data, result)
+        last = len(result.trace) - 1
         with self._holding():
             # Value first, then the range: a slider clamps its value to a smaller max.
             # The kernel-side link moves Play along with the slider.
@@ -333,7 +421,18 @@ class IRLSExplorer(FigureWidget):
         with self.view.lock:  # not while the figure renders in ipympl's thread
             plot.update_all(self.panels, state)
             self.figure.canvas.draw_idle()
+        self._shown_k = k
         self.table.value = state_table_html(state, len(self.trace))
+        self.status.value = self._fit_status
+
+    def _recover(self) -> None:
+        """After an error: the menus, the slider and every panel back at the state shown."""
+        key, k = self._shown_key, self._shown_k
+        self._set_menus(key)
+        self._draw(key, self.fit_for(key), k)
+
+    def _showing(self) -> str:
+        return f"{_describe(self._shown_key)}, iteration {self._shown_k}"
 
     # --- public API ---------------------------------------------------------------------------
     @property
@@ -348,9 +447,9 @@ class IRLSExplorer(FigureWidget):
 
     @iteration.setter
     def iteration(self, k: int) -> None:
-        if not 0 <= k < len(self.trace):
-            raise ValueError(f"iteration: must be between 0 and {len(self.trace) - 1}, got {k}")
-        self.slider.value = k
+        last = len(self.trace) - 1
+        self.slider.value = check_int("iteration", k, 0, last,
+                                      where=f"the fit has states 0 to {last}")
 
     @property
     def state(self) -> IRLSState:
@@ -359,27 +458,34 @@ class IRLSExplorer(FigureWidget):
 
     def step(self, delta: int = 1) -> None:
         """Move ``delta`` iterations (clipped to the trace), as the step buttons do."""
+        delta = check_int("delta", delta)
         self.slider.value = int(np.clip(self.slider.value + delta, 0, len(self.trace) - 1))
 
-    def select(self, dataset: str | None = None, family: str | None = None,
-               link: str | None = None, start: str | None = None) -> None:
-        """Choose the problem, family, link or start, as the menus do (one refit)."""
-        with self._holding():
-            if dataset is not None and dataset != self.dataset_menu.value:
-                self.dataset_menu.value = dataset
-                data = self._problem(dataset)
-                self._set_menus(data, family or data.families[0], link, start or data.start)
-            else:
-                if family is not None and family != self.family_menu.value:
-                    self.family_menu.value = family
-                    cur = self.link_menu.value
-                    keep = cur if cur in FAMILIES[family]().allowed_links else None
-                    self._set_links(family, link or keep)
-                elif link is not None:
-                    self.link_menu.value = link
-                if start is not None:
-                    self.start_menu.value = start
-        self._refit()
+    def select(self, dataset: str | ExplorerData | GLMResult | None = None,
+               family: str | None = None, link: str | None = None,
+               start: str | None = None) -> bool:
+        """Choose the problem, family, link or start, as the menus do (one refit).
+
+        Accepts what the constructor accepts: any family of :data:`glmlearn.FAMILIES`
+        (added to the menu if the dataset does not offer it), a link the family allows, a
+        start the dataset offers, a dataset name, :class:`ExplorerData` or
+        :class:`GLMResult` (added to the menu). Omitted parts keep the menus' choice
+        where it still applies (a new dataset starts from its defaults).
+
+        Returns
+        -------
+        bool
+            True when the choice is shown; False when it cannot be fitted (the status line
+            says why, and the menus stay at the fit shown).
+
+        Raises
+        ------
+        GLMInputError, GLMTypeError
+            A choice that is not on offer; the message lists the choices. Nothing changes.
+        """
+        name = self.dataset_menu.value if dataset is None else self._register(dataset)
+        key = self._resolve(name, family, link, start, current=self.key)
+        return self._choose(key)
 
     def _snapshot_html(self) -> str:
         return str(self.table.value)
@@ -387,6 +493,11 @@ class IRLSExplorer(FigureWidget):
     def __repr__(self) -> str:
         return (f"IRLSExplorer({' / '.join(self.key)}, iteration {self.iteration} of "
                 f"{len(self.trace) - 1})")
+
+
+def _describe(key: Key) -> str:
+    name, family, link, start = key
+    return f"{name} / {family} / {link} / {START_OPTIONS.get(start, start)}"
 
 
 def irls_explorer(
