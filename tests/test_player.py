@@ -383,3 +383,19 @@ def test_nbconvert_shows_the_widget_view_and_drops_its_html_when_state_is_saved(
     # the CSS rule's selectors match nbconvert's lab template
     assert 'class="jp-OutputArea jp-Cell-outputArea"' in without
     assert without.count('class="jp-OutputArea-child"') >= 2
+
+
+def test_the_explorer_displays_its_saved_player_after_the_live_widget():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from glmlearn.widgets import irls_explorer
+
+    InteractiveShell.instance()
+    ex = irls_explorer("pass_fail", backend="png")
+    with capture_output() as captured:
+        ex._ipython_display_()
+    first, second = captured.outputs
+    assert "application/vnd.jupyter.widget-view+json" in first.data
+    html = second.data["text/html"]
+    assert "glmlearn-player-saved" in html and html.count("data:image/png;base64,") >= len(ex.trace)

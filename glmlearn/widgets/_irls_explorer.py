@@ -490,6 +490,16 @@ class IRLSExplorer(FigureWidget):
     def _snapshot_html(self) -> str:
         return str(self.table.value)
 
+    def _ipython_display_(self) -> None:
+        """Show the live explorer, then a saved player of every state as its own output.
+
+        A reader without a kernel (a notebook exported to HTML, nbviewer) sees the player
+        and can step it; beside a live explorer the player hides itself (``glmlearn.player``).
+        """
+        from ..player import display_with_player
+
+        display_with_player(self.widget, self.trace, x=self._problem(self.dataset_menu.value).x)
+
     def __repr__(self) -> str:
         return (f"IRLSExplorer({' / '.join(self.key)}, iteration {self.iteration} of "
                 f"{len(self.trace) - 1})")
