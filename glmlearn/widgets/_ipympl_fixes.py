@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import itertools
 import threading
 from collections.abc import Callable, Mapping
@@ -195,10 +196,11 @@ class SnapshotBox(widgets.VBox):
         Returns ``(png_bytes, html_fragment)`` for the state shown now.
     """
 
-    def __init__(self, children: Any, snapshot: Callable[[], tuple[bytes, str]], **kwargs: Any
-                 ) -> None:
+    def __init__(self, children: Any, snapshot: Callable[[], tuple[bytes, str]], *,
+                 alt: Callable[[], str] | None = None, **kwargs: Any) -> None:
         super().__init__(children, **kwargs)
         self._snapshot = snapshot
+        self._alt = alt  # the picture in words, for its alt text
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         data = super()._repr_mimebundle_(**kwargs)
@@ -206,8 +208,9 @@ class SnapshotBox(widgets.VBox):
             return None
         png, fragment = self._snapshot()
         b64 = base64.b64encode(png).decode("ascii")
+        alt = html.escape(self._alt() if self._alt is not None else "glmlearn figure (static picture)",
+                          quote=True)
         data["image/png"] = b64
         data["text/html"] = (f"<div class='glmlearn-snapshot'>{fragment}"
-                             f"<img src='data:image/png;base64,{b64}' "
-                             f"alt='glmlearn figure (static picture)'/></div>")
+                             f"<img src='data:image/png;base64,{b64}' alt='{alt}'/></div>")
         return data

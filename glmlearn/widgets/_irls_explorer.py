@@ -42,6 +42,7 @@ from .. import plot
 from .._irls import IRLSState
 from ..errors import GLMInputError, GLMTypeError
 from ..family import FAMILIES
+from ..narrate import describe_state
 from ..problem import _show, check_controls
 from ..results import GLMResult
 from ._checks import check_choice, check_int
@@ -183,6 +184,10 @@ class IRLSExplorer(FigureWidget):
         self._jslink = widgets.jslink((self.play, "value"), (self.slider, "value"))
         kernel_link(self.play, self.slider)
         self.table = widgets.HTML()
+        # The state in words, under the picture; aria-live makes screen readers announce
+        # each new iteration.
+        self.description = widgets.HTML()
+        self.description.add_class("glmlearn-description")
 
         for w, cls in [(self.dataset_menu, "glmlearn-dataset"), (self.family_menu, "glmlearn-family"),
                        (self.link_menu, "glmlearn-link"), (self.start_menu, "glmlearn-start"),
@@ -217,7 +222,8 @@ class IRLSExplorer(FigureWidget):
         player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider])
         info = widgets.HBox([self.table, self.status],
                             layout=widgets.Layout(align_items="flex-start", grid_gap="24px"))
-        self.widget = SnapshotBox([menus, player, info, self.view.widget], self._snapshot)
+        self.widget = SnapshotBox([menus, player, info, self.view.widget, self.description],
+                                  self._snapshot, alt=self._snapshot_alt)
         self.widget.add_class("glmlearn-explorer")
 
     # --- problems and menus ---------------------------------------------------------------
@@ -423,6 +429,7 @@ class IRLSExplorer(FigureWidget):
             self.figure.canvas.draw_idle()
         self._shown_k = k
         self.table.value = state_table_html(state, len(self.trace))
+        self.description.value = (f"<p aria-live='polite'>{html.escape(self.state_text)}</p>")
         self.status.value = self._fit_status
 
     def _recover(self) -> None:
@@ -456,6 +463,12 @@ class IRLSExplorer(FigureWidget):
         """The state shown."""
         return self.trace[self.iteration]
 
+    @property
+    def state_text(self) -> str:
+        """The state shown, in one or two plain sentences (:func:`glmlearn.narrate.describe_state`)."""
+        k = self._shown_k
+        return describe_state(self.trace[k], self.trace[k - 1] if k else None)
+
     def step(self, delta: int = 1) -> None:
         """Move ``delta`` iterations (clipped to the trace), as the step buttons do."""
         delta = check_int("delta", delta)
@@ -488,7 +501,10 @@ class IRLSExplorer(FigureWidget):
         return self._choose(key)
 
     def _snapshot_html(self) -> str:
-        return str(self.table.value)
+        return str(self.table.value) + str(self.description.value)
+
+    def _snapshot_alt(self) -> str:
+        return self.state_text
 
     def _ipython_display_(self) -> None:
         """Show the live explorer, then a saved player of every state as its own output.
