@@ -234,8 +234,12 @@ def test_update_never_draws(logistic: glmlearn.GLMResult) -> None:
 def test_deviance_marker_sits_at_k_and_D_k(logistic: glmlearn.GLMResult) -> None:
     trace = logistic.trace
     art = gp.draw_deviance(new_ax(), trace[0], trace=trace)
+    # R's start: D at k = 0 is the starting guess's, drawn apart from the iterates' line
+    assert trace[0].beta is None
     np.testing.assert_array_equal(art.line.get_xydata(),
-                                  [[s.iteration, s.deviance] for s in trace])
+                                  [[s.iteration, s.deviance] for s in trace[1:]])
+    assert art.start is not None
+    np.testing.assert_array_equal(art.start.get_xydata(), [[0, trace[0].deviance]])
     for k, state in enumerate(trace):
         gp.update_deviance(art, state)
         np.testing.assert_array_equal(art.marker.get_xydata(), [[k, state.deviance]])
@@ -414,7 +418,9 @@ def test_fit_at_iteration_zero_shows_the_starting_means(logistic: glmlearn.GLMRe
     assert np.all(np.isnan(np.asarray(art.curve.get_ydata(), float)))
     np.testing.assert_array_equal(art.start_means.get_xydata(),
                                   np.column_stack([logistic.problem.X[:, 1], state.mu]))
-    assert "no β yet" in art.label.get_text()  # μ⁽⁰⁾ are R's starting means, not a fit
+    # μ⁽⁰⁾ are R's starting means, not a fit: the label says so
+    assert "starting guess μ⁽⁰⁾" in art.label.get_text()
+    assert "not a fitted model" in art.label.get_text()
     assert all(line.get_xydata().size == 0 for line in art.history)
 
 
@@ -427,7 +433,9 @@ def test_fit_against_one_predictor_holds_others_at_their_means(
     b = poisson3.coef
     eta = b[0] + b[1] * p.X[:, 1].mean() + b[2] * x + p.offset.mean()
     np.testing.assert_allclose(art.curve.get_ydata(), np.exp(eta), rtol=1e-9)
-    assert art.ax.get_xlabel() == "age"
+    # and says so: the curve is a slice through the other predictors' means
+    assert art.ax.get_xlabel().splitlines() == [
+        "age", "(curve: other predictors at their means, offset at its mean)"]
 
 
 def test_fit_against_eta(poisson3: glmlearn.GLMResult) -> None:
@@ -837,8 +845,9 @@ def test_start_means_in_the_legend_only_when_shown(logistic: glmlearn.GLMResult)
         legend = art.ax.get_legend()
         return [t.get_text() for t in legend.get_texts()]
 
-    assert "starting means μ⁽⁰⁾" not in entries(from_zero)
-    assert "starting means μ⁽⁰⁾" in entries(logistic)  # R's start: state 0 shows them
+    start = gp_fitted._START
+    assert start not in entries(from_zero)
+    assert start in entries(logistic)  # R's start: state 0 shows them
 
 
 def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:
