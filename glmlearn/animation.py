@@ -135,7 +135,7 @@ def to_html(
     states = _plot.as_trace(trace)
     anim = animate_trace(states, panels, dpi=dpi, **kwargs)
     with mpl.rc_context({"animation.embed_limit": embed_limit_mb}):
-        html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))
+        html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))  # type: ignore[arg-type]
     if offline_icons:
         html = _jshtml.offline_player(html)
     got = count_html_frames(html)
@@ -191,7 +191,7 @@ def save_gif(
     out = Path(path)
     states = _plot.as_trace(trace)
     anim = animate_trace(states, panels, dpi=dpi, interval=1000.0 / fps, **kwargs)
-    writer = PillowWriter(fps=fps, metadata=None)
+    writer = PillowWriter(fps=fps, metadata=None)  # type: ignore[arg-type]  # any rate: retimed
     anim.save(str(out), writer=writer, dpi=dpi, savefig_kwargs={"facecolor": "white"})
     frame_ms = 1000.0 / fps
     durations = [frame_ms] * len(states)
@@ -217,5 +217,5 @@ def _retime_gif(path: Path, durations: Sequence[float], loop: int) -> None:
         frames = [f.copy() for f in ImageSequence.Iterator(im)]
     # Never merge two equal-looking frames into one: every state keeps its frame.
     frames[0].save(path, save_all=True, append_images=frames[1:], loop=loop,
-                   duration=[int(round(d)) for d in durations[:len(frames)]],
+                   duration=[round(d) for d in durations[:len(frames)]],
                    optimize=False, disposal=1)

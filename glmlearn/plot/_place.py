@@ -131,7 +131,7 @@ def _free_position(legend: Legend, r: RendererBase, hard: Array, soft: Array,
     inner = ax.bbox
     best: tuple[int, int, str] | None = None
     for i, loc in enumerate(candidates):
-        legend.set_loc(loc)
+        legend.set_loc(loc)  # type: ignore[arg-type]
         box = legend.get_window_extent(r)
         if (box.x0 < inner.x0 - 0.5 or box.x1 > inner.x1 + 0.5 or box.y0 < inner.y0 - 0.5
                 or box.y1 > inner.y1 + 0.5):
@@ -151,35 +151,67 @@ def _crowd_display(ax: Any, crowd: Crowd) -> tuple[Array, Array]:
     return _in_axes(hard, ax), _in_axes(soft, ax)
 
 
-def _raise_top(ax: Any, height_px: float) -> bool:
-    """Raise the y-axis top so the top ``height_px`` of the axes hold no old data."""
-    total = ax.bbox.height
-    frac = height_px / max(total, 1.0)
-    if not 0 < frac < 0.5:
+#: The axes size (points) the room at the top is computed for: a 5 x 4 inch panel's at
+#: font.size 10, scaled with the legend's font size.
+NOMINAL = (280.0, 210.0)
+
+
+def _raise_top_nominal(ax: Any, legend: Legend, r: RendererBase, crowd: Crowd,
+                       margin_pt: float) -> bool:
+    """On a nominal panel, if no candidate is free, raise the top; True if raised."""
+    fig = ax.get_figure(root=True)
+    px = fig.dpi / 72.0
+    box = legend.get_window_extent(r)
+    # the nominal panel grows with the text (font.size 10: 5 x 4 inches)
+    scale = float(legend.prop.get_size_in_points()) / 10.0
+    nominal = (NOMINAL[0] * scale, NOMINAL[1] * scale)
+    w, h = box.width / px / nominal[0], box.height / px / nominal[1]
+    pad = float(legend.borderaxespad) * float(legend.prop.get_size_in_points())  # points
+    pu, pv = pad / nominal[0], pad / nominal[1]
+    mu, mv = margin_pt / nominal[0], margin_pt / nominal[1]
+    if w + 2 * pu > 1 or h + 2 * pv > 0.5:
         return False
+    to_frac = ax.transScale + ax.transLimits
+    pts = [to_frac.transform(p) for p in crowd.points if p.size]
+    pts += [to_frac.transform(ln) for ln in crowd.lines if ln.size]
+    frac = np.vstack([np.empty((0, 2)), *pts])
+    # lines: sample densely in fraction space (about 1/300 of the panel)
+    lines = [_sample(to_frac.transform(ln), step=1 / 300) for ln in crowd.lines if ln.size]
+    frac = np.vstack([frac, *lines])
+    frac = frac[np.all(np.isfinite(frac), axis=1)]
+    frac = frac[(frac[:, 0] >= 0) & (frac[:, 0] <= 1) & (frac[:, 1] >= 0) & (frac[:, 1] <= 1)]
+    spots = {"upper right": (1 - pu - w, 1 - pv - h), "upper left": (pu, 1 - pv - h),
+             "lower right": (1 - pu - w, pv), "lower left": (pu, pv),
+             "center right": (1 - pu - w, 0.5 - h / 2), "center left": (pu, 0.5 - h / 2),
+             "upper center": (0.5 - w / 2, 1 - pv - h), "lower center": (0.5 - w / 2, pv)}
+    for u0, v0 in spots.values():
+        inside = ((frac[:, 0] >= u0 - mu) & (frac[:, 0] <= u0 + w + mu)
+                  & (frac[:, 1] >= v0 - mv) & (frac[:, 1] <= v0 + h + mv))
+        if not inside.any():
+            return False  # a free spot on the nominal panel: no room needed
+    need = 1.15 * (h + 2 * pv + mv)
     tr = ax.yaxis.get_transform()
     lo, hi = tr.transform(np.array(ax.get_ylim(), float))
-    ax.set_ylim(*tr.inverted().transform(np.array([lo, lo + (hi - lo) / (1 - frac)])))
+    ax.set_ylim(*tr.inverted().transform(np.array([lo, lo + (hi - lo) / (1 - need)])))
     return True
 
 
 def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = None, *,
-                 outside: bool = False) -> str:
+                 outside: bool = False, again: bool = False) -> str:
     """Move ``legend`` to the first candidate position where it covers nothing of
     ``crowd``; if there is none, make room at the top (``crowd.grow``) or go outside
     the axes, to the right. Returns the position chosen (``"outside"`` for the latter).
     ``outside=True`` puts it outside without trying (after a layout that made room).
+    ``again=True`` (after a layout) keeps the axis limits as they are: room made at the
+    top is decided once, when the panel is drawn, so a panel's limits are those its
+    ``draw_*`` sets, in a figure laid out or not.
     """
     legend._glmlearn_crowd = crowd  # type: ignore[attr-defined]  # for place_legends
     ax = legend.axes
     fig = ax.get_figure(root=True)
+    assert fig is not None
     r = renderer if renderer is not None else _renderer(fig)
     px = fig.dpi / 72.0
-    base = getattr(legend, "_glmlearn_ylim", None)
-    if base is None:
-        legend._glmlearn_ylim = base = tuple(ax.get_ylim())  # type: ignore[attr-defined]
-    elif tuple(ax.get_ylim()) != base:
-        ax.set_ylim(*base)  # placed again (a new layout): from the panel's own limits
     margin = 4.0 * px  # about a marker's radius: a marker's edge stays clear too
     hidden = _all_rows_visible(legend)
     try:
@@ -187,16 +219,13 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
         legend.set_in_layout(False)
         hard, soft = _crowd_display(ax, crowd)
         chosen = None if outside else _free_position(legend, r, hard, soft, margin)
-        if chosen is None and crowd.grow and not outside:
-            legend.set_loc("upper right")
-            box = legend.get_window_extent(r)
-            pad = ax.bbox.y1 - box.y1
-            if _raise_top(ax, box.height + 2 * pad + margin):
+        if crowd.grow and not (outside or again):
+            # Whether to make room at the top, and how much, is decided on a nominal
+            # panel (NOMINAL points), not on the axes' size now: a panel's limits are
+            # then the same in any figure, laid out or not (update == draw).
+            if _raise_top_nominal(ax, legend, r, crowd, margin / px):
                 hard, soft = _crowd_display(ax, crowd)
-                chosen = _free_position(legend, r, hard, soft, margin,
-                                        ("upper right", "upper left", "upper center"))
-                if chosen is None:
-                    ax.set_ylim(*base)
+            chosen = _free_position(legend, r, hard, soft, margin)
         wide = legend.get_window_extent(r).width > 0.6 * ax.bbox.width
         if chosen is None and (outside or not wide):
             chosen = "outside"
@@ -207,12 +236,12 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
             # A figure too small for the legend beside its axes: the least covered spot.
             counts = []
             for i, loc in enumerate(CANDIDATES):
-                legend.set_loc(loc)
+                legend.set_loc(loc)  # type: ignore[arg-type]
                 counts.append((_inside(hard, legend.get_window_extent(r), margin), i, loc))
             chosen = min(counts)[2]
-            legend.set_loc(chosen)
+            legend.set_loc(chosen)  # type: ignore[arg-type]
         else:
-            legend.set_loc(chosen)
+            legend.set_loc(chosen)  # type: ignore[arg-type]
         # The region the legend paints, relative to its axes: its reach as a moving
         # artist (see _blit.py) and nothing else (a legend does not clip its contents).
         box = legend.get_window_extent(r)
@@ -249,7 +278,7 @@ def place_legends(fig: Figure, renderer: RendererBase | None = None, *,
     for legend in _crowded_legends(fig):
         before = getattr(legend, "_glmlearn_loc", None)
         after = place_legend(legend, legend._glmlearn_crowd, r,  # type: ignore[attr-defined]
-                             outside=keep_outside and before == "outside")
+                             outside=keep_outside and before == "outside", again=True)
         changed |= (before == "outside") != (after == "outside")
     return changed
 

@@ -177,7 +177,8 @@ class _Above(BboxBase):
 
     def get_points(self) -> np.ndarray:
         b = self._ax.bbox
-        h = self._height * self._ax.get_figure(root=True).dpi / 72.0
+        fig = self._ax.get_figure(root=True)
+        h = self._height * (fig.dpi if fig is not None else 72.0) / 72.0
         return np.array([[b.x0, b.y1], [b.x1, b.y1 + h]])
 
 
@@ -199,6 +200,7 @@ def _state_label(ax: Axes, lines: int = 1) -> Text:
     ax.set_title(ax.get_title(), fontsize=_F.title, y=1.0,
                  pad=float(mpl.rcParams["axes.titlepad"]) + height)
     fig = ax.get_figure(root=True)
+    assert fig is not None
     text = ax.text(0.0, 1.0, "", ha="left", va="bottom", fontsize=fs, linespacing=1.2,
                    transform=ax.transAxes + ScaledTranslation(0, gap / 72.0,
                                                               fig.dpi_scale_trans))

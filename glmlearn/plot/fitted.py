@@ -39,9 +39,9 @@ from ._panel import Panel
 from ._place import Crowd, legend_rows
 from ._style import (
     _C,
+    _label_lines,
     _legend,
     _marker_alpha,
-    _label_lines,
     _marker_size,
     _start_note,
     _state_label,

@@ -22,8 +22,16 @@ from ._panel import Panel, update, update_all
 from ._style import SLIDE_FONT_SIZE, _rc
 from .registry import PANEL_REGISTRY, PANELS, default_panels
 
-__all__ = ["PANELS", "PanelArtists", "SLIDE_SIZE", "default_panels", "explorer_figure",
-           "slide_figure", "update", "update_all"]
+__all__ = [
+    "PANELS",
+    "SLIDE_SIZE",
+    "PanelArtists",
+    "default_panels",
+    "explorer_figure",
+    "slide_figure",
+    "update",
+    "update_all",
+]
 
 #: Size (inches) of :func:`slide_figure`: a 16:9 slide, 13.33 x 7.5 in.
 SLIDE_SIZE = (13.333, 7.5)

@@ -16,7 +16,6 @@ from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-
 from scipy import stats
 
 from .._irls import IRLSState
