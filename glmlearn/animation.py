@@ -10,7 +10,9 @@ So an exported animation shows exactly what the interactive explorer shows.
   notebooks and in any static web page, without a Python kernel);
 * :func:`save_gif` -- an animated GIF (Pillow), e.g. for slides.
 
-There are exactly as many frames as states in the trace.
+There are exactly as many frames as states in the trace. The defaults are paced for a
+class: one iteration per second, and a GIF holds its last frame (the fit) for 3 s
+before it starts again.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from matplotlib.figure import Figure
 from . import plot as _plot
 from .plot import _jshtml
 
-__all__ = ["animate_trace", "count_html_frames", "save_gif", "to_html"]
+__all__ = ["animate_trace", "count_html_frames", "gif_durations", "save_gif", "to_html"]
 
 def animate_trace(
     trace: Any,
     panels: Sequence[str] | None = None,
     *,
-    interval: float = 800.0,
+    interval: float = 1000.0,
     repeat: bool = True,
     fig: Figure | None = None,
     figsize: tuple[float, float] | None = None,
@@ -53,7 +55,7 @@ def animate_trace(
         Panel names (see :data:`glmlearn.plot.PANELS`); default
         :func:`glmlearn.plot.default_panels`.
     interval : float
-        Milliseconds between frames.
+        Milliseconds between frames (default one iteration per second).
     repeat : bool
         Loop the animation (also the default mode of :func:`to_html`).
     fig : Figure, optional
@@ -90,7 +92,7 @@ def to_html(
     trace: Any,
     panels: Sequence[str] | None = None,
     *,
-    fps: int = 2,
+    fps: float = 1,
     default_mode: str = "once",
     embed_limit_mb: float = 100.0,
     dpi: float = 72.0,
@@ -103,8 +105,8 @@ def to_html(
     ----------
     trace : GLMResult or sequence of IRLSState
     panels : sequence of str, optional
-    fps : int
-        Frames per second when playing.
+    fps : float
+        Frames per second when playing (default one iteration per second).
     default_mode : {"once", "loop", "reflect"}
         What the player does at the last frame.
     embed_limit_mb : float
@@ -133,7 +135,7 @@ def to_html(
     states = _plot.as_trace(trace)
     anim = animate_trace(states, panels, dpi=dpi, **kwargs)
     with mpl.rc_context({"animation.embed_limit": embed_limit_mb}):
-        html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))
+        html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))  # type: ignore[arg-type]
     if offline_icons:
         html = _jshtml.offline_player(html)
     got = count_html_frames(html)
@@ -153,9 +155,10 @@ def save_gif(
     path: str | Path,
     panels: Sequence[str] | None = None,
     *,
-    fps: int = 2,
+    fps: float = 1,
     dpi: float = 72.0,
     loop: int = 0,
+    hold_last: float = 3.0,
     **kwargs: Any,
 ) -> Path:
     """Save the animation of ``trace`` as an animated GIF with Pillow.
@@ -166,12 +169,15 @@ def save_gif(
     path : str or Path
         Where to write the ``.gif``.
     panels : sequence of str, optional
-    fps : int
-        Frames per second.
+    fps : float
+        Frames per second (default one iteration per second).
     dpi : float
         Resolution of the frames.
     loop : int
         Times the GIF plays, 0 = for ever (Pillow's convention).
+    hold_last : float
+        Seconds the last frame (the fit) stays before the GIF starts again; at least
+        one frame's time (``1 / fps``).
     **kwargs
         Passed to :func:`animate_trace`.
 
@@ -180,22 +186,36 @@ def save_gif(
     Path
         ``path``.
     """
+    if not fps > 0:
+        raise ValueError(f"fps: must be positive, got {fps!r}")
     out = Path(path)
     states = _plot.as_trace(trace)
-    anim = animate_trace(states, panels, dpi=dpi, **kwargs)
-    writer = PillowWriter(fps=fps, metadata=None)
+    anim = animate_trace(states, panels, dpi=dpi, interval=1000.0 / fps, **kwargs)
+    writer = PillowWriter(fps=fps, metadata=None)  # type: ignore[arg-type]  # any rate: retimed
     anim.save(str(out), writer=writer, dpi=dpi, savefig_kwargs={"facecolor": "white"})
-    if loop != 0:
-        _set_gif_loop(out, loop)
+    frame_ms = 1000.0 / fps
+    durations = [frame_ms] * len(states)
+    durations[-1] = max(frame_ms, 1000.0 * hold_last)
+    _retime_gif(out, durations, loop)
     return out
 
 
-def _set_gif_loop(path: Path, loop: int) -> None:
-    # PillowWriter always writes loop=0 (for ever); rewrite the file to change it.
+def gif_durations(path: str | Path) -> list[int]:
+    """How long each frame of a GIF is shown, in milliseconds."""
+    from PIL import Image, ImageSequence
+
+    with Image.open(path) as im:
+        return [int(f.info.get("duration", 0)) for f in ImageSequence.Iterator(im)]
+
+
+def _retime_gif(path: Path, durations: Sequence[float], loop: int) -> None:
+    # PillowWriter gives every frame the same duration and always loops for ever;
+    # rewrite the file with a duration per frame (GIF keeps centiseconds) and the loop.
     from PIL import Image, ImageSequence
 
     with Image.open(path) as im:
         frames = [f.copy() for f in ImageSequence.Iterator(im)]
-        duration = im.info.get("duration", 100)
+    # Never merge two equal-looking frames into one: every state keeps its frame.
     frames[0].save(path, save_all=True, append_images=frames[1:], loop=loop,
-                   duration=duration)
+                   duration=[round(d) for d in durations[:len(frames)]],
+                   optimize=False, disposal=1)

@@ -125,3 +125,16 @@ def test_jshtml_template_is_what_the_rewrite_expects(logistic: glmlearn.GLMResul
     page = _jshtml.offline_player(raw)
     assert "font-awesome" not in page and _jshtml.ICON.search(page) is None
     assert _jshtml.count_frames(page) == 3
+
+
+def test_gif_defaults_are_paced_for_a_class(logistic: glmlearn.GLMResult,
+                                            tmp_path: object) -> None:
+    """One iteration per second, and the last frame (the fit) held for 3 s."""
+    out = ga.save_gif(logistic, tmp_path / "paced.gif", **SMALL)  # type: ignore[operator]
+    durations = ga.gif_durations(out)
+    assert len(durations) == len(logistic.trace)
+    assert durations[:-1] == [1000] * (len(durations) - 1)
+    assert durations[-1] == 3000
+    fast = ga.save_gif(logistic, tmp_path / "fast.gif", fps=4, hold_last=0,  # type: ignore[operator]
+                       **SMALL)
+    assert ga.gif_durations(fast) == [250] * len(logistic.trace)

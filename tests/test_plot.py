@@ -20,6 +20,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # before anything can pick an interactive backend
 
+import itertools
+
 import matplotlib as mpl
 import numpy as np
 import pytest
@@ -234,8 +236,12 @@ def test_update_never_draws(logistic: glmlearn.GLMResult) -> None:
 def test_deviance_marker_sits_at_k_and_D_k(logistic: glmlearn.GLMResult) -> None:
     trace = logistic.trace
     art = gp.draw_deviance(new_ax(), trace[0], trace=trace)
+    # R's start: D at k = 0 is the starting guess's, drawn apart from the iterates' line
+    assert trace[0].beta is None
     np.testing.assert_array_equal(art.line.get_xydata(),
-                                  [[s.iteration, s.deviance] for s in trace])
+                                  [[s.iteration, s.deviance] for s in trace[1:]])
+    assert art.start is not None
+    np.testing.assert_array_equal(art.start.get_xydata(), [[0, trace[0].deviance]])
     for k, state in enumerate(trace):
         gp.update_deviance(art, state)
         np.testing.assert_array_equal(art.marker.get_xydata(), [[k, state.deviance]])
@@ -414,7 +420,9 @@ def test_fit_at_iteration_zero_shows_the_starting_means(logistic: glmlearn.GLMRe
     assert np.all(np.isnan(np.asarray(art.curve.get_ydata(), float)))
     np.testing.assert_array_equal(art.start_means.get_xydata(),
                                   np.column_stack([logistic.problem.X[:, 1], state.mu]))
-    assert "no β yet" in art.label.get_text()  # μ⁽⁰⁾ are R's starting means, not a fit
+    # μ⁽⁰⁾ are R's starting means, not a fit: the label says so
+    assert "starting guess μ⁽⁰⁾" in art.label.get_text()
+    assert "not a fitted model" in art.label.get_text()
     assert all(line.get_xydata().size == 0 for line in art.history)
 
 
@@ -427,7 +435,9 @@ def test_fit_against_one_predictor_holds_others_at_their_means(
     b = poisson3.coef
     eta = b[0] + b[1] * p.X[:, 1].mean() + b[2] * x + p.offset.mean()
     np.testing.assert_allclose(art.curve.get_ydata(), np.exp(eta), rtol=1e-9)
-    assert art.ax.get_xlabel() == "age"
+    # and says so: the curve is a slice through the other predictors' means
+    assert art.ax.get_xlabel().splitlines() == [
+        "age", "(curve: other predictors at their means, offset at its mean)"]
 
 
 def test_fit_against_eta(poisson3: glmlearn.GLMResult) -> None:
@@ -837,8 +847,9 @@ def test_start_means_in_the_legend_only_when_shown(logistic: glmlearn.GLMResult)
         legend = art.ax.get_legend()
         return [t.get_text() for t in legend.get_texts()]
 
-    assert "starting means μ⁽⁰⁾" not in entries(from_zero)
-    assert "starting means μ⁽⁰⁾" in entries(logistic)  # R's start: state 0 shows them
+    start = gp_fitted._START
+    assert start not in entries(from_zero)
+    assert start in entries(logistic)  # R's start: state 0 shows them
 
 
 def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:
@@ -940,3 +951,243 @@ def _no_leaked_pyplot_figures() -> Iterator[None]:
         import matplotlib.pyplot as plt
 
         assert plt.get_fignums() == []
+
+
+# --- nothing hidden: legends and labels measured against the data, in every state -------
+
+
+def _bundled_fits() -> list[tuple[str, Any, Any]]:
+    import warnings
+
+    from glmlearn.widgets._data import DATASETS, explorer_data
+
+    out = []
+    for name in DATASETS:
+        d = explorer_data(name)
+        starts = [d.start] + (["mustart"] if d.start != "mustart" else [])
+        for start in starts:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = glmlearn.fit(d.X, d.y, d.families[0], weights=d.weights, offset=d.offset,
+                                   start=d.start_beta(start), column_names=list(d.column_names))
+            out.append((f"{name}-{start}", d.x, res))
+    return out
+
+
+def _labels_and_legends(panels: dict[str, Any]) -> list[Artist]:
+    out: list[Artist] = []
+    for art in panels.values():
+        out.append(art.label)
+        if art.ax.get_legend() is not None:
+            out.append(art.ax.get_legend())
+    return out
+
+
+def _marker_positions(ax: Axes) -> np.ndarray:
+    pts = []
+    for ln in ax.lines:
+        if ln.get_visible() and ln.get_marker() not in (None, "None", "", " "):
+            pts.append(ax.transData.transform(np.asarray(ln.get_xydata(), float)))
+    for c in ax.collections:
+        if isinstance(c, PathCollection) and c.get_visible():
+            shown = np.asarray(c.get_sizes(), float)
+            xy = np.asarray(c.get_offsets(), float)
+            if shown.size == len(xy):
+                xy = xy[shown > 0]
+            pts.append(ax.transData.transform(xy))
+    pts = [p for p in pts if p.size]
+    return _within(np.vstack(pts) if pts else np.empty((0, 2)), ax.bbox)
+
+
+def _line_samples(ax: Axes) -> np.ndarray:
+    pts = []
+    for ln in ax.lines:
+        if not ln.get_visible() or ln.get_linestyle() in ("None", "", " "):
+            continue
+        xy = ax.transData.transform(np.asarray(ln.get_xydata(), float))
+        for a, b in itertools.pairwise(xy):
+            if np.all(np.isfinite(a)) and np.all(np.isfinite(b)):
+                t = np.linspace(0, 1, 25)[:, None]
+                pts.append(a + (b - a) * t)
+    return _within(np.vstack(pts) if pts else np.empty((0, 2)), ax.bbox)
+
+
+def _within(pts: np.ndarray, box: Any) -> np.ndarray:
+    if not pts.size:
+        return pts
+    keep = np.all(np.isfinite(pts), axis=1)
+    pts = pts[keep]
+    return pts[(pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0)
+               & (pts[:, 1] <= box.y1)]
+
+
+def _covered(pts: np.ndarray, box: Any) -> int:
+    if not pts.size:
+        return 0
+    return int(np.count_nonzero((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1)
+                                & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)))
+
+
+def assert_nothing_hidden(fig: Figure, panels: dict[str, Any], where: str) -> int:
+    """No marker inside a legend or label, no line through one, every text in the
+    figure, no label on its title. Returns the number of checks made."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    checks = 0
+    covers = _labels_and_legends(panels)
+    for ax in [a.ax for a in panels.values()]:
+        markers, lines = _marker_positions(ax), _line_samples(ax)
+        for c in covers:
+            box = c.get_window_extent(renderer)
+            assert _covered(markers, box) == 0, (where, "marker under", c)
+            assert _covered(lines, box) == 0, (where, "line under", c)
+            checks += 2
+    figbox = fig.bbox
+    # a legend's texts are measured with their legend (a hidden row has no place)
+    in_legends = {id(t) for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()}
+    # tick labels: those of the ticks drawn (Axis._update_ticks, as in _blit.py)
+    tick_texts = {id(x) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                  for t in axis.get_major_ticks() + axis.get_minor_ticks()
+                  for x in (t.label1, t.label2)}
+    drawn = [x for ax in fig.axes if ax.get_visible() for axis in (ax.xaxis, ax.yaxis)
+             for t in axis._update_ticks() for x in (t.label1, t.label2)]
+    boxes = [(t.get_text(), t.get_window_extent(renderer))
+             for t in [*fig.findobj(Text), *drawn]
+             if t.get_visible() and t.get_text() and id(t) not in in_legends
+             and (id(t) not in tick_texts or t in drawn)]
+    boxes += [("legend", ax.get_legend().get_window_extent(renderer)) for ax in fig.axes
+              if ax.get_visible() and ax.get_legend()]
+    for text, b in boxes:
+        if True:
+            assert (b.x0 >= figbox.x0 - 1 and b.x1 <= figbox.x1 + 1 and b.y0 >= figbox.y0 - 1
+                    and b.y1 <= figbox.y1 + 1), (where, "outside the figure", text)
+            checks += 1
+    for art in panels.values():
+        label, title = art.label.get_window_extent(renderer), art.ax.title
+        if title.get_text():
+            assert not label.overlaps(title.get_window_extent(renderer)), (where, "on title")
+        lb = art.ax.bbox
+        assert label.x1 <= lb.x1 + 1, (where, "label wider than its panel", art.label.get_text())
+        checks += 2
+    return checks
+
+
+def test_nothing_hidden_in_any_bundled_problem_at_any_iteration() -> None:
+    """Every bundled problem (its default start, and R's starting means), every state of
+    its trace, the explorer figure as the widget draws it and with the fit against a
+    column: legends and state labels cover no marker and no line, and stay in the figure."""
+    checks = figures = 0
+    for name, x, res in _bundled_fits():
+        variants = [x] + ([None] if x is not None else [])
+        for xv in variants:
+            fig, panels = gp.explorer_figure(res, 0, x=xv, dpi=50, legends=True)
+            for state in res.trace:
+                gp.update_all(panels, state)
+                checks += assert_nothing_hidden(fig, panels, f"{name} x={xv} k={state.iteration}")
+                figures += 1
+    assert figures > 60 and checks > 5000
+
+
+# --- presentation: font size, slides ------------------------------------------------------
+
+
+def test_text_follows_font_size(logistic: glmlearn.GLMResult) -> None:
+    def sizes() -> tuple[float, float, float]:
+        _fig, panels = gp.explorer_figure(logistic, 2, panels=("fit", "deviance"), dpi=30)
+        ax = panels["fit"].ax
+        tick = ax.xaxis.get_major_ticks()[0].label1.get_fontsize()
+        return ax.title.get_fontsize(), tick, panels["deviance"].label.get_fontsize()
+
+    assert sizes() == (12, 10, 10)  # the defaults: as before
+    with mpl.rc_context({"font.size": 20}):
+        assert sizes() == (24, 20, 20)
+        assert gp.FONT_SIZES.title == 24
+    assert gp.FONT_SIZES.title == 12
+    with gp.slide_style(2):
+        assert sizes() == (24, 20, 20)
+    _fig, panels = gp.explorer_figure(logistic, 2, panels=("fit",), dpi=30, scale=2)
+    assert panels["fit"].ax.title.get_fontsize() == 24
+
+
+def test_slide_layout_one_liner(logistic: glmlearn.GLMResult) -> None:
+    fig, panels = gp.slide_figure(logistic, "fit", "deviance", dpi=40)
+    assert list(panels) == ["fit", "deviance"]
+    w, h = fig.get_size_inches()
+    assert abs(w / h - 16 / 9) < 0.01
+    assert panels["fit"].ax.title.get_fontsize() == 1.2 * gp.SLIDE_FONT_SIZE
+    same_fig, _ = gp.explorer_figure(logistic, panels=("fit", "deviance"), layout="slide",
+                                     dpi=40)
+    np.testing.assert_array_equal(render(fig), render(same_fig))
+    for state in logistic.trace:
+        gp.update_all(panels, state)
+        assert_nothing_hidden(fig, panels, f"slide k={state.iteration}")
+
+
+# --- state 0 is a starting guess ------------------------------------------------------------
+
+
+def test_state_zero_is_marked_as_a_starting_guess(logistic: glmlearn.GLMResult) -> None:
+    trace = logistic.trace
+    assert trace[0].beta is None  # R's starting means
+    _fig, panels = gp.explorer_figure(logistic, 0, dpi=30)
+    for k, state in enumerate(trace):
+        gp.update_all(panels, state)
+        for name, art in panels.items():
+            marked = "starting guess μ⁽⁰⁾" in art.label.get_text()
+            assert marked == (k == 0), (name, k, art.label.get_text())
+        dev = panels["deviance"]
+        face = mpl.colors.to_hex(dev.marker.get_markerfacecolor())
+        assert (face == "#ffffff") == (k == 0)  # hollow at the guess only
+    dev = panels["deviance"]
+    assert dev.start is not None and dev.start.get_markerfacecolor() == "white"
+    texts = [t.get_text() for t in dev.ax.get_legend().get_texts()]
+    assert any("not comparable" in t for t in texts)
+    # started from coefficients: "starting coefficients", and no hollow point
+    p = logistic.problem
+    from_beta = glmlearn.fit(p.X, p.y, "binomial", start=np.zeros(2))
+    _, panels = gp.explorer_figure(from_beta, 0, dpi=30)
+    assert all("starting coefficients β⁽⁰⁾" in a.label.get_text() for a in panels.values())
+    assert panels["deviance"].start is None
+    gp.update_all(panels, from_beta.trace[1])
+    assert not any("starting" in a.label.get_text() for a in panels.values())
+
+
+def test_fit_legend_lists_only_what_is_drawn(logistic: glmlearn.GLMResult) -> None:
+    art = gp.draw_fit(new_ax(), logistic.trace[0], trace=logistic, band=logistic)
+    assert art.legend is not None
+
+    def listed() -> set[str]:
+        return {name for name, row in zip(("start", "curve", "history"),
+                                          (art.rows.get(k) for k in ("start", "curve", "history")),
+                                          strict=True) if row is not None and row.get_visible()}
+
+    assert listed() == {"start"}
+    art.update(logistic.trace[-1])
+    assert listed() == {"curve", "history"}
+
+
+def test_working_legend_marker_is_visible(logistic: glmlearn.GLMResult) -> None:
+    art = gp.draw_working(new_ax(), logistic.trace[1], trace=logistic)
+    legend = art.ax.get_legend()
+    handle = legend.legend_handles[0]
+    assert isinstance(handle, Collection) and np.all(np.asarray(handle.get_sizes()) > 0)
+
+
+def test_links_derivative_title() -> None:
+    ax = new_ax()
+    gp.draw_links(ax, derivative=True)
+    assert "derivatives dμ/dη (dashed)" in ax.get_title()
+    ax = new_ax()
+    gp.draw_links(ax)
+    assert ax.get_title() == "Inverse links μ = g⁻¹(η)"
+
+
+def test_path_labels_say_what_is_shown(logistic: glmlearn.GLMResult) -> None:
+    art = gp.draw_path(new_ax(), logistic.trace[2], trace=logistic)
+    assert art.ax.get_xlabel() == "β₀ (Intercept)" and art.ax.get_ylabel() == "β₁: hours"
+    assert "confidence regions" in art.label.get_text()
+    # the innermost contours are the likelihood-ratio levels above the minimum
+    levels = np.asarray(art.contours.levels) - logistic.deviance
+    np.testing.assert_allclose(levels[:5], stats.chi2.ppf(gp_path.LR_LEVELS, 2), rtol=1e-6,
+                               atol=1e-6)

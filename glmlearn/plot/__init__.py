@@ -50,6 +50,19 @@ and text is at least 10 pt (the sizes: :data:`FONT_SIZES`). They are passed to e
 artist explicitly; the global ``rcParams`` are never changed (:func:`plot_style` is an
 ``rc_context`` for your own figures).
 
+Presentation: text follows matplotlib's ``rcParams["font.size"]`` at draw time (title
+1.2x, axis labels 1.1x, ticks, legends and labels 1x), so ``with
+matplotlib.rc_context({"font.size": 20}):`` doubles it, as does ``explorer_figure(...,
+scale=2)``; :func:`slide_style` is such a context. ``slide_figure(result, "fit",
+"deviance")`` is a 16:9 slide of two panels in large text.
+
+Nothing hidden: which state a panel shows is written in a strip between its title and
+its axes, never over the data; a legend goes to the position inside the axes where it
+covers no marker and no line of *any* state of the trace (measured, ``_place``), or
+outside the axes when there is none. Iteration 0 from R's starting means is marked as
+what it is, a starting guess :math:`\mu^{(0)}` and not a fitted model (its deviance is
+drawn hollow and apart); from ``start=`` it says "starting coefficients".
+
 The package, one module per concept (everything public is importable from
 ``glmlearn.plot``):
 
@@ -65,8 +78,10 @@ The package, one module per concept (everything public is importable from
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
-``layout``         :func:`explorer_figure`
-``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, corner labels, legends
+``layout``         :func:`explorer_figure`, :func:`slide_figure`
+``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, :func:`slide_style`,
+                   state labels, legends
+``_place``         where a legend covers nothing: candidate positions, measured
 ``_common``        traces, the column plotted against, axis limits
 ``_blit``          :class:`FrameRenderer`: a frame per state, static parts rendered once
 ``_freeze``        the constrained layout computed once per figure size
@@ -104,11 +119,11 @@ from ..surface import Surface, deviance_surface
 from ._blit import FrameRenderer
 from ._common import as_trace
 from ._panel import DrawFunction, Panel, PanelSpec, moving_artists, update, update_all
-from ._style import FONT_SIZES, OKABE_ITO, FontSizes, plot_style
+from ._style import FONT_SIZES, OKABE_ITO, SLIDE_FONT_SIZE, FontSizes, plot_style, slide_style
 from .convergence import ConvergenceArtists, draw_convergence, update_convergence
 from .deviance import DevianceArtists, draw_deviance, update_deviance
 from .fitted import FitArtists, draw_fit, update_fit
-from .layout import explorer_figure
+from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
 from .path import PathArtists, draw_path, path_surface, update_path
 from .registry import PANEL_REGISTRY, PANELS, default_panels
@@ -120,6 +135,8 @@ __all__ = [
     "OKABE_ITO",
     "PANELS",
     "PANEL_REGISTRY",
+    "SLIDE_FONT_SIZE",
+    "SLIDE_SIZE",
     "ConvergenceArtists",
     "DevianceArtists",
     "DrawFunction",
@@ -148,6 +165,8 @@ __all__ = [
     "moving_artists",
     "path_surface",
     "plot_style",
+    "slide_figure",
+    "slide_style",
     "update",
     "update_all",
     "update_convergence",

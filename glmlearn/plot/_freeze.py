@@ -20,7 +20,9 @@ from __future__ import annotations
 import weakref
 
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
+
+from ._place import layout_and_place
 
 __all__ = ["freeze_layout"]
 
@@ -29,19 +31,25 @@ __all__ = ["freeze_layout"]
 _RELAYOUT_CID: weakref.WeakKeyDictionary[Figure, int] = weakref.WeakKeyDictionary()
 
 
+def _layout_and_place(fig: Figure, engine: LayoutEngine) -> None:
+    """Lay out, then place the legends for the axes' new sizes (``_place.py``)."""
+    layout_and_place(fig, engine)
+
+
 def freeze_layout(fig: Figure) -> None:
     """Run ``fig``'s layout engine once, then switch it off until the canvas is resized.
 
-    A figure without a layout engine is left as it is.
+    The legends are placed again after each layout. A figure without a layout engine is
+    left as it is.
     """
     engine = fig.get_layout_engine()
     if engine is None:
         return
-    engine.execute(fig)
+    _layout_and_place(fig, engine)
     fig.set_layout_engine("none")
     old = _RELAYOUT_CID.pop(fig, None)
     if old is not None:
         fig.canvas.mpl_disconnect(old)
     relayout = ConstrainedLayoutEngine()
-    _RELAYOUT_CID[fig] = fig.canvas.mpl_connect("resize_event",
-                                                lambda _event: relayout.execute(fig))
+    _RELAYOUT_CID[fig] = fig.canvas.mpl_connect(
+        "resize_event", lambda _event: _layout_and_place(fig, relayout))

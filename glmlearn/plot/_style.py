@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import matplotlib as mpl
 import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import BboxBase, ScaledTranslation
 
 from .._arrays import Array
+
+if TYPE_CHECKING:
+    from ._place import Crowd
 
 # --- style ------------------------------------------------------------------------------
 
@@ -35,19 +40,23 @@ _CYCLE = ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "black"
 
 @dataclass(frozen=True)
 class FontSizes:
-    """Font sizes (points) of every glmlearn figure: at least 10 pt, readable on a
-    projector.
+    """Font sizes (points) of every glmlearn figure at matplotlib's default
+    ``font.size`` of 10: at least 10 pt, readable on a projector.
+
+    :data:`FONT_SIZES` scales them with ``rcParams["font.size"]`` when it is read, so
+    ``with matplotlib.rc_context({"font.size": 20}):`` draws every glmlearn figure with
+    text twice as large (see also :func:`slide_style`).
 
     Attributes
     ----------
     title : float
-        Panel titles.
+        Panel titles (1.2 x ``font.size``).
     label : float
-        Axis labels.
+        Axis labels (1.1 x ``font.size``).
     tick : float
-        Tick labels and legends.
+        Tick labels and legends (1.0 x ``font.size``).
     text : float
-        Text in a panel (the corner labels).
+        Text in a panel: the iteration labels (1.0 x ``font.size``).
     """
 
     title: float = 12
@@ -56,21 +65,43 @@ class FontSizes:
     text: float = 10
 
 
+_BASE_FONT_SIZE = 10.0  # matplotlib's default font.size, at which FontSizes() holds
+
+
+@dataclass(frozen=True)
+class _RcFontSizes(FontSizes):
+    """:class:`FontSizes` scaled by ``rcParams["font.size"] / 10`` at each read."""
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if name in ("title", "label", "tick", "text"):
+            return value * float(mpl.rcParams["font.size"]) / _BASE_FONT_SIZE
+        return value
+
+
 #: The font sizes of glmlearn's figures, set here only: the panels, :func:`plot_style`
-#: and any other figure of the package read them from this object.
-FONT_SIZES = FontSizes()
+#: and any other figure of the package read them from this object, when they draw. Its
+#: values follow ``rcParams["font.size"]`` (12, 11, 10 and 10 pt at the default 10).
+FONT_SIZES: FontSizes = _RcFontSizes()
 _F = FONT_SIZES
 
-_RC: dict[Any, Any] = {
-    "font.size": _F.tick,
-    "axes.titlesize": _F.title,
-    "axes.labelsize": _F.label,
-    "xtick.labelsize": _F.tick,
-    "ytick.labelsize": _F.tick,
-    "legend.fontsize": _F.tick,
-    "axes.prop_cycle": cycler(color=[_C[c] for c in _CYCLE]),
-    "image.cmap": "cividis",
-}
+
+def _rc() -> dict[Any, Any]:
+    """glmlearn's rc settings for the ``font.size`` in force now."""
+    return {
+        "font.size": _F.tick,
+        "axes.titlesize": _F.title,
+        "axes.labelsize": _F.label,
+        "xtick.labelsize": _F.tick,
+        "ytick.labelsize": _F.tick,
+        "legend.fontsize": _F.tick,
+        "axes.prop_cycle": cycler(color=[_C[c] for c in _CYCLE]),
+        "image.cmap": "cividis",
+    }
+
+
+#: The rc settings at the default ``font.size`` (see :func:`_rc` for the current one).
+_RC: dict[Any, Any] = _rc()
 
 
 @contextmanager
@@ -78,7 +109,8 @@ def plot_style() -> Iterator[None]:
     """Context in which matplotlib uses glmlearn's palette and font sizes.
 
     The global ``rcParams`` are restored on exit. The ``draw_*`` functions do not need
-    it (they pass colours and sizes explicitly); it is for figures of your own.
+    it (they pass colours and sizes explicitly); it is for figures of your own. The
+    sizes follow the ``font.size`` in force when the context is entered.
 
     Examples
     --------
@@ -86,7 +118,34 @@ def plot_style() -> Iterator[None]:
     >>> with plot_style():
     ...     fig, ax = plt.subplots()
     """
-    with mpl.rc_context(_RC):
+    with mpl.rc_context(_rc()):
+        yield
+
+
+#: ``font.size`` of :func:`slide_style` (1.6 x the default): readable from the back of
+#: a lecture room on a 16:9 slide.
+SLIDE_FONT_SIZE = 16.0
+
+
+@contextmanager
+def slide_style(scale: float | None = None) -> Iterator[None]:
+    """Context for pictures on slides: every glmlearn figure drawn in it has larger text.
+
+    Parameters
+    ----------
+    scale : float, optional
+        Text size relative to the default (``font.size`` 10 pt); default 1.6, i.e.
+        :data:`SLIDE_FONT_SIZE`.
+
+    Examples
+    --------
+    >>> with slide_style():                                   # doctest: +SKIP
+    ...     fig, panels = explorer_figure(result, panels=("fit", "deviance"))
+    """
+    size = SLIDE_FONT_SIZE if scale is None else _BASE_FONT_SIZE * float(scale)
+    if not size > 0:
+        raise ValueError(f"scale: must be positive, got {scale!r}")
+    with mpl.rc_context({"font.size": size}):
         yield
 
 
@@ -104,20 +163,88 @@ def _style_axes(ax: Axes, title: str, xlabel: str, ylabel: str, *, integer_x: bo
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
 
 
-def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper right"] = "upper left"
-                 ) -> Text:
-    x, ha = (0.03, "left") if where == "upper left" else (0.97, "right")
-    # A white box keeps the text readable over data; bbox alpha so points stay visible.
-    text = ax.text(x, 0.96, s, transform=ax.transAxes, ha=ha, va="top", fontsize=_F.text,
-                   bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "alpha": 0.8,
-                         "edgecolor": "none"})
-    # Its content changes with the state; the layout must not (see _legend). A label too
-    # long for its panel is cut at the panel's edge rather than drawn over its neighbour
-    # (which also keeps every moving artist inside its panel, see _blit.py).
+class _Above(BboxBase):
+    """The strip ``height`` points tall above an axes, as wide as it (display units).
+
+    Computed when asked, so it follows the axes through layouts and resizes: the clip
+    box of a state label (and so the reach of that moving artist, see ``_blit.py``).
+    """
+
+    def __init__(self, ax: Axes, height: float) -> None:
+        super().__init__()
+        self._ax = ax
+        self._height = height
+
+    def get_points(self) -> np.ndarray:
+        b = self._ax.bbox
+        fig = self._ax.get_figure(root=True)
+        h = self._height * (fig.dpi if fig is not None else 72.0) / 72.0
+        return np.array([[b.x0, b.y1], [b.x1, b.y1 + h]])
+
+
+#: Line height of a state label, in units of its font size (matplotlib's 1.2 spacing
+#: plus room for descenders and sub/superscripts such as μ⁽⁰⁾).
+_LINE = 1.3
+
+
+def _state_label(ax: Axes, lines: int = 1) -> Text:
+    """The text that says which state a panel shows, in a strip between title and axes.
+
+    Outside the axes, it never covers data; the title is lifted to make room for
+    ``lines`` lines (the most any state of the panel's trace needs), so the layout is
+    the same whichever state is shown.
+    """
+    fs = _F.text
+    gap = 0.25 * fs
+    height = max(int(lines), 1) * _LINE * fs + gap
+    ax.set_title(ax.get_title(), fontsize=_F.title, y=1.0,
+                 pad=float(mpl.rcParams["axes.titlepad"]) + height)
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    text = ax.text(0.0, 1.0, "", ha="left", va="bottom", fontsize=fs, linespacing=1.2,
+                   transform=ax.transAxes + ScaledTranslation(0, gap / 72.0,
+                                                              fig.dpi_scale_trans))
+    # Its content changes with the state; the layout must not (see _legend). Clipped to
+    # its strip, which keeps every moving artist in a known region (see _blit.py).
     text.set_in_layout(False)
-    text.set_clip_path(ax.patch)
+    text.set_clip_box(_Above(ax, height + gap))
     text.set_clip_on(True)
     return text
+
+
+def _corner_text(ax: Axes, s: str = "", where: Literal["upper left", "upper right"] = "upper left"
+                 ) -> Text:
+    """A state label (kept for callers of the old name; ``where`` is ignored): see
+    :func:`_state_label`."""
+    text = _state_label(ax)
+    text.set_text(s)
+    return text
+
+
+def _start_note(state: Any) -> str:
+    """How a label marks state 0: a starting guess, not the result of an IRLS step."""
+    if state.iteration != 0:
+        return ""
+    if state.beta is None:
+        return "k = 0: starting guess μ⁽⁰⁾, not a fit"
+    return "k = 0: starting coefficients β⁽⁰⁾"
+
+
+def _with_start(text: str, state: Any) -> str:
+    note = _start_note(state)
+    return f"{text}\n{note}" if note else text
+
+
+def _label_lines(trace: Any, state: Any) -> int:
+    """Lines a label of :func:`_with_start` needs over ``trace`` (or ``state`` alone)."""
+    states = (state,) if trace is None else trace
+    return 2 if any(s.iteration == 0 for s in states) else 1
+
+
+def _coef_label(j: int, name: str) -> str:
+    """``β₀ (Intercept)``, ``β₁ hours``: a coefficient and its column, no doubled brackets."""
+    sub = str(j).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    return f"β{sub} {name}" if name.startswith("(") else f"β{sub}: {name}"
 
 
 def _beta_text(beta: Any, max_shown: int = 3) -> str:
@@ -148,10 +275,23 @@ def _emptiest_corner(ax: Axes, x: Array, y: Array) -> Corner:
     return min(counts, key=lambda c: counts[c])  # ties: the order above
 
 
-def _legend(ax: Axes, loc: Literal["best"] | Corner) -> None:
-    # Out of the layout: the layout is then the same whichever state a figure starts at,
-    # so an animation's frames equal figures drawn directly at each state.
-    ax.legend(loc=loc, fontsize=_F.tick, framealpha=0.8).set_in_layout(False)
+def _legend(ax: Axes, loc: Literal["best"] | Corner | None = None, *,
+            crowd: Crowd | None = None, **kwargs: Any) -> Legend:
+    """A legend where it covers nothing: see :func:`glmlearn.plot._place.place_legend`.
+
+    ``crowd`` is what the legend must not cover, in data coordinates, over every state
+    the panel can show; without it the legend goes to ``loc`` (default: matplotlib's
+    "best").
+    """
+    legend = ax.legend(loc=loc or "best", fontsize=_F.tick, framealpha=0.85, **kwargs)
+    # Out of the layout while inside the axes: the layout is then the same whichever
+    # state a figure starts at, so an animation's frames equal figures drawn directly.
+    legend.set_in_layout(False)
+    if crowd is not None:
+        from ._place import place_legend
+
+        place_legend(legend, crowd)
+    return legend
 
 
 def _marker_size(n: int) -> float:

@@ -13,7 +13,8 @@ from matplotlib.text import Text
 from .._irls import IRLSState
 from ._common import Array, Trace, _range, as_trace
 from ._panel import Panel
-from ._style import _C, _corner_text, _legend, _style_axes
+from ._place import Crowd
+from ._style import _C, _label_lines, _legend, _state_label, _style_axes, _with_start
 
 __all__ = ["ConvergenceArtists", "draw_convergence", "update_convergence"]
 
@@ -52,8 +53,8 @@ class ConvergenceArtists(Panel):
         self.score_marker.set_data(k, _log_values(np.array([state.max_abs_score]), self.floor))
         self.criterion_marker.set_data(k, _log_values(np.array([state.criterion]), self.floor))
         done = " (converged)" if state.converged else ""
-        self.label.set_text(f"max|U| = {state.max_abs_score:.2g}, "
-                            f"crit = {state.criterion:.2g}{done}")
+        self.label.set_text(_with_start(f"max|U| = {state.max_abs_score:.2g}, "
+                                        f"crit = {state.criterion:.2g}{done}", state))
 
 
 def _log_values(v: Array, floor: float) -> Array:
@@ -105,9 +106,15 @@ def draw_convergence(
         ax.set_ylim(lo / 10, hi * 10)
     ax.set_xlim(k[0] - 0.3, k[-1] + 0.3)
     _style_axes(ax, "Convergence", "iteration k", "size (log scale)", integer_x=True)
+    label = _state_label(ax, _label_lines(tr, state))
     if legend:
-        _legend(ax, "lower left")
-    label = _corner_text(ax, where="upper right")
+        crowd = Crowd(grow=True)
+        for line in (score_line, crit_line):
+            crowd.add_line(*np.asarray(line.get_xydata(), float).T)
+            crowd.add_points(*np.asarray(line.get_xydata(), float).T)
+        if tol is not None:
+            crowd.add_line([k[0] - 1, k[-1] + 1], [tol, tol])
+        _legend(ax, crowd=crowd)
     art = ConvergenceArtists(ax=ax, score_line=score_line, criterion_line=crit_line,
                              score_marker=score_marker, criterion_marker=crit_marker,
                              label=label, floor=floor)

@@ -9,8 +9,10 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator
 from scipy import stats
 
 from .._irls import IRLSState
@@ -34,14 +36,15 @@ from ._common import (
     _x_label,
 )
 from ._panel import Panel
+from ._place import Crowd, legend_rows
 from ._style import (
     _C,
-    Corner,
-    _corner_text,
-    _emptiest_corner,
+    _label_lines,
     _legend,
     _marker_alpha,
     _marker_size,
+    _start_note,
+    _state_label,
     _style_axes,
 )
 
@@ -66,7 +69,12 @@ class FitArtists(Panel):
     band : PolyCollection or None
         Confidence band of the final fit (``band=result``); static.
     label : Text
-        The iteration number.
+        The iteration number (at iteration 0: a starting guess, not a fitted model).
+    legend : Legend or None
+        It lists only what the state shown draws (its rows are shown and hidden by
+        ``update``), so it is a moving artist.
+    rows : dict
+        ``{"start" | "curve" | "history": legend row}`` of the entries that come and go.
     x : int or "eta"
         The column plotted against (or the linear predictor).
     grid : ndarray
@@ -84,6 +92,8 @@ class FitArtists(Panel):
     start_means: Line2D
     band: PolyCollection | None
     label: Text
+    legend: Legend | None
+    rows: dict[str, Artist]
     x: int | str
     grid: Array
     grid_X: Array | None
@@ -93,7 +103,8 @@ class FitArtists(Panel):
     @property
     def moving(self) -> tuple[Artist, ...]:
         data = (self.data,) if self.x == "eta" else ()  # against eta the data move
-        return (*data, *self.history, self.start_means, self.curve, self.label)
+        legend = (self.legend,) if self.legend is not None else ()
+        return (*data, *self.history, self.start_means, self.curve, self.label, *legend)
 
     def update(self, state: IRLSState) -> None:
         """Move the fit panel to ``state`` (no redraw; see :func:`draw_fit`)."""
@@ -115,6 +126,7 @@ class FitArtists(Panel):
             self.start_means.set_data([], [])
         # The earlier iterations' curves need only their beta, not their n-vectors.
         k = state.iteration
+        any_history = False
         for i, line in enumerate(self.history):
             j = k - 1 - i
             prev = self.trace[j] if (self.trace is not None and 0 <= j < len(self.trace)) else None
@@ -122,7 +134,19 @@ class FitArtists(Panel):
                 line.set_data([], [])
             else:
                 line.set_data(self.grid, _fit_curve(self, prev))
-        self.label.set_text(_iteration_text(state))
+                any_history = True
+        shown = {"start": state.beta is None,
+                 "curve": self.x == "eta" or state.beta is not None,
+                 "history": any_history}
+        for key, row in self.rows.items():
+            row.set_visible(shown[key])
+        self.label.set_text(_fit_label(state))
+
+
+def _fit_label(state: IRLSState) -> str:
+    if state.iteration == 0 and state.beta is None:
+        return "k = 0: starting guess μ⁽⁰⁾\n(not a fitted model)"
+    return _start_note(state) or _iteration_text(state)
 
 
 def _history_alpha(i: int) -> float:
@@ -237,43 +261,72 @@ def draw_fit(
     n_hist = n_history if (tr is not None and xr != "eta") else 0
     history = tuple(
         ax.plot([], [], "-", color=_C["blue"], alpha=_history_alpha(i), linewidth=1.5,
-                label="earlier iterations" if i == 0 else None, zorder=3)[0]
+                label=_HISTORY if i == 0 else None, zorder=3)[0]
         for i in range(n_hist)
     )
+    states = _states_for_limits(state, tr)
     # In the legend only if some state shown has R's starting means (not from a given β).
-    has_start = any(s.beta is None for s in _states_for_limits(state, tr))
+    has_start = any(s.beta is None for s in states)
     (start_means,) = ax.plot([], [], "D", color=_C["orange"], markersize=_marker_size(n) + 1,
                              markeredgewidth=0, zorder=4,
-                             label="starting means μ⁽⁰⁾" if has_start else None)
+                             label=_START if has_start else None)
+    curve_label = "μ = g⁻¹(η), the inverse link" if xr == "eta" else "fitted mean μ"
     (curve,) = ax.plot([], [], "-", color=_C["vermillion"], linewidth=2.5,
-                       label="fitted mean μ", zorder=5)
+                       label=curve_label, zorder=5)
 
     # y limits depend only on the data (and the trace), never on the state shown.
     y_lo, y_hi = _range(problem.y)
     if fam.name == "binomial":
         y_lo, y_hi = 0.0, 1.0
     ax.set_ylim(*_pad(y_lo, y_hi))
-    _style_axes(ax, "Fit on the response scale", _x_label(problem, xr),
-                f"{problem.response_name}  (mean μ)")
-    # Legend in the corner with the fewest data points (and of the final curve, with a
-    # trace); decided once from things that do not change with the state shown.
-    # (Against eta the data move with the state; they hug the increasing inverse link,
-    # which leaves the lower right free.)
-    corner: Corner = "lower right"
-    if grid_X is not None and grid_offset is not None:
-        crowd_x, crowd_y = [xdata], [np.asarray(problem.y)]
-        if tr is not None and tr[-1].beta is not None:
-            crowd_x.append(grid)
-            crowd_y.append(_mean(fam, grid_X @ _beta0(tr[-1].beta) + grid_offset))
-        corner = _emptiest_corner(ax, np.concatenate(crowd_x), np.concatenate(crowd_y))
-    label = _corner_text(ax, where="upper right" if corner == "upper left" else "upper left")
+    xlabel = _x_label(problem, xr)
+    if isinstance(xr, int) and problem.p > 2:
+        # The curve is a slice: say where the other predictors (and the offset) are.
+        held = "other predictors at their means"
+        if np.ptp(problem.offset) > 0 or np.any(problem.offset != 0):
+            held += ", offset at its mean"
+        xlabel = f"{xlabel}\n(curve: {held})"
+    _style_axes(ax, "Fit on the response scale", xlabel,
+                f"{problem.response_name} and mean μ")
+    if fam.name == "binomial":  # a probability: no ticks beyond 1 in the legend's room
+        ax.yaxis.set_major_locator(FixedLocator([0.0, 0.25, 0.5, 0.75, 1.0]))
+    label = _state_label(ax, _label_lines(tr, state))
+    art_legend = None
+    rows: dict[str, Artist] = {}
     if legend:
-        _legend(ax, corner)
+        crowd = Crowd(grow=tr is not None)
+        for s in states:
+            if xr == "eta":
+                crowd.add_points(s.eta, problem.y)
+            elif s.beta is None:
+                crowd.add_points(xdata, s.mu)
+        crowd.add_points(xdata, problem.y)
+        if xr == "eta":
+            crowd.add_line(grid, _mean(fam, grid))
+        elif grid_X is not None and grid_offset is not None:
+            for s in states:
+                if s.beta is not None:
+                    crowd.add_line(grid, _mean(fam, grid_X @ _beta0(s.beta) + grid_offset))
+        if band_art is not None:
+            crowd.add_line(grid, np.minimum(lo_b, hi_b), soft=True)
+            crowd.add_line(grid, np.maximum(lo_b, hi_b), soft=True)
+        art_legend = _legend(ax)
+        found = legend_rows(art_legend)
+        rows = {key: found[name] for key, name in
+                (("start", _START), ("curve", curve_label), ("history", _HISTORY))
+                if name in found}
+        from ._place import place_legend
+
+        place_legend(art_legend, crowd)
     art = FitArtists(ax=ax, data=data, curve=curve, history=history, start_means=start_means,
-                     band=band_art, label=label, x=xr, grid=grid, grid_X=grid_X,
-                     grid_offset=grid_offset, trace=tr)
+                     band=band_art, label=label, legend=art_legend, rows=rows, x=xr, grid=grid,
+                     grid_X=grid_X, grid_offset=grid_offset, trace=tr)
     art.update(state)
     return art
+
+
+_START = "starting means μ⁽⁰⁾ (a guess)"
+_HISTORY = "earlier iterations"
 
 
 def update_fit(artists: FitArtists, state: IRLSState) -> None:

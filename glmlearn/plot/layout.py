@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import matplotlib as mpl
 import numpy as np
@@ -19,10 +19,22 @@ if TYPE_CHECKING:
 from ._common import Trace, XSpec, as_trace
 from ._freeze import freeze_layout as _freeze
 from ._panel import Panel, update, update_all
-from ._style import _RC
+from ._style import SLIDE_FONT_SIZE, _rc
 from .registry import PANEL_REGISTRY, PANELS, default_panels
 
-__all__ = ["PANELS", "PanelArtists", "default_panels", "explorer_figure", "update", "update_all"]
+__all__ = [
+    "PANELS",
+    "SLIDE_SIZE",
+    "PanelArtists",
+    "default_panels",
+    "explorer_figure",
+    "slide_figure",
+    "update",
+    "update_all",
+]
+
+#: Size (inches) of :func:`slide_figure`: a 16:9 slide, 13.33 x 7.5 in.
+SLIDE_SIZE = (13.333, 7.5)
 
 #: Any panel's artists (the name kept from before :class:`Panel` existed).
 PanelArtists: TypeAlias = Panel
@@ -64,6 +76,8 @@ def explorer_figure(
     dpi: float | None = None,
     legends: bool = True,
     freeze_layout: bool = True,
+    scale: float | None = None,
+    layout: Literal["grid", "slide"] = "grid",
 ) -> tuple[Figure, dict[str, Panel]]:
     """Lay out every panel of ``trace`` in one figure.
 
@@ -99,6 +113,15 @@ def explorer_figure(
     freeze_layout : bool
         Compute the constrained layout once, then switch the layout engine off, so
         moving to another iteration does not pay for the layout again on each draw.
+    scale : float, optional
+        Text size relative to matplotlib's ``rcParams["font.size"]`` in force (which
+        every glmlearn figure follows anyway: ``rc_context({"font.size": 20})`` doubles
+        the text); e.g. ``scale=1.6`` for a projector. Default 1, or 1.6 with
+        ``layout="slide"`` (relative to the default ``font.size`` of 10).
+    layout : {"grid", "slide"}
+        ``"grid"``: ``ncols`` panels per row, 5 x 4 inches each. ``"slide"``: a 16:9
+        figure (:data:`SLIDE_SIZE`) with the panels side by side (two rows beyond
+        three) and large text; see :func:`slide_figure`.
 
     Returns
     -------
@@ -118,9 +141,19 @@ def explorer_figure(
     st = tr[state] if isinstance(state, int | np.integer) else state
     options = {"x": x, "band": band, "legend": legends}
     kws = {n: _panel_options(n, options, (panel_kw or {}).get(n, {})) for n in names}
+    if layout not in ("grid", "slide"):
+        raise ValueError(f"layout: must be 'grid' or 'slide', got {layout!r}")
+    if scale is not None and not scale > 0:
+        raise ValueError(f"scale: must be positive, got {scale!r}")
+    if layout == "slide":
+        ncols = len(names) if len(names) <= 3 else -(-len(names) // 2)
+        font = SLIDE_FONT_SIZE * (1.0 if scale is None else scale)
+        figsize = figsize or SLIDE_SIZE
+    else:
+        font = float(mpl.rcParams["font.size"]) * (1.0 if scale is None else scale)
     ncols = max(1, min(ncols, len(names)))
     nrows = -(-len(names) // ncols)
-    with mpl.rc_context(_RC):
+    with mpl.rc_context({"font.size": font}), mpl.rc_context(_rc()):
         size = figsize or (5.0 * ncols, 4.0 * nrows)
         if fig is None:
             fig = Figure(figsize=size, dpi=dpi)
@@ -136,3 +169,29 @@ def explorer_figure(
     if freeze_layout:
         _freeze(fig)
     return fig, out
+
+
+def slide_figure(trace: Trace, *panels: str, state: int | IRLSState = 0,
+                 **kwargs: Any) -> tuple[Figure, dict[str, Panel]]:
+    """A slide: a few panels side by side on a 16:9 figure with large text.
+
+    ``slide_figure(result, "fit", "deviance")`` is
+    ``explorer_figure(result, panels=("fit", "deviance"), layout="slide")``.
+
+    Parameters
+    ----------
+    trace : GLMResult or sequence of IRLSState
+    *panels : str
+        Panel names (default: ``"fit"`` and ``"deviance"``).
+    state : int or IRLSState
+        The iteration shown.
+    **kwargs
+        Passed to :func:`explorer_figure` (``scale``, ``x``, ``band``, ``dpi``, ...).
+
+    Returns
+    -------
+    fig : Figure
+    panels : dict
+    """
+    kwargs.setdefault("layout", "slide")
+    return explorer_figure(trace, state, panels=panels or ("fit", "deviance"), **kwargs)

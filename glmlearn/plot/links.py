@@ -94,11 +94,18 @@ def draw_link(
         dlabel = f"{lk.name}: dμ/dη" if kind == "inverse" else f"{lk.name}: dη/dμ"
         (deriv,) = ax.plot(*deriv_xy, "--", color=color, linewidth=1.2, alpha=0.9,
                            label=dlabel)
-    if kind == "inverse":
-        _style_axes(ax, "Inverse links μ = g⁻¹(η)", "linear predictor η", "mean μ")
-    else:
-        _style_axes(ax, "Links η = g(μ)", "mean μ", "linear predictor η")
+    _style_axes(ax, _links_title(kind, derivative), *(
+        ("linear predictor η", "mean μ") if kind == "inverse" else ("mean μ", "linear predictor η")))
     return LinkArtists(link=lk, curve=curve, derivative=deriv)
+
+
+def _links_title(kind: str, derivative: bool) -> str:
+    """What the axes show: the curves, and their derivatives when drawn."""
+    if kind == "inverse":
+        return ("Inverse links μ = g⁻¹(η)\nand their derivatives dμ/dη (dashed)" if derivative
+                else "Inverse links μ = g⁻¹(η)")
+    return ("Links η = g(μ)\nand their derivatives dη/dμ (dashed)" if derivative
+            else "Links η = g(μ)")
 
 
 def draw_links(

@@ -16,12 +16,14 @@ from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from scipy import stats
 
 from .._irls import IRLSState
 from ..surface import Surface, deviance_surface
 from ._common import Array, Trace, _iteration_text, as_trace
 from ._panel import Panel
-from ._style import _C, _corner_text, _legend, _style_axes
+from ._place import Crowd
+from ._style import _C, _coef_label, _legend, _start_note, _state_label, _style_axes
 
 __all__ = ["PathArtists", "draw_path", "path_surface", "update_path"]
 
@@ -67,14 +69,32 @@ def path_surface(trace: Trace, *, n_grid: int = 60, margin: float = 0.35) -> Sur
     return deviance_surface(tr[-1].problem, b0, b1)
 
 
-def _contour_levels(D: Array) -> Array:
-    # Log-spaced steps above the minimum: the valley near the optimum and the slopes far
-    # from it are both visible.
+#: Confidence levels of the innermost contours: the likelihood-ratio regions
+#: :math:`D(\beta) - D_{\min} \le \chi^2_{2}(\text{level})`.
+LR_LEVELS = (0.5, 0.8, 0.95, 0.99, 0.999)
+
+
+def _contour_levels(D: Array, d_hat: float | None = None) -> Array:
+    """Contours at likelihood-ratio levels above the minimum, then wider steps.
+
+    The innermost ones are the 50% ... 99.9% confidence regions of
+    :math:`(\beta_0, \beta_1)` (:data:`LR_LEVELS`): narrow, tilted ellipses when the
+    coefficients are correlated, which is what the valley *is*. Further out, levels
+    double, so the slopes the early iterates cross are visible too.
+    """
     finite = np.isfinite(D).any()
     d_min = float(np.nanmin(D)) if finite else 0.0
+    if d_hat is not None and np.isfinite(d_hat):
+        d_min = min(d_min, float(d_hat))
     d_max = float(np.nanmax(D)) if finite else 1.0
+    lr = np.array([float(stats.chi2.ppf(q, 2)) for q in LR_LEVELS])
     rise = max(d_max - d_min, 1e-12)
-    return d_min + np.geomspace(rise * 2e-4, rise, 14)
+    outer = lr[-1] * 2.0 ** np.arange(1, 40)
+    outer = outer[outer < rise]
+    levels = d_min + np.concatenate([lr, outer[:: max(1, len(outer) // 8)]])
+    if levels.size < 3 or lr[0] >= rise:  # a surface too flat for the LR levels
+        levels = d_min + np.geomspace(rise * 2e-4, rise, 14)
+    return np.unique(levels)
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +123,8 @@ class PathArtists(Panel):
         The iterates of the whole trace (states without ``beta`` skipped).
     counts : tuple of int
         ``counts[k]``: how many of ``points`` belong to states ``0..k``.
+    note : str
+        What the contours are (the label's second line, the same in every state).
     """
 
     ax: Axes
@@ -116,6 +138,7 @@ class PathArtists(Panel):
     surface: Surface
     points: Array
     counts: tuple[int, ...]
+    note: str = ""
 
     @property
     def moving(self) -> tuple[Artist, ...]:
@@ -132,7 +155,7 @@ class PathArtists(Panel):
             b, bn = state.beta, state.beta_next
             self.current.set_data([b[0]], [b[1]])
             self.step.set_data([b[0], bn[0]], [b[1], bn[1]])
-        self.label.set_text(_iteration_text(state))
+        self.label.set_text(f"{_start_note(state) or _iteration_text(state)}\n{self.note}")
 
 
 def draw_path(
@@ -183,9 +206,11 @@ def draw_path(
         raise ValueError(f"draw_path: needs a model with two coefficients, this one has "
                          f"{problem.p}")
     surf = path_surface(tr, n_grid=n_grid, margin=margin) if surface is None else surface
-    contours = ax.contour(surf.beta0, surf.beta1, surf.deviance,
-                          levels=_contour_levels(surf.deviance), cmap="cividis",
-                          linewidths=1.0, zorder=1)
+    d_hat = tr[-1].deviance if tr[-1].beta is not None else None
+    levels = _contour_levels(surf.deviance, d_hat)
+    contours = ax.contour(surf.beta0, surf.beta1, surf.deviance, levels=levels,
+                          cmap="cividis", linewidths=1.0, zorder=1)
+    n_lr = int(np.count_nonzero(levels - levels[0] <= stats.chi2.ppf(LR_LEVELS[-1], 2) + 1e-9))
     pts = _path_points(tr)
     counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in tr]))
     (full_path,) = ax.plot(pts[:, 0], pts[:, 1], "-", color=_C["black"], alpha=0.25,
@@ -198,13 +223,26 @@ def draw_path(
     ax.set_xlim(surf.beta0[0], surf.beta0[-1])
     ax.set_ylim(surf.beta1[0], surf.beta1[-1])
     names = problem.column_names
-    _style_axes(ax, "Path on the deviance surface", f"β₀: {names[0]}", f"β₁: {names[1]}")
+    _style_axes(ax, "Path on the deviance surface", _coef_label(0, names[0]),
+                _coef_label(1, names[1]))
+    label = _state_label(ax, 2)
+    # Say on the figure what the contours are.
+    note = ("contours: 50 80 95 99 99.9% confidence regions" if n_lr >= len(LR_LEVELS)
+            else "contours of the deviance D(β₀, β₁)")
     if legend:
-        _legend(ax, "lower right")
-    label = _corner_text(ax)
+        crowd = Crowd(grow=False)
+        crowd.add_points(pts[:, 0], pts[:, 1])
+        crowd.add_line(pts[:, 0], pts[:, 1])
+        for s in tr:
+            if s.beta is not None:
+                crowd.add_line([s.beta[0], s.beta_next[0]], [s.beta[1], s.beta_next[1]])
+        for seg in contours.allsegs:
+            for piece in seg:
+                crowd.add_line(piece[:, 0], piece[:, 1], soft=True)
+        _legend(ax, crowd=crowd)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
                       current=current, step=step, label=label, trace=tr, surface=surf,
-                      points=pts, counts=counts)
+                      points=pts, counts=counts, note=note)
     art.update(state)
     return art
 

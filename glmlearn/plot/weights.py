@@ -26,7 +26,15 @@ from ._common import (
     _x_label,
 )
 from ._panel import Panel
-from ._style import _C, _corner_text, _marker_alpha, _marker_size, _style_axes
+from ._style import (
+    _C,
+    _label_lines,
+    _marker_alpha,
+    _marker_size,
+    _state_label,
+    _style_axes,
+    _with_start,
+)
 
 __all__ = ["WeightsArtists", "draw_weights", "update_weights"]
 
@@ -66,7 +74,7 @@ class WeightsArtists(Panel):
         self.points.set_data(_weights_x(self.against, state), w)
         if self.trace is None:
             _set_limits(self.ax, *_weights_limits(self.against, (state,)))
-        self.label.set_text(f"Σw = {float(np.sum(w)):.4g}")
+        self.label.set_text(_with_start(f"Σw = {float(np.sum(w)):.4g}", state))
 
 
 def _weights_x(against: int | str, state: IRLSState) -> Array:
@@ -137,7 +145,7 @@ def draw_weights(
     (points,) = ax.plot([], [], "o", color=_C["blue"], alpha=_marker_alpha(n),
                         markersize=_marker_size(n), markeredgewidth=0)
     _style_axes(ax, "Working weights", _x_label(problem, ag), "working weight w")
-    label = _corner_text(ax, where="upper right")
+    label = _state_label(ax, _label_lines(tr, state))
     art = WeightsArtists(ax=ax, points=points, label=label, against=ag, trace=tr)
     art.update(state)
     if tr is not None:  # once, for the whole trace: update never looks at other states

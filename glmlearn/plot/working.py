@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.legend_handler import HandlerPathCollection
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
@@ -28,7 +29,17 @@ from ._common import (
     _x_label,
 )
 from ._panel import Panel
-from ._style import _C, _beta_text, _corner_text, _legend, _marker_alpha, _style_axes
+from ._place import Crowd
+from ._style import (
+    _C,
+    _beta_text,
+    _label_lines,
+    _legend,
+    _marker_alpha,
+    _state_label,
+    _style_axes,
+    _with_start,
+)
 
 __all__ = ["WorkingArtists", "draw_working", "update_working"]
 
@@ -99,7 +110,7 @@ class WorkingArtists(Panel):
         self.fit.set_data(*_working_line(self, state))
         if self.trace is None:
             _set_working_limits(self, (state,))
-        self.label.set_text(f"β next = {_beta_text(state.beta_next)}")
+        self.label.set_text(_with_start(f"β next = {_beta_text(state.beta_next)}", state))
 
 
 def _working_x(art: WorkingArtists, state: IRLSState) -> Array:
@@ -209,17 +220,31 @@ def draw_working(
     fit_style = "-" if isinstance(xr, int) else "."
     (fit,) = ax.plot([], [], fit_style, color=_C["vermillion"], linewidth=2.5, markersize=3,
                      label="weighted LS fit (β next)")
-    _style_axes(ax, "Working response and its WLS fit", _x_label(problem, xr),
-                "working response z")
-    label = _corner_text(ax)
-    if legend:
-        _legend(ax, "lower right")
+    xlabel = _x_label(problem, xr)
+    if isinstance(xr, int) and problem.p > 2:
+        xlabel += "\n(line: other predictors at their means)"
+    _style_axes(ax, "Working response and its WLS fit", xlabel, "working response z")
+    states = _states_for_limits(state, tr)
+    label = _state_label(ax, _label_lines(tr, state))
     art = WorkingArtists(ax=ax, points=points, size_classes=classes, fit=fit, label=label,
                          x=xr, grid=grid, grid_X=grid_X, grid_offset=grid_offset,
                          size_max=size_max, w_ref=w_ref, trace=tr)
     art.update(state)
     if tr is not None:  # once, for the whole trace: update never looks at other states
-        _set_working_limits(art, _states_for_limits(state, tr))
+        _set_working_limits(art, states)
+    if legend:
+        crowd = Crowd(grow=tr is not None)
+        for s in states:
+            xs = _working_x(art, s)
+            crowd.add_points(xs, s.z)
+            line_x, line_y = _working_line(art, s)
+            if isinstance(xr, int):
+                crowd.add_line(line_x, line_y)
+            else:
+                crowd.add_points(line_x, line_y)
+        # The scatter starts with no area: give its legend entry a visible marker.
+        handler = {points: HandlerPathCollection(sizes=[0.5 * size_max])} if points else {}
+        _legend(ax, crowd=crowd, handler_map=handler)
     return art
 
 
