@@ -53,8 +53,10 @@ class ConvergenceArtists(Panel):
         self.score_marker.set_data(k, _log_values(np.array([state.max_abs_score]), self.floor))
         self.criterion_marker.set_data(k, _log_values(np.array([state.criterion]), self.floor))
         done = " (converged)" if state.converged else ""
+        # No previous deviance at iteration 0: R's criterion is not defined there.
+        crit = "—" if state.iteration == 0 else f"{state.criterion:.2g}"
         self.label.set_text(_with_start(f"max|U| = {state.max_abs_score:.2g}, "
-                                        f"crit = {state.criterion:.2g}{done}", state))
+                                        f"crit = {crit}{done}", state))
 
 
 def _log_values(v: Array, floor: float) -> Array:
