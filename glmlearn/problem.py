@@ -490,8 +490,8 @@ def _formula_error(arg: str, formula: str, family: Any) -> GLMTypeError:
     y = (f"y = df[[{_code(pair[1])}, {_code(pair[2])}]]" if pair
          else f"y = df[{_code(response)}]" if _NAME.match(response) else "y = df[...]")
     fam = f'"{family}"' if isinstance(family, str) else "family"
-    call = f"glmlearn.fit(X, y, {fam}{'' if intercept else ', intercept=False'})"
-    steps = "; ".join([*made, x, y, call])
+    fit_call = f"glmlearn.fit(X, y, {fam}{'' if intercept else ', intercept=False'})"
+    steps = "; ".join([*made, x, y, fit_call])
     msg = (f"{arg}: got the formula {formula!r}, but glmlearn does not read formulas yet (a "
            f"formula interface is planned). Fit from the DataFrame's columns today: {steps}")
     if other:
