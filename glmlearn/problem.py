@@ -632,14 +632,17 @@ def make_problem(
         raise swapped
 
     w = _constant(1.0, n) if weights is None else _vector(weights, "weights", n)
-    neg = np.flatnonzero(w < 0)
-    if neg.size:
-        raise GLMInputError(
-            f"weights: negative weight {_show(w[neg[0]])} at index {int(neg[0])}; "
-            "weights must be >= 0"
-        )
+    if weights is not None:  # (the default ones need no checking)
+        neg = np.flatnonzero(w < 0)
+        if neg.size:
+            raise GLMInputError(
+                f"weights: negative weight {_show(w[neg[0]])} at index {int(neg[0])}; "
+                "weights must be >= 0"
+            )
     off = _constant(0.0, n) if offset is None else _vector(offset, "offset", n)
 
+    # every weight is 1 (none is zero) unless given, or made the trials of a 2-column y
+    unit = weights is None and ya.ndim == 1
     if ya.ndim == 2:
         if not binomial or ya.shape[1] != 2:
             raise GLMInputError(
@@ -660,10 +663,10 @@ def make_problem(
     elif ya.ndim != 1:
         raise GLMInputError(f"y: expected a 1-D array, got shape {ya.shape}")
 
-    if not np.any(w > 0):
+    if not unit and not np.any(w > 0):
         raise GLMInputError("weights: all weights are zero; at least one must be positive")
 
-    if binomial:
+    if binomial and not unit:
         # R: "anything, e.g. NA/NaN, for cases with zero weight is OK" -- y[weights == 0] <- 0
         ya = np.where(w > 0, ya, 0.0)
     # Every other family checks every row, whatever its weight (as R does): a zero weight
@@ -680,7 +683,7 @@ def make_problem(
     if intercept and not has_intercept and not _ones_in_span(Xa):
         troubles.append(_intercept_notice(n, from_frame, column_names is not None))
     if binomial:
-        m = w * ya
+        m = ya if unit else w * ya  # (the successes)
         off_count = np.abs(m - np.round(m)) > 1e-3  # R's test in binomial()$initialize
         if off_count.any():
             i = int(np.argmax(off_count))
