@@ -313,18 +313,25 @@ def _series_values(s: Any, arg: str, where: Where, *, column: str | None = None,
 
 
 def _frame_values(df: Any, arg: str, words: bool) -> NDArray[Any]:
-    """A DataFrame as a 2-D array of numbers, column by column when the dtypes differ."""
+    """A DataFrame as a 2-D array of numbers, column by column when the dtypes call for it.
+
+    Always in the layout pandas gives a float DataFrame (column-major), so that bool,
+    nullable and object columns fit to the very numbers of their float version.
+    """
     dtypes = list(df.dtypes)
     if all(isinstance(dt, np.dtype) and dt.kind in "biuf" for dt in dtypes):
-        # (one dtype: maybe a view; bool and float mixed: one float copy, not objects)
-        return np.asarray(df.to_numpy() if len(set(dtypes)) == 1 else df.to_numpy(dtype=float))
+        if len(set(dtypes)) == 1:
+            return np.asarray(df.to_numpy())  # (one dtype: maybe a view, as before)
+        return np.asfortranarray(df.to_numpy(dtype=float))  # bool and float: not objects
     if all(getattr(dt, "kind", "O") in "biuf" for dt in dtypes):
-        return np.asarray(df.to_numpy(dtype=float, na_value=np.nan))  # nullable: NA -> NaN
+        # nullable Int64, Float64, boolean: NA -> NaN, refused as missing by the finite check
+        return np.asfortranarray(df.to_numpy(dtype=float, na_value=np.nan))
     names = tuple(str(c) for c in df.columns)
-    cols = [_series_values(df.iloc[:, j], arg, _at_row(df.index, (names[j],)), column=names[j],
-                           words=words) for j in range(len(names))]
-    return np.column_stack([np.asarray(c, dtype=float) for c in cols]) if cols else (
-        np.empty((len(df), 0)))
+    out = np.empty((len(df), len(names)), order="F")
+    for j, name in enumerate(names):
+        out[:, j] = _series_values(df.iloc[:, j], arg, _at_row(df.index, (name,)), column=name,
+                                   words=words)
+    return out
 
 
 def _first_non_number(raw: NDArray[Any]) -> tuple[int, Any] | None:
