@@ -315,14 +315,16 @@ def _series_values(s: Any, arg: str, where: Where, *, column: str | None = None,
 def _frame_values(df: Any, arg: str, words: bool) -> NDArray[Any]:
     """A DataFrame as a 2-D array of numbers, column by column when the dtypes call for it.
 
-    Always in the layout pandas gives a float DataFrame (column-major), so that bool,
-    nullable and object columns fit to the very numbers of their float version.
+    What ``to_numpy()`` gives, when that is numbers (a float DataFrame: as it always was);
+    else column-major, the layout pandas gives a float DataFrame, so that bool, nullable
+    and object columns fit to the very numbers of their float version.
     """
+    raw = np.asarray(df.to_numpy())
+    if raw.dtype.kind in "biuf":
+        return raw  # numbers of one kind: the array as pandas gives it (maybe a view)
     dtypes = list(df.dtypes)
     if all(isinstance(dt, np.dtype) and dt.kind in "biuf" for dt in dtypes):
-        if len(set(dtypes)) == 1:
-            return np.asarray(df.to_numpy())  # (one dtype: maybe a view, as before)
-        return np.asfortranarray(df.to_numpy(dtype=float))  # bool and float: not objects
+        return np.asfortranarray(df.to_numpy(dtype=float))  # bool beside float: not objects
     if all(getattr(dt, "kind", "O") in "biuf" for dt in dtypes):
         # nullable Int64, Float64, boolean: NA -> NaN, refused as missing by the finite check
         return np.asfortranarray(df.to_numpy(dtype=float, na_value=np.nan))
