@@ -8,9 +8,17 @@ per trouble and stores them as ``result.troubles``; ``result.flags`` and
 ``result.warnings`` are read from them, and so are the widgets' status lines and the
 command line's report: nobody catches warnings to learn what a fit did.
 
+The troubles found in the data at the door (:func:`glmlearn.problem.make_problem` keeps
+them as ``problem.troubles``) come first, then those read off the trace:
+
 =========================  =====================  ========================================
 kind                       flag                   when
 =========================  =====================  ========================================
+``InterceptNotice``        ``no_intercept``       X has no intercept column (and no set of
+                                                  0/1 dummies adding up to one); found at
+                                                  the door, silenced by ``intercept=False``
+``NonIntegerWarning``      ``non_integer``        binomial ``weights * y`` not a whole
+                                                  number of successes (found at the door)
 ``StepHalvingWarning``     ``step_halving``       a step was halved (the fit went on), or
                                                   halving could not find an acceptable step
 ``ConvergenceWarning``     ``not_converged``      ``max_iter`` reached, or the step stalled
@@ -26,7 +34,6 @@ kind                       flag                   when
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,11 +45,11 @@ from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
-    GLMWarning,
     RankDeficiencyWarning,
     ResidualDFWarning,
     SeparationWarning,
     StepHalvingWarning,
+    Trouble,
 )
 from .problem import GLMProblem
 
@@ -51,32 +58,6 @@ __all__ = ["BOUNDARY_EPS", "Diagnosis", "Trouble", "detect_separation", "diagnos
 #: Means closer than this to the edge of their range count as on the boundary
 #: (R: ``eps <- 10 * .Machine$double.eps`` in ``binomial()$validmu`` checks of glm.fit).
 BOUNDARY_EPS = 10 * np.finfo(float).eps
-
-
-@dataclass(frozen=True)
-class Trouble:
-    """One kind of numerical trouble met by a fit.
-
-    Attributes
-    ----------
-    kind : type of GLMWarning
-        The warning category, e.g. :class:`~glmlearn.ConvergenceWarning`.
-    flag : str
-        The name it has in ``result.flags``, e.g. ``"not_converged"``.
-    message : str
-        What happened and what it means, in words.
-    """
-
-    kind: type[GLMWarning]
-    flag: str
-    message: str
-
-    def warn(self, stacklevel: int = 2) -> None:
-        """Issue this trouble as a warning of its kind."""
-        warnings.warn(self.message, self.kind, stacklevel=stacklevel + 1)
-
-    def __str__(self) -> str:
-        return f"{self.kind.__name__}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -90,7 +71,8 @@ class Diagnosis:
 
 
 def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) -> Diagnosis:
-    """Every trouble of a finished trace, in the order a reader meets them.
+    """Every trouble of a finished trace, in the order a reader meets them: those found in
+    the data at the door (``problem.troubles``) first.
 
     Parameters
     ----------
@@ -103,7 +85,7 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
     final = states[-1]
     assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
     aliased = np.isnan(final.beta)
-    out = [*_step_troubles(states, max_iter)]
+    out = [*problem.troubles, *_step_troubles(states, max_iter)]
     if aliased.any():
         rank = int(problem.p - aliased.sum())
         names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]

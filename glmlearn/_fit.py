@@ -2,9 +2,11 @@
 
 The numerical trouble a learner should be told about (non-convergence, step-halving,
 separation, boundary fits, rank deficiency, no residual degrees of freedom) is found by
-:func:`glmlearn._diagnostics.diagnose` from the finished trace; ``fit`` warns once per
-trouble, with glmlearn's own warning categories, and keeps the troubles on the result
-(``result.troubles``, read by ``result.flags`` and ``result.warnings``).
+:func:`glmlearn._diagnostics.diagnose` from the finished trace, after the trouble found in
+the data at the door (no intercept column, non-integer binomial counts: ``problem.troubles``);
+``fit`` warns once per trouble, with glmlearn's own warning categories, and keeps the
+troubles on the result (``result.troubles``, read by ``result.flags`` and
+``result.warnings``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def fit(
     trace: TraceMode = "auto",
     column_names: Any = None,
     response_name: str | None = None,
+    intercept: bool = True,
 ) -> GLMResult:
     """Fit a GLM by IRLS, keeping every iteration.
 
@@ -50,6 +53,11 @@ def fit(
         Names for the columns of X (a DataFrame's own names are used otherwise).
     response_name : str, optional
         Name of the response for the summary (a Series' own name is used otherwise).
+    intercept : bool, default True
+        Whether the model is meant to have an intercept (R's ``glm(y ~ x)`` has one).
+        glmlearn never adds the column: put a column of ones in X. With True and no
+        intercept column in X, ``fit`` warns an :class:`~glmlearn.errors.InterceptNotice`
+        (flag ``no_intercept``); pass False for a model without intercept on purpose.
 
     Returns
     -------
@@ -64,7 +72,8 @@ def fit(
     (True, 4)
     """
     problem = make_problem(X, y, family, weights=weights, offset=offset,
-                           column_names=column_names, response_name=response_name)
+                           column_names=column_names, response_name=response_name,
+                           intercept=intercept)
     check_controls(max_iter, tol)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
                             tol=tol, trace=trace))

@@ -7,12 +7,24 @@ residual degrees of freedom) is *not* an error: the fit goes on, a warning of
 one of the categories below is issued, and the result carries a flag, so a
 lesson can show the trouble instead of crashing on it.
 
+Two notices are about the model or the data rather than the numerics, and are found
+when the data are validated: :class:`InterceptNotice` (X has no intercept column) and
+:class:`NonIntegerWarning` (a binomial response that does not count successes). They
+travel the same way: each trouble is a :class:`Trouble` (its kind, the flag it sets on the
+result, its message), kept as ``result.troubles`` and warned once by :func:`glmlearn.fit`.
+
 Filter all of glmlearn's warnings at once with::
 
     warnings.simplefilter("ignore", glmlearn.GLMWarning)
+
+or one kind, e.g. ``warnings.simplefilter("ignore", glmlearn.errors.InterceptNotice)``
+(the trouble is still kept on the result).
 """
 
 from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
 
 
 class GLMInputError(ValueError):
@@ -51,14 +63,56 @@ class ResidualDFWarning(GLMWarning):
     """The fit has no residual degrees of freedom; the dispersion cannot be estimated."""
 
 
+class InterceptNotice(GLMWarning):
+    """X has no intercept column, while the usual model of every family has one (R's
+    ``glm(y ~ x)`` adds it; glmlearn fits the columns it is given). A notice, not an error:
+    the fit goes on. Pass ``intercept=False`` to :func:`glmlearn.fit` for a model without
+    intercept on purpose."""
+
+
+class NonIntegerWarning(GLMWarning):
+    """A binomial response whose ``weights * y`` is not a whole number of successes
+    (R: "non-integer #successes in a binomial glm!"). The fit goes on."""
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """One kind of trouble met by a fit: numerical (found from the trace) or about the data
+    and the model (found when the data are validated).
+
+    Attributes
+    ----------
+    kind : type of GLMWarning
+        The warning category, e.g. :class:`~glmlearn.ConvergenceWarning`.
+    flag : str
+        The name it has in ``result.flags``, e.g. ``"not_converged"``.
+    message : str
+        What happened and what it means, in words.
+    """
+
+    kind: type[GLMWarning]
+    flag: str
+    message: str
+
+    def warn(self, stacklevel: int = 2) -> None:
+        """Issue this trouble as a warning of its kind."""
+        warnings.warn(self.message, self.kind, stacklevel=stacklevel + 1)
+
+    def __str__(self) -> str:
+        return f"{self.kind.__name__}: {self.message}"
+
+
 __all__ = [
     "BoundaryWarning",
     "ConvergenceWarning",
     "GLMInputError",
     "GLMTypeError",
     "GLMWarning",
+    "InterceptNotice",
+    "NonIntegerWarning",
     "RankDeficiencyWarning",
     "ResidualDFWarning",
     "SeparationWarning",
     "StepHalvingWarning",
+    "Trouble",
 ]

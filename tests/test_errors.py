@@ -333,8 +333,10 @@ def test_text_in_X_is_a_type_error_naming_value_and_index():
 
 
 def test_text_in_dataframe_column():
+    # the column by its name, and the dummies to build (tests/test_inputs.py has the rest)
     df = pd.DataFrame({"const": [1.0, 1.0, 1.0], "group": ["a", "b", "a"]})
-    with pytest.raises(GLMTypeError, match=r"^X: expected numbers, got str 'a' at index "):
+    with pytest.raises(GLMTypeError, match=r"^X: column 'group' holds text \('a' at row 0\), "
+                       r"not numbers\. Make 0/1 dummy columns"):
         glmlearn.fit(df, [1.0, 2.0, 3.0])
 
 

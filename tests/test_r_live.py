@@ -136,7 +136,8 @@ class Case:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = glmlearn.fit(self.X, self.y, FAMILIES[self.family](self.link),
-                               weights=self.weights, offset=self.offset, start=self.start)
+                               weights=self.weights, offset=self.offset, start=self.start,
+                               intercept=self.intercept)  # R's formula says 0 + x1 + ...
         return res, caught
 
     def write(self, folder: Path) -> dict[str, Any]:
