@@ -92,7 +92,9 @@ class Link:
 def _logit_inverse(eta: Array) -> Array:
     # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
     # so mu never reaches 0 or 1.
-    t = np.maximum(eta, -_LOGIT_THRESH)  # np.clip's numbers, without its Python wrapper
+    # np.clip's numbers, without its Python wrapper; asarray keeps a 0-d eta an array
+    # (numpy returns a scalar for it), so the in-place steps below work for it too
+    t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
     np.minimum(t, _LOGIT_THRESH, out=t)
     np.exp(t, out=t)
     if (np.abs(eta) > _LOGIT_THRESH).any():  # rare: only then pay for the extra pass
@@ -107,7 +109,7 @@ def _logit_inverse_deriv(eta: Array) -> Array:
     # so it never overflows.
     a = np.abs(eta)
     e = np.exp(-a)
-    d = e + 1
+    d = np.asarray(e + 1)  # an array even for a 0-d eta (written in place below)
     d *= d
     np.divide(e, d, out=d)
     outside = a > _LOGIT_THRESH

@@ -329,3 +329,18 @@ def test_seed_lesson_logit_round_trip():
     assert [f"{e:.4f}" for e in etas] == ["-2.1972", "-1.0986", "0.0000", "1.0986", "2.1972"]
     assert [f"{b:.2f}" for b in back] == ["0.10", "0.25", "0.50", "0.75", "0.90"]
     np.testing.assert_allclose(back, probs, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", R_LINKS)
+def test_links_take_a_single_number(name):
+    # a lesson calls logit_link_inverse(1.0): 0-d input, same numbers as a length-1 array
+    link = LINKS[name]
+    lo, hi, _ = MU_DOMAIN[name]
+    mu = float(np.sqrt(lo * hi)) if lo > 0 else (lo + hi) / 2
+    eta = float(link.link(np.array([mu]))[0])
+    for f, v in ((link.link, mu), (link.deriv, mu), (link.inverse, eta),
+                 (link.inverse_deriv, eta)):
+        one = f(np.asarray(v))
+        assert np.ndim(one) == 0
+        assert float(one) == f(np.array([v]))[0]
+    assert float(getattr(compat, f"{name}_link_inverse")(eta)) == float(link.inverse(np.asarray(eta)))

@@ -104,7 +104,8 @@ def _fit_quietly(model: Model, family: Family, args: argparse.Namespace, table: 
         try:
             return fit(model.X, model.y, family, weights=model.weights, offset=model.offset,
                        start=start, max_iter=args.max_iter, tol=args.tol,
-                       column_names=model.column_names, response_name=model.response_name)
+                       column_names=model.column_names, response_name=model.response_name,
+                       intercept=not args.no_intercept)  # --no-intercept says it is meant
         except (GLMInputError, GLMTypeError) as exc:
             raise core_error(exc, args, model.lines, table.source) from None
 
