@@ -134,10 +134,16 @@ def _step_troubles(states: Sequence[IRLSState], max_iter: int) -> list[Trouble]:
     out = []
     halved = [s for s in states if s.step_halvings and not s.stalled]
     if halved:
-        where = ", ".join(f"{s.iteration} ({s.step_halvings}x: {s.halving_reason})"
-                          for s in halved)
+        if len(halved) <= 3:
+            where = "iteration " + ", ".join(
+                f"{s.iteration} ({s.step_halvings}x: {s.halving_reason})" for s in halved)
+        else:  # a long run of halvings: say it in one line, not one clause per iteration
+            reasons = "; ".join(dict.fromkeys(s.halving_reason for s in halved))
+            total = sum(s.step_halvings for s in halved)
+            where = (f"iterations {halved[0].iteration} to {halved[-1].iteration} "
+                     f"({len(halved)} iterations, {total} halvings: {reasons})")
         out.append(Trouble(StepHalvingWarning, "step_halving",
-                           f"IRLS halved its step at iteration {where}; the shorter step was "
+                           f"IRLS halved its step at {where}; the shorter step was "
                            "accepted and the fit went on (R warns 'step size truncated' in "
                            "the same situation)"))
     if final.stalled:

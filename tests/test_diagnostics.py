@@ -144,6 +144,23 @@ def test_halving_message_names_the_iterations_and_reasons():
         assert f"{s.iteration} ({s.step_halvings}x: {s.halving_reason})" in str(record[0].message)
 
 
+def test_a_long_run_of_halvings_is_said_in_one_line():
+    # lesson 7's additive Poisson model (identity link) from start (1, 0.1): every step
+    # until convergence leaves mu > 0 and is halved once
+    x = np.arange(1.0, 11.0)
+    counts = np.array([0, 1, 0, 2, 3, 1, 4, 6, 5, 9])
+    states = list(glmlearn.irls(np.column_stack([np.ones(10), x]), counts,
+                                glmlearn.poisson("identity"), start=[1.0, 0.1]))
+    halved = [s for s in states if s.step_halvings and not s.stalled]
+    assert len(halved) > 3
+    troubles = diagnose(states[-1].problem, states, max_iter=25).troubles
+    message = next(t.message for t in troubles if t.kind is StepHalvingWarning)
+    total = sum(s.step_halvings for s in halved)
+    assert message.startswith(f"IRLS halved its step at iterations {halved[0].iteration} to "
+                              f"{halved[-1].iteration} ({len(halved)} iterations, {total} "
+                              "halvings: eta or mu left the valid range)")
+
+
 def test_trouble_prints_with_its_kind():
     t = Trouble(ConvergenceWarning, "not_converged", "IRLS did not converge")
     assert str(t) == "ConvergenceWarning: IRLS did not converge"
