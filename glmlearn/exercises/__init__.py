@@ -39,9 +39,11 @@ small synthetic one (fixed seed) with prior weights, an offset and the cloglog l
 
 Notes
 -----
-**Adding a mistake.** Each exercise has a table of mistakes in :mod:`glmlearn.exercises.grading`, a tuple of
-:class:`Mistake` entries (``_WW_MISTAKES`` for the working weights, ``_WR_MISTAKES``,
-``_STEP_MISTAKES``, ``_SCORE_MISTAKES``, ``_DEV_MISTAKES``). To add one, append::
+**Adding a mistake.** Each exercise has a table of mistakes, a tuple of :class:`Mistake`
+entries, gathered in :mod:`glmlearn.exercises.grading` and written next to its exercise:
+``_WW_MISTAKES`` (the working weights) and ``_WR_MISTAKES`` in ``_weights_response.py``,
+``_STEP_MISTAKES`` and ``_SCORE_MISTAKES`` in ``_step_score.py``, ``_DEV_MISTAKES`` in
+``_deviance.py``. To add one, append::
 
     Mistake("no_prior_weights",                      # the name Feedback reports
             lambda s: s.w / s.problem.prior_weights,  # what the mistaken learner gets
