@@ -35,23 +35,24 @@ Speed: each iteration reads X twice, once for step 4 (the Gram matrix
 while it is in cache; see :func:`glmlearn.linalg.normal_equations`) and once for
 :math:`X\beta` in step 5. The last state's step 4 (``beta_next``, ``xtwx``, ``score``)
 is needed by no one to finish the fit, so it is computed when first asked for.
+
+The state itself (:class:`IRLSState`, and steps 1-4 as it recomputes them for a compact
+trace or for the last state) is in ``glmlearn/_state.py``; it is importable from here.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._arrays import Array, readonly
+from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at, _wls_step
 from .errors import GLMInputError
 from .family import Family
-from .linalg import WLSSolution, matvec, wls_pass
 from .problem import GLMProblem, _show, check_controls, check_start, make_problem
 
 __all__ = [
@@ -106,206 +107,6 @@ def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
     d = family.mu_eta(eta) if mu_eta is None else mu_eta
     pw = 1.0 if prior_weights is None else prior_weights
     return X.T @ (pw * d / family.variance(mu) * (y - mu))
-
-
-# --- the state --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Vectors:
-    eta: Array
-    mu: Array
-    w: Array
-    z: Array
-    mu_eta: Array
-
-
-def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None
-                ) -> tuple[_Vectors, Array]:
-    r"""Steps 1-3 at ``eta`` (``mu`` too, when already computed), and the terms
-    :math:`w^{\text{prior}}\mu'(\eta)/V(\mu)\,(y - \mu)` of the score.
-
-    The formulas of :func:`working_weights`, :func:`working_response` and :func:`score`,
-    operation for operation (so the numbers are the same), with what they share
-    computed once: :math:`d\mu/d\eta` (for the log link it is :math:`\mu` itself),
-    :math:`V(\mu)` and :math:`y - \mu`; in place where that saves an n-vector.
-    """
-    fam, pw = problem.family, problem.weights_or_none
-    mu = fam.link_inverse(eta) if mu is None else mu
-    d = mu if fam.link.mu_eta_is_mu else fam.mu_eta(eta)
-    v = fam.variance(mu)
-    w = np.square(d)  # pw * d**2 / V
-    if pw is not None:
-        np.multiply(pw, w, out=w)
-    w /= v
-    r = problem.y - mu
-    terms = d / v if pw is None else pw * d  # pw * d / V * (y - mu)
-    if pw is not None:
-        terms /= v
-    terms *= r
-    z = np.divide(r, d, out=r)  # eta + (y - mu) / d
-    z += eta
-    for a in (eta, mu, w, z, d, terms):
-        a.setflags(write=False)
-    return _Vectors(eta, mu, w, z, d), terms
-
-
-def _linear_predictor(problem: GLMProblem, beta: Array) -> Array:
-    """:math:`X\beta + o`, aliased (NaN) coefficients contributing nothing."""
-    return matvec(problem.X, np.where(np.isnan(beta), 0.0, beta), problem.offset)
-
-
-def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
-    if beta is not None:
-        return _linear_predictor(problem, beta)
-    fam = problem.family
-    return fam.link_fun(fam.starting_mu(problem.y, problem.prior_weights))
-
-
-@dataclass(frozen=True)
-class _WLSStep:
-    """Step 4 at one state: the weighted least-squares solution and the score."""
-
-    solution: WLSSolution
-    score: Array
-
-
-def _wls_step(problem: GLMProblem, vec: _Vectors, aliased: NDArray[np.bool_] | None,
-              terms: Array) -> _WLSStep:
-    """Step 4 on ``(w, z - offset)``, and the score from the same pass over X."""
-    sol, U = wls_pass(problem.X, vec.w, vec.z, aliased, offset=problem.offset_or_none, v=terms)
-    assert U is not None
-    for a in (sol.beta, sol.xtwx, U):
-        a.setflags(write=False)
-    return _WLSStep(sol, U)
-
-
-@dataclass(frozen=True, eq=False)
-class IRLSState:
-    r"""One iteration of IRLS, frozen.
-
-    Attributes
-    ----------
-    iteration : int
-        0 for the starting values, then 1, 2, ...
-    beta : ndarray or None
-        :math:`\beta^{(k)}`; None at iteration 0 when starting from R's ``mustart``.
-        Aliased coefficients are NaN.
-    deviance : float
-        :math:`D^{(k)} = \sum_i w_i^{\text{prior}} d(y_i, \mu_i)`.
-    criterion : float
-        :math:`|D^{(k)} - D^{(k-1)}| / (|D^{(k)}| + 0.1)`; ``inf`` at iteration 0.
-    converged : bool
-        ``criterion < tol``.
-    step_halvings : int
-        How many times the step to this state was halved.
-    halving_reason : str
-        Why it was halved (empty when it was not).
-    score : ndarray
-        :math:`X^\top \operatorname{diag}(w^{\text{prior}}\mu'(\eta)/V(\mu))(y - \mu)` at this state.
-    beta_next : ndarray
-        Solution of this state's weighted least-squares problem on ``(w, z - offset)``:
-        the full IRLS step, before any halving.
-    xtwx : ndarray
-        :math:`X^\top W X` at this state, the expected (Fisher) information times
-        :math:`\phi`.
-    wls_method : str
-        ``"cholesky"`` or ``"qr"``.
-    problem : GLMProblem
-        The data (shared, read-only).
-    stalled : bool
-        True when step-halving could not find an acceptable step: IRLS went back to the
-        previous coefficients and stopped there, not converged.
-    eta, mu, w, z : ndarray
-        Linear predictor, means, working weights and working response at this state
-        (read-only; recomputed from ``beta`` for compact traces).
-    """
-
-    iteration: int
-    beta: Array | None
-    deviance: float
-    criterion: float
-    converged: bool
-    step_halvings: int
-    halving_reason: str
-    problem: GLMProblem = field(repr=False)
-    stalled: bool = False
-    _vectors: _Vectors | None = field(default=None, repr=False)
-    _step4: _WLSStep | None = field(default=None, repr=False)
-    _aliased: NDArray[np.bool_] | None = field(default=None, repr=False)
-
-    def _get(self) -> _Vectors:
-        if self._vectors is not None:
-            return self._vectors
-        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))[0]
-
-    @property
-    def _wls(self) -> _WLSStep:
-        return self._step4 if self._step4 is not None else self._wls_on_request
-
-    @cached_property
-    def _wls_on_request(self) -> _WLSStep:
-        # The last state: step 4 solved on first request, from its kept vectors, by the
-        # same code as in the loop (so the numbers are those the loop would have had).
-        vec = self._get()
-        _, terms = _vectors_at(self.problem, vec.eta, vec.mu)
-        return _wls_step(self.problem, vec, self._aliased, terms)
-
-    @property
-    def score(self) -> Array:
-        r""":math:`X^\top \operatorname{diag}(w^{\text{prior}}\mu'(\eta)/V(\mu))(y - \mu)`."""
-        return self._wls.score
-
-    @property
-    def beta_next(self) -> Array:
-        """This state's weighted least-squares solution (the full step, before halving)."""
-        return self._wls.solution.beta
-
-    @property
-    def xtwx(self) -> Array:
-        r""":math:`X^\top W X` at this state."""
-        return self._wls.solution.xtwx
-
-    @property
-    def wls_method(self) -> str:
-        """``"cholesky"`` or ``"qr"``."""
-        return self._wls.solution.method
-
-    @property
-    def eta(self) -> Array:
-        r"""Linear predictor :math:`\eta = X\beta + o`."""
-        return self._get().eta
-
-    @property
-    def mu(self) -> Array:
-        r"""Fitted means :math:`\mu = g^{-1}(\eta)`."""
-        return self._get().mu
-
-    @property
-    def w(self) -> Array:
-        r"""Working weights :math:`w^{\text{prior}} / (V(\mu) g'(\mu)^2)`."""
-        return self._get().w
-
-    @property
-    def z(self) -> Array:
-        r"""Working response :math:`\eta + (y - \mu) g'(\mu)` (offset included)."""
-        return self._get().z
-
-    @property
-    def is_compact(self) -> bool:
-        """True when the n-length vectors are recomputed on access instead of stored."""
-        return self._vectors is None
-
-    @property
-    def max_abs_score(self) -> float:
-        """:math:`\\max_j |U_j|`, the size of the score."""
-        return float(np.nanmax(np.abs(self.score)))
-
-    def __repr__(self) -> str:
-        beta = "None" if self.beta is None else np.array2string(self.beta, precision=6)
-        return (
-            f"IRLSState(iteration={self.iteration}, deviance={self.deviance:.6g}, "
-            f"criterion={self.criterion:.3g}, beta={beta}, step_halvings={self.step_halvings})"
-        )
 
 
 # --- the loop -----------------------------------------------------------------------------
