@@ -31,8 +31,7 @@ still shows.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -40,34 +39,20 @@ import numpy as np
 
 from .. import plot
 from .._irls import IRLSState
-from ..errors import GLMInputError, GLMTypeError
-from ..family import FAMILIES
 from ..narrate import describe_state
-from ..problem import _show, check_controls
+from ..problem import check_controls
 from ..results import GLMResult
-from ._checks import check_choice, check_int
-from ._data import DATASETS, START_OPTIONS, ExplorerData, explorer_data
+from ._checks import check_int
+from ._data import ExplorerData
+from ._explorer_choices import ExplorerChoices, Key, _describe, fit_choice, unfittable_error, unfittable_html
 from ._ipympl_fixes import SnapshotBox, kernel_link
 from ._text import fit_status_html, state_table_html
-from ._view import Backend, FigureWidget, error_html, guarded, quiet_fit
-
-Key = tuple[str, str, str, str]
+from ._view import Backend, FigureWidget, guarded
 
 __all__ = ["IRLSExplorer", "fit_choice", "irls_explorer"]
 
 
-def fit_choice(data: ExplorerData, family: str, link: str | None, start: str, *,
-               max_iter: int = 25, tol: float = 1e-8) -> GLMResult:
-    """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly: the status
-    line shows the fit's ``result.troubles`` instead of stderr, where a notebook would show
-    them once, far from the picture they explain."""
-    fam = FAMILIES[family]() if link is None else FAMILIES[family](link)
-    return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset,
-                     start=data.start_beta(start), max_iter=max_iter, tol=tol,
-                     column_names=list(data.column_names) or None)
-
-
-class IRLSExplorer(FigureWidget):
+class IRLSExplorer(ExplorerChoices, FigureWidget):
     r"""Watch IRLS fit a GLM: every panel of :func:`glmlearn.plot.explorer_figure`, animated.
 
     Parameters
@@ -148,26 +133,16 @@ class IRLSExplorer(FigureWidget):
         super().__init__(figsize, dpi, backend)
         self.max_iter, self.tol = max_iter, tol
         self._fits: dict[Key, GLMResult] = {}
-        self._data: dict[str, ExplorerData | None] = {}
-        self._hold = 0
         self._last_error: Exception | None = None
         self._shown_key: Key = ("", "", "", "")
         self._shown_k = 0
         self._fit_status = ""
 
-        # Which problems the menu offers; a custom one goes first.
-        first = self._register(dataset)
-        for name in DATASETS:
-            self._data.setdefault(name, None)  # built on first use
+        first = self._offer(dataset)
         key = self._resolve(first, family, link, start)
 
+        self._make_menus(first)
         style = {"description_width": "initial"}
-        self.dataset_menu = widgets.Dropdown(
-            options=[(n.replace("_", " "), n) for n in self._data], value=first,
-            description="data", style=style)
-        self.family_menu = widgets.Dropdown(description="family", style=style)
-        self.link_menu = widgets.Dropdown(description="link", style=style)
-        self.start_menu = widgets.Dropdown(description="start", style=style)
         self.play = widgets.Play(value=0, min=0, max=1, step=1, interval=interval,
                                  description="play", show_repeat=False)
         self.back_button = widgets.Button(icon="step-backward", tooltip="one iteration back",
@@ -189,9 +164,7 @@ class IRLSExplorer(FigureWidget):
         self.description = widgets.HTML()
         self.description.add_class("glmlearn-description")
 
-        for w, cls in [(self.dataset_menu, "glmlearn-dataset"), (self.family_menu, "glmlearn-family"),
-                       (self.link_menu, "glmlearn-link"), (self.start_menu, "glmlearn-start"),
-                       (self.play, "glmlearn-play"), (self.back_button, "glmlearn-step-back"),
+        for w, cls in [(self.play, "glmlearn-play"), (self.back_button, "glmlearn-step-back"),
                        (self.forward_button, "glmlearn-step-forward"),
                        (self.slider, "glmlearn-slider"), (self.table, "glmlearn-table")]:
             w.add_class(cls)
@@ -202,9 +175,7 @@ class IRLSExplorer(FigureWidget):
         try:  # the first fit must work: there is nothing to fall back to
             result = self.fit_for(key)
         except (ValueError, ArithmeticError) as exc:
-            raise GLMInputError(
-                f"{' / '.join(key[1:3])} from {START_OPTIONS[key[3]]} cannot be fitted to "
-                f"the {key[0]} data: {exc}. Choose another family, link or start") from exc
+            raise unfittable_error(key, exc) from exc
         last = len(result.trace) - 1
         check_int("iteration", iteration, 0, last, where=f"the fit has states 0 to {last}")
         self._draw(key, result, iteration)
@@ -217,104 +188,12 @@ class IRLSExplorer(FigureWidget):
         self.back_button.on_click(self._on_back)
         self.forward_button.on_click(self._on_forward)
 
-        menus = widgets.HBox([self.dataset_menu, self.family_menu, self.link_menu,
-                              self.start_menu])
         player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider])
         info = widgets.HBox([self.table, self.status],
                             layout=widgets.Layout(align_items="flex-start", grid_gap="24px"))
-        self.widget = SnapshotBox([menus, player, info, self.view.widget, self.description],
+        self.widget = SnapshotBox([self._menu_box, player, info, self.view.widget, self.description],
                                   self._snapshot, alt=self._snapshot_alt)
         self.widget.add_class("glmlearn-explorer")
-
-    # --- problems and menus ---------------------------------------------------------------
-    def _register(self, dataset: Any) -> str:
-        if isinstance(dataset, GLMResult):
-            data = ExplorerData.from_result(dataset)
-            self._data[data.name] = data
-            self._fits[(data.name, dataset.family.name, dataset.family.link.name,
-                        data.start)] = dataset
-            return data.name
-        if isinstance(dataset, ExplorerData):
-            self._data[dataset.name] = dataset
-            return dataset.name
-        if not isinstance(dataset, str):
-            raise GLMTypeError(
-                f"dataset: expected a dataset name, an ExplorerData or a GLMResult, got "
-                f"{type(dataset).__name__} {_show(dataset)}; choose one of "
-                f"{', '.join(map(repr, DATASETS))}")
-        if dataset in self._data and self._data[dataset] is not None:
-            return dataset
-        explorer_data(dataset)  # raises with the list of names when unknown
-        return dataset
-
-    def _problem(self, name: str) -> ExplorerData:
-        data = self._data.get(name)
-        if data is None:
-            data = self._data[name] = explorer_data(name)
-        return data
-
-    def _resolve(self, dataset: str, family: Any, link: Any, start: Any, *,
-                 current: Key | None = None) -> Key:
-        """The full (dataset, family, link, start) of a choice, each part checked.
-
-        Omitted parts: the dataset's defaults, or with ``current`` (a change from the
-        menus' choice of the same dataset) the current family, and the current link
-        when the family allows it, and the current start.
-        """
-        data = self._problem(dataset)
-        same = current is not None and current[0] == dataset
-        if family is None:
-            family = current[1] if same and current is not None else data.families[0]
-        family = check_choice("family", family, FAMILIES, what="family")
-        fam = FAMILIES[family]()
-        allowed = fam.allowed_links
-        if link is None:
-            if same and current is not None and current[2] in allowed:
-                link = current[2]
-            elif family == data.families[0] and data.link is not None:
-                link = data.link
-            else:
-                link = fam.canonical_link
-        link = check_choice("link", link, allowed, what="link", of=f"for the {family} family")
-        if start is None:
-            start = current[3] if same and current is not None else data.start
-        start = check_choice("start", start, data.start_options, what="start",
-                             of=f"for the {dataset} data")
-        return (dataset, family, link, start)
-
-    @contextmanager
-    def _holding(self) -> Iterator[None]:
-        # Menus are set in cascades (dataset -> family -> link); the observers they fire
-        # meanwhile must not refit, so that one user action refits exactly once.
-        self._hold += 1
-        try:
-            yield
-        finally:
-            self._hold -= 1
-
-    def _set_menus(self, key: Key) -> None:
-        """Set every menu to ``key`` (already checked), firing no refit."""
-        name, family, link, start = key
-        data = self._problem(name)
-        fam = FAMILIES[family]()
-        with self._holding():
-            if name not in [v for _, v in self.dataset_menu.options]:
-                self.dataset_menu.options = [*self.dataset_menu.options,
-                                             (name.replace("_", " "), name)]
-            self.dataset_menu.value = name
-            fams = data.families if family in data.families else (*data.families, family)
-            if tuple(self.family_menu.options) != tuple(fams):
-                self.family_menu.options = list(fams)
-            self.family_menu.value = family
-            links = [(f"{lk} (canonical)" if lk == fam.canonical_link else lk, lk)
-                     for lk in fam.allowed_links]
-            if list(self.link_menu.options) != links:
-                self.link_menu.options = links
-            self.link_menu.value = link
-            starts = [(START_OPTIONS[s], s) for s in data.start_options]
-            if list(self.start_menu.options) != starts:
-                self.start_menu.options = starts
-            self.start_menu.value = start
 
     # --- callbacks --------------------------------------------------------------------------
     @guarded
@@ -353,12 +232,6 @@ class IRLSExplorer(FigureWidget):
 
     # --- fitting and drawing ----------------------------------------------------------------
     @property
-    def key(self) -> Key:
-        """``(dataset, family, link, start)`` of the menus now."""
-        return (self.dataset_menu.value, self.family_menu.value, self.link_menu.value,
-                self.start_menu.value)
-
-    @property
     def shown_key(self) -> Key:
         """``(dataset, family, link, start)`` of the fit the figure shows."""
         return self._shown_key
@@ -386,11 +259,7 @@ class IRLSExplorer(FigureWidget):
         except (ValueError, ArithmeticError) as exc:  # GLMInputError is a ValueError
             self._last_error = exc
             self._set_menus(self._shown_key)
-            self.status.value = (
-                error_html(exc)
-                + f"<div class='glmlearn-error-note'>{html.escape(_describe(key))} cannot be "
-                f"fitted, so the figure and the menus stay at {html.escape(_describe(self._shown_key))}."
-                "</div>" + self._fit_status)
+            self.status.value = unfittable_html(exc, key, self._shown_key) + self._fit_status
             return False
         self._draw(key, result, iteration)
         return True
@@ -519,11 +388,6 @@ class IRLSExplorer(FigureWidget):
     def __repr__(self) -> str:
         return (f"IRLSExplorer({' / '.join(self.key)}, iteration {self.iteration} of "
                 f"{len(self.trace) - 1})")
-
-
-def _describe(key: Key) -> str:
-    name, family, link, start = key
-    return f"{name} / {family} / {link} / {START_OPTIONS.get(start, start)}"
 
 
 def irls_explorer(

@@ -1,0 +1,188 @@
+"""The IRLS explorer's menus: which problems they offer, and a choice resolved and checked.
+
+A choice is a :data:`Key`, ``(dataset, family, link, start)``. :class:`ExplorerChoices`
+(a base of :class:`~glmlearn.widgets._irls_explorer.IRLSExplorer`) keeps the problems on
+offer, completes and checks a choice (:meth:`~ExplorerChoices._resolve`), and sets the
+four menus to one (:meth:`~ExplorerChoices._set_menus`) without refitting.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..errors import GLMInputError, GLMTypeError
+from ..family import FAMILIES
+from ..problem import _show
+from ..results import GLMResult
+from ._checks import check_choice
+from ._data import DATASETS, START_OPTIONS, ExplorerData, explorer_data
+from ._view import error_html, quiet_fit
+
+Key = tuple[str, str, str, str]
+
+__all__ = ["ExplorerChoices", "Key", "fit_choice", "unfittable_error", "unfittable_html"]
+
+
+def fit_choice(data: ExplorerData, family: str, link: str | None, start: str, *,
+               max_iter: int = 25, tol: float = 1e-8) -> GLMResult:
+    """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly: the status
+    line shows the fit's ``result.troubles`` instead of stderr, where a notebook would show
+    them once, far from the picture they explain."""
+    fam = FAMILIES[family]() if link is None else FAMILIES[family](link)
+    return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset,
+                     start=data.start_beta(start), max_iter=max_iter, tol=tol,
+                     column_names=list(data.column_names) or None)
+
+
+class ExplorerChoices:
+    """The menus of an explorer and the (dataset, family, link, start) they choose."""
+
+    _fits: dict[Key, GLMResult]
+    _data: dict[str, ExplorerData | None]
+    _hold: int
+
+    def _offer(self, dataset: Any) -> str:
+        """Register ``dataset`` and every named dataset; the name of ``dataset``."""
+        self._data = {}
+        self._hold = 0
+        # Which problems the menu offers; a custom one goes first.
+        first = self._register(dataset)
+        for name in DATASETS:
+            self._data.setdefault(name, None)  # built on first use
+        return first
+
+    def _make_menus(self, first: str) -> None:
+        """The four menus (in the box ``self._menu_box``), the dataset menu at ``first``."""
+        style = {"description_width": "initial"}
+        self.dataset_menu = widgets.Dropdown(
+            options=[(n.replace("_", " "), n) for n in self._data], value=first,
+            description="data", style=style)
+        self.family_menu = widgets.Dropdown(description="family", style=style)
+        self.link_menu = widgets.Dropdown(description="link", style=style)
+        self.start_menu = widgets.Dropdown(description="start", style=style)
+        for w, cls in [(self.dataset_menu, "glmlearn-dataset"), (self.family_menu, "glmlearn-family"),
+                       (self.link_menu, "glmlearn-link"), (self.start_menu, "glmlearn-start")]:
+            w.add_class(cls)
+        self._menu_box = widgets.HBox([self.dataset_menu, self.family_menu, self.link_menu,
+                                   self.start_menu])
+
+    def _register(self, dataset: Any) -> str:
+        if isinstance(dataset, GLMResult):
+            data = ExplorerData.from_result(dataset)
+            self._data[data.name] = data
+            self._fits[(data.name, dataset.family.name, dataset.family.link.name,
+                        data.start)] = dataset
+            return data.name
+        if isinstance(dataset, ExplorerData):
+            self._data[dataset.name] = dataset
+            return dataset.name
+        if not isinstance(dataset, str):
+            raise GLMTypeError(
+                f"dataset: expected a dataset name, an ExplorerData or a GLMResult, got "
+                f"{type(dataset).__name__} {_show(dataset)}; choose one of "
+                f"{', '.join(map(repr, DATASETS))}")
+        if dataset in self._data and self._data[dataset] is not None:
+            return dataset
+        explorer_data(dataset)  # raises with the list of names when unknown
+        return dataset
+
+    def _problem(self, name: str) -> ExplorerData:
+        data = self._data.get(name)
+        if data is None:
+            data = self._data[name] = explorer_data(name)
+        return data
+
+    def _resolve(self, dataset: str, family: Any, link: Any, start: Any, *,
+                 current: Key | None = None) -> Key:
+        """The full (dataset, family, link, start) of a choice, each part checked.
+
+        Omitted parts: the dataset's defaults, or with ``current`` (a change from the
+        menus' choice of the same dataset) the current family, and the current link
+        when the family allows it, and the current start.
+        """
+        data = self._problem(dataset)
+        same = current is not None and current[0] == dataset
+        if family is None:
+            family = current[1] if same and current is not None else data.families[0]
+        family = check_choice("family", family, FAMILIES, what="family")
+        fam = FAMILIES[family]()
+        allowed = fam.allowed_links
+        if link is None:
+            if same and current is not None and current[2] in allowed:
+                link = current[2]
+            elif family == data.families[0] and data.link is not None:
+                link = data.link
+            else:
+                link = fam.canonical_link
+        link = check_choice("link", link, allowed, what="link", of=f"for the {family} family")
+        if start is None:
+            start = current[3] if same and current is not None else data.start
+        start = check_choice("start", start, data.start_options, what="start",
+                             of=f"for the {dataset} data")
+        return (dataset, family, link, start)
+
+    @contextmanager
+    def _holding(self) -> Iterator[None]:
+        # Menus are set in cascades (dataset -> family -> link); the observers they fire
+        # meanwhile must not refit, so that one user action refits exactly once.
+        self._hold += 1
+        try:
+            yield
+        finally:
+            self._hold -= 1
+
+    def _set_menus(self, key: Key) -> None:
+        """Set every menu to ``key`` (already checked), firing no refit."""
+        name, family, link, start = key
+        data = self._problem(name)
+        fam = FAMILIES[family]()
+        with self._holding():
+            if name not in [v for _, v in self.dataset_menu.options]:
+                self.dataset_menu.options = [*self.dataset_menu.options,
+                                             (name.replace("_", " "), name)]
+            self.dataset_menu.value = name
+            fams = data.families if family in data.families else (*data.families, family)
+            if tuple(self.family_menu.options) != tuple(fams):
+                self.family_menu.options = list(fams)
+            self.family_menu.value = family
+            links = [(f"{lk} (canonical)" if lk == fam.canonical_link else lk, lk)
+                     for lk in fam.allowed_links]
+            if list(self.link_menu.options) != links:
+                self.link_menu.options = links
+            self.link_menu.value = link
+            starts = [(START_OPTIONS[s], s) for s in data.start_options]
+            if list(self.start_menu.options) != starts:
+                self.start_menu.options = starts
+            self.start_menu.value = start
+
+    @property
+    def key(self) -> Key:
+        """``(dataset, family, link, start)`` of the menus now."""
+        return (self.dataset_menu.value, self.family_menu.value, self.link_menu.value,
+                self.start_menu.value)
+
+
+def _describe(key: Key) -> str:
+    name, family, link, start = key
+    return f"{name} / {family} / {link} / {START_OPTIONS.get(start, start)}"
+
+
+def unfittable_error(key: Key, exc: Exception) -> GLMInputError:
+    """The error of a first choice that cannot be fitted (there is no picture to fall back to)."""
+    return GLMInputError(
+        f"{' / '.join(key[1:3])} from {START_OPTIONS[key[3]]} cannot be fitted to "
+        f"the {key[0]} data: {exc}. Choose another family, link or start")
+
+
+def unfittable_html(exc: Exception, key: Key, shown: Key) -> str:
+    """The status of a choice that cannot be fitted: why, and that the menus stay at ``shown``."""
+    return (
+        error_html(exc)
+        + f"<div class='glmlearn-error-note'>{html.escape(_describe(key))} cannot be "
+        f"fitted, so the figure and the menus stay at {html.escape(_describe(shown))}."
+        "</div>")
