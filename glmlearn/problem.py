@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -51,7 +51,18 @@ from ._intent import _formula_error, _intercept_notice, _ones_in_span, _swap_err
 from .errors import GLMInputError, GLMTypeError, NonIntegerWarning, Trouble
 from .family import Family, get_family
 
-__all__ = ["BINARY_WORDS", "GLMProblem", "check_controls", "check_start", "make_problem"]
+__all__ = ["BINARY_WORDS", "GLMProblem", "Term", "check_controls", "check_start", "make_problem"]
+
+
+class Term(NamedTuple):
+    """One term of a model: its name and the columns of X it owns.
+
+    A formula's term ``outcome`` with three levels owns two columns (``outcome2``,
+    ``outcome3``); the analysis of deviance adds and drops terms, not columns.
+    """
+
+    name: str
+    columns: tuple[int, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +91,10 @@ class GLMProblem:
         What the data say that is not an error: X without an intercept column
         (``no_intercept``), binomial counts that are not whole numbers (``non_integer``).
         :func:`glmlearn.fit` warns once for each and keeps them on the result.
+    terms : tuple of Term
+        The model's terms in order, each with the columns of X it owns (a formula's
+        terms). Empty when X was given as an array: then :attr:`model_terms` makes each
+        column a term of its own.
     """
 
     X: Array
@@ -91,6 +106,14 @@ class GLMProblem:
     response_name: str
     has_intercept: bool
     troubles: tuple[Trouble, ...] = ()
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def model_terms(self) -> tuple[Term, ...]:
+        """The terms, or one term per column of X when none were given."""
+        if self.terms:
+            return self.terms
+        return tuple(Term(name, (j,)) for j, name in enumerate(self.column_names))
 
     @property
     def n(self) -> int:
