@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import IRLSState, TraceMode, run_irls
-from .family import Family
+from .family import Family, get_family
+from .formula import formula_problem, is_formula, offset_with_exposure
 from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_start, make_problem
 from .results import GLMResult
@@ -30,9 +31,13 @@ __all__ = ["detect_separation", "fit"]
 
 def fit(
     X: Any,
-    y: Any,
+    y: Any = None,
     family: Family | str = "gaussian",
     *,
+    data: Any = None,
+    link: Any = None,
+    exposure: Any = None,
+    na_action: Literal["omit", "raise"] = "omit",
     weights: Any = None,
     offset: Any = None,
     start: Any = None,
@@ -49,6 +54,8 @@ def fit(
     ----------
     X, y, family, weights, offset, start, max_iter, tol, trace
         As for :func:`glmlearn.irls`.
+    data, link, exposure, na_action
+        For a formula fit, as for :func:`glmlearn.irls`.
     column_names : sequence of str, optional
         Names for the columns of X (a DataFrame's own names are used otherwise).
     response_name : str, optional
@@ -71,9 +78,16 @@ def fit(
     >>> res.converged, res.n_iter
     (True, 4)
     """
-    problem = make_problem(X, y, family, weights=weights, offset=offset,
-                           column_names=column_names, response_name=response_name,
-                           intercept=intercept)
+    if is_formula(X) and (data is not None or y is not None):  # fit("y ~ x", data=df)
+        problem = formula_problem(X, y if data is None else data, family, link=link,
+                                  weights=weights, offset=offset, exposure=exposure,
+                                  na_action=na_action)
+    else:
+        fam = get_family(family, link)
+        problem = make_problem(X, y, family if link is None else fam, weights=weights,
+                               offset=offset_with_exposure(offset, exposure, fam),
+                               column_names=column_names, response_name=response_name,
+                               intercept=intercept)
     check_controls(max_iter, tol)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
                             tol=tol, trace=trace))

@@ -2,8 +2,8 @@
 
 :func:`glmlearn.problem.make_problem` asks these before and after reading the data:
 
-* a formula string (``"y ~ x"``) where X or y belongs: refused, with the arrays to pass
-  instead written out;
+* a formula string (``"y ~ x"``) without ``data``, or where y belongs: refused, with the
+  formula call and the arrays to pass instead written out;
 * X and y that look swapped (a one-column X beside a y that looks like a design);
 * X without an intercept column: an :class:`~glmlearn.errors.InterceptNotice` trouble
   with the line that adds one, unless a column of ones is in the span of X.
@@ -55,8 +55,10 @@ def _formula_error(arg: str, formula: str, family: Any) -> GLMTypeError:
     fam = f'"{family}"' if isinstance(family, str) else "family"
     fit_call = f"glmlearn.fit(X, y, {fam}{'' if intercept else ', intercept=False'})"
     steps = "; ".join([*made, x, y, fit_call])
-    msg = (f"{arg}: got the formula {formula!r}, but glmlearn does not read formulas yet (a "
-           f"formula interface is planned). Fit from the DataFrame's columns today: {steps}")
+    where = (" but no data to read its columns from" if arg == "X"
+             else " where y belongs (the formula goes first)")
+    msg = (f"{arg}: got the formula {formula!r}{where}. Fit it from a DataFrame df: "
+           f"glmlearn.fit({formula!r}, data=df, family={fam}); or from the arrays: {steps}")
     if other:
         msg += f" (make the other terms, {', '.join(other)}, columns of df first)"
     return GLMTypeError(msg)

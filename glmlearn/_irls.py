@@ -52,7 +52,7 @@ import numpy as np
 from ._arrays import Array, readonly
 from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at, _wls_step
 from .errors import GLMInputError
-from .family import Family
+from .family import Family, get_family
 from .problem import GLMProblem, _show, check_controls, check_start, make_problem
 
 __all__ = [
@@ -124,9 +124,12 @@ def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:
 
 def irls(
     X: Any,
-    y: Any,
+    y: Any = None,
     family: Family | str = "gaussian",
     *,
+    data: Any = None,
+    link: Any = None,
+    exposure: Any = None,
     weights: Any = None,
     offset: Any = None,
     start: Any = None,
@@ -156,6 +159,14 @@ def irls(
         Convergence tolerance of R's relative-deviance criterion (R's ``epsilon``, 1e-8).
     trace : {"auto", "full", "compact"}
         Whether states store their n-length vectors; see the module docstring.
+    data : DataFrame, optional
+        With a formula in place of X (``irls("y ~ x", data=df)``): the columns it names
+        (see :mod:`glmlearn.formula`). ``weights``, ``offset`` and ``exposure`` may then be
+        column names.
+    link : str, optional
+        The family's link, e.g. ``family="binomial", link="probit"``.
+    exposure : (n,) array_like or str, optional
+        Time or size at risk: its log is added to the offset (log link only).
 
     Yields
     ------
@@ -171,7 +182,17 @@ def irls(
     >>> states[-1].converged
     True
     """
-    problem = make_problem(X, y, family, weights=weights, offset=offset)
+    if isinstance(X, str) and "~" in X and (data is not None or y is not None):
+        from .formula import formula_problem  # (the formula reads the data: R's conventions)
+
+        problem = formula_problem(X, y if data is None else data, family, link=link,
+                                  weights=weights, offset=offset, exposure=exposure)
+    else:
+        from .formula import offset_with_exposure
+
+        fam = get_family(family, link)
+        problem = make_problem(X, y, family if link is None else fam, weights=weights,
+                               offset=offset_with_exposure(offset, exposure, fam))
     check_controls(max_iter, tol)
     return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
                     trace=trace)

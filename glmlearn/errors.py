@@ -116,3 +116,17 @@ __all__ = [
     "StepHalvingWarning",
     "Trouble",
 ]
+
+
+class MissingValuesNotice(GLMWarning):
+    """Rows of a formula's data were left out for missing values (R's ``na.omit``). A
+    notice, not an error: the fit goes on without them; ``na_action="raise"`` refuses
+    missing values instead."""
+
+
+class ColumnNamesWarning(GLMWarning):
+    """A DataFrame given to ``predict`` has column names that disagree with the names of
+    the columns the model was fitted on: the columns are used by position."""
+
+
+__all__ += ["ColumnNamesWarning", "MissingValuesNotice"]

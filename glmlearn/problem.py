@@ -107,6 +107,7 @@ class GLMProblem:
     has_intercept: bool
     troubles: tuple[Trouble, ...] = ()
     terms: tuple[Term, ...] = ()
+    design: Any = field(default=None, repr=False)
 
     @property
     def model_terms(self) -> tuple[Term, ...]:

@@ -28,9 +28,10 @@ from ._arrays import Array
 from ._diagnostics import Trouble
 from ._irls import IRLSState
 from .errors import GLMInputError
-from .problem import GLMProblem, _as_float_array, _check_finite
+from ._prediction import quantile, rows_to_predict
+from .problem import GLMProblem
 
-__all__ = ["GLMResult", "Prediction", "Summary"]
+__all__ = ["GLMResult", "Prediction", "PredictionInterval", "Summary"]
 
 
 class Prediction(NamedTuple):
@@ -38,6 +39,16 @@ class Prediction(NamedTuple):
 
     fit: Array
     se: Array
+
+
+class PredictionInterval(NamedTuple):
+    """Predictions with standard errors and a confidence interval
+    (``predict(..., interval=0.95)``): the interval is made on the link scale."""
+
+    fit: Array
+    se: Array
+    lower: Array
+    upper: Array
 
 
 @dataclass(frozen=True, eq=False)
@@ -269,50 +280,82 @@ class GLMResult:
         X_new: Any = None,
         kind: Literal["link", "response"] = "response",
         *,
+        newdata: Any = None,
         offset: Any = None,
         se: bool = False,
-    ) -> Array | Prediction:
+        interval: float | None = None,
+    ) -> Array | Prediction | PredictionInterval:
         r"""Predict :math:`\eta` (``kind="link"``) or :math:`\mu` (``kind="response"``).
 
-        With ``se=True`` return a :class:`Prediction` with standard errors:
+        Parameters
+        ----------
+        X_new : array or DataFrame of design columns, optional
+            Rows of X, used by position (a DataFrame whose column names disagree with the
+            fit's warns a :class:`~glmlearn.errors.ColumnNamesWarning`).
+        newdata : DataFrame, optional
+            For a formula fit: the variables; the design is rebuilt from the stored
+            formula (the same factor levels, transforms, offset and exposure columns),
+            columns matched by name. A DataFrame given as ``X_new`` to a formula fit is
+            read as ``newdata``. Without either: the fit's own rows.
+        offset : array, optional
+            An offset for the new rows (added to the one the formula defines).
+        se : bool
+            Return a :class:`Prediction` with standard errors.
+        interval : float, optional
+            A confidence level (e.g. 0.95): return a :class:`PredictionInterval` with
+            ``lower`` and ``upper``, made on the link scale and carried to the response
+            scale.
+
+        Notes
+        -----
         :math:`\mathrm{se}(\hat\eta) = \sqrt{x^\top \widehat{\operatorname{Cov}}(\hat\beta)\, x}`
         and, on the response scale, the delta method
         :math:`\mathrm{se}(\hat\mu) = |d\mu/d\eta|\,\mathrm{se}(\hat\eta)` (as R's
-        ``predict.glm``). A confidence band on the response scale is best made on the
-        link scale, :math:`g^{-1}(\hat\eta \pm z\,\mathrm{se})`.
+        ``predict.glm``); the interval is :math:`g^{-1}(\hat\eta \pm q\,\mathrm{se})`
+        (see ``glmlearn/_prediction.py``).
         """
         if kind not in ("link", "response"):
             raise GLMInputError(f"kind: must be 'link' or 'response', got {kind!r}")
-        p = self.problem.p
-        if X_new is None:
-            Xn = np.asarray(self.problem.X)
-            off = self.problem.offset if offset is None else None
-        else:
-            Xn = _as_float_array(X_new, "X_new")
-            if Xn.ndim == 1:
-                Xn = Xn[None, :] if Xn.shape[0] == p else Xn[:, None]
-            if Xn.ndim != 2 or Xn.shape[1] != p:
-                raise GLMInputError(
-                    f"X_new: expected {p} columns like X, got shape {Xn.shape}"
-                )
-            _check_finite(Xn, "X_new")
-            off = None
-        if off is None:
-            off = np.zeros(Xn.shape[0]) if offset is None else _as_float_array(offset, "offset")
-            if off.shape != (Xn.shape[0],):
-                raise GLMInputError(
-                    f"offset: expected length {Xn.shape[0]}, got shape {off.shape}"
-                )
+        Xn, off = rows_to_predict(self.problem, X_new, newdata, offset)
         keep = ~self.aliased
         eta = Xn[:, keep] @ self.coef[keep] + off
         out = eta if kind == "link" else self.family.link_inverse(eta)
-        if not se:
+        if not se and interval is None:
             return out
         cov = self.cov_params[np.ix_(keep, keep)]
         se_eta = np.sqrt(np.einsum("ij,jk,ik->i", Xn[:, keep], cov, Xn[:, keep]))
-        if kind == "link":
-            return Prediction(out, se_eta)
-        return Prediction(out, np.abs(self.family.mu_eta(eta)) * se_eta)
+        se_out = se_eta if kind == "link" else np.abs(self.family.mu_eta(eta)) * se_eta
+        if interval is None:
+            return Prediction(out, se_out)
+        q = quantile(interval, self.family.dispersion_fixed, self.df_residual)
+        lower, upper = eta - q * se_eta, eta + q * se_eta
+        if kind == "response":  # (a decreasing link swaps the ends)
+            ends = self.family.link_inverse(np.stack([lower, upper]))
+            lower, upper = ends.min(axis=0), ends.max(axis=0)
+        return PredictionInterval(out, se_out, lower, upper)
+
+    @property
+    def index(self) -> Any:
+        """The labels of the rows fitted (a formula fit: the DataFrame's index, rows left
+        out for missing values excluded), or None for a fit from arrays."""
+        design = self.problem.design
+        return None if design is None else design.index
+
+    def fitted_series(self, kind: Literal["response", "link"] = "response") -> Any:
+        r"""The fitted values (:math:`\hat\mu`, or :math:`\hat\eta` with ``kind="link"``)
+        as a pandas Series on the data's index (:attr:`index`)."""
+        values = self.mu if kind == "response" else self.eta
+        return self._series(values, "fitted" if kind == "response" else "eta")
+
+    def residual_series(self, kind: Literal["deviance", "pearson", "working", "response"]
+                        = "deviance") -> Any:
+        """:meth:`residuals` as a pandas Series on the data's index (:attr:`index`)."""
+        return self._series(self.residuals(kind), f"resid_{kind}")
+
+    def _series(self, values: Array, name: str) -> Any:
+        import pandas as pd
+
+        return pd.Series(np.asarray(values), index=self.index, name=name)
 
     # --- display -------------------------------------------------------------------------
     def summary(self) -> Summary:

@@ -162,27 +162,32 @@ def test_other_dtypes_are_named():
 # --- 3. formulas ----------------------------------------------------------------------------
 
 
-def test_formula_says_what_to_pass_instead(df):
+def test_formula_without_data_says_what_to_pass_instead(df):
     with pytest.raises(GLMTypeError) as info:
-        glmlearn.fit("passed ~ hours", df, "binomial")
+        glmlearn.fit("passed ~ hours", family="binomial")
     msg = str(info.value)
-    assert msg.startswith("X: got the formula 'passed ~ hours', but glmlearn does not read "
-                          "formulas yet (a formula interface is planned)."), msg
+    assert msg.startswith("X: got the formula 'passed ~ hours' but no data to read its columns "
+                          "from. Fit it from a DataFrame df: glmlearn.fit('passed ~ hours', "
+                          "data=df, family=\"binomial\")"), msg
     _words(msg, 'X = df.assign(**{"(Intercept)": 1.0})[["(Intercept)", "hours"]]',
            'y = df["passed"]', 'glmlearn.fit(X, y, "binomial")')
-    # and the advice works
+    # and both pieces of advice work, to the same fit
     X = df.assign(**{"(Intercept)": 1.0})[["(Intercept)", "hours"]]
     res = _quiet_fit(X, df["passed"], "binomial")
     np.testing.assert_allclose(res.coef, _quiet_fit(np.column_stack([np.ones(N), HOURS]), PASSED,
                                                     "binomial").coef, rtol=1e-12)
+    by_formula = _quiet_fit("passed ~ hours", data=df, family="binomial")
+    np.testing.assert_allclose(by_formula.coef, res.coef, rtol=1e-10)
+    assert by_formula.column_names == ("(Intercept)", "hours")
 
 
 def test_formula_without_intercept_cbind_and_log_terms():
     with pytest.raises(GLMTypeError) as info:
-        glmlearn.fit("cbind(killed, alive) ~ log(dose) + 0", pd.DataFrame(), "binomial")
+        glmlearn.fit("cbind(killed, alive) ~ log(dose) + 0", family="binomial")
     _words(str(info.value), 'df["log_dose"] = np.log(df["dose"])', 'X = df[["log_dose"]]',
            'y = df[["killed", "alive"]]', 'glmlearn.fit(X, y, "binomial", intercept=False)')
-    with pytest.raises(GLMTypeError, match=r"^y: got the formula 'y ~ x'"):
+    with pytest.raises(GLMTypeError, match=r"^y: got the formula 'y ~ x' where y belongs \(the "
+                       r"formula goes first\)"):
         glmlearn.fit(pd.DataFrame({"x": HOURS}), "y ~ x")
 
 
