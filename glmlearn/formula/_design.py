@@ -57,7 +57,7 @@ def r_names(spec: Any, factor_calls: tuple[str, ...]) -> tuple[tuple[str, ...], 
 
     formulaic writes a treatment-coded level as ``outcome[T.2]`` and a fully coded one as
     ``outcome[2]``; R writes both ``outcome2`` (``sexM:ldose``, ``factor(x)3``,
-    ``bTRUE``), and the intercept ``(Intercept)``.
+    ``bTRUE``), the intercept ``(Intercept)``, and a power ``I(x^2)``.
     """
     codes = []
     for key, (kind, state) in spec.encoder_state.items():
@@ -74,14 +74,14 @@ def r_names(spec: Any, factor_calls: tuple[str, ...]) -> tuple[tuple[str, ...], 
             name = name.replace(coded, r)
         for inner in factor_calls:
             name = name.replace(f"C({inner})", f"factor({inner})")
-        return name
+        return name.replace(" ** ", "^")  # (R deparses a power as x^2)
 
     labels = {}
     for term in spec.terms:
         label = "(Intercept)" if str(term) == "1" else str(term)
         for inner in factor_calls:
             label = label.replace(f"C({inner})", f"factor({inner})")
-        labels[term] = label
+        labels[term] = label.replace(" ** ", "^")
     return tuple(as_r(str(c)) for c in spec.column_names), labels
 
 
