@@ -78,7 +78,8 @@ def fit(
     >>> res.converged, res.n_iter
     (True, 4)
     """
-    if is_formula(X) and (data is not None or y is not None):  # fit("y ~ x", data=df)
+    # fit("y ~ x", data=df): the formula builds X from the data
+    if isinstance(X, str) and (data is not None or (is_formula(X) and y is not None)):
         problem = formula_problem(X, y if data is None else data, family, link=link,
                                   weights=weights, offset=offset, exposure=exposure,
                                   na_action=na_action)

@@ -182,7 +182,7 @@ def irls(
     >>> states[-1].converged
     True
     """
-    if isinstance(X, str) and "~" in X and (data is not None or y is not None):
+    if isinstance(X, str) and (data is not None or ("~" in X and y is not None)):
         from .formula import formula_problem  # (the formula reads the data: R's conventions)
 
         problem = formula_problem(X, y if data is None else data, family, link=link,

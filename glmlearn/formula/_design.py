@@ -163,7 +163,7 @@ def exposure_log(exposure: Array, name: str, what: str = "exposure") -> Array:
     bad = np.flatnonzero(~(exposure > 0))
     if bad.size:
         i = int(bad[0])
-        raise GLMInputError(f"{what}: exposure {name!r} must be positive, got {exposure[i]!r} "
+        raise GLMInputError(f"{what}: exposure {name!r} must be positive, got {float(exposure[i])!r} "
                             f"at index {i} ({bad.size} such values); exposure is a time or "
                             "size at risk, its log is added to the offset")
     return np.log(exposure)

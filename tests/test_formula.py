@@ -1,0 +1,232 @@
+"""Formula fits: R's conventions, missing values, new data and every bad input's message.
+
+The numbers of formula fits are compared with R itself in ``tests/test_formula_r.py``; here
+each expected value is either a fit from arrays built by hand (the array path is checked
+against R in ``tests/test_r_live.py``) or a message.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import glmlearn
+from glmlearn import ColumnNamesWarning, GLMInputError, MissingValuesNotice
+from glmlearn.datasets import load
+from glmlearn.problem import Term
+
+DOBSON = load("dobson_counts").frame()
+
+
+def _quiet(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glmlearn.GLMWarning)
+        return glmlearn.fit(*args, **kwargs)
+
+
+def _dummies(codes, levels):
+    return np.column_stack([(np.asarray(codes) == lv).astype(float) for lv in levels])
+
+
+# --- factors ------------------------------------------------------------------------------
+
+def test_integer_codes_are_numbers_unless_made_factors():
+    as_numbers = glmlearn.fit("counts ~ outcome + treatment", data=DOBSON, family="poisson")
+    assert as_numbers.column_names == ("(Intercept)", "outcome", "treatment")
+    as_factors = glmlearn.fit("counts ~ C(outcome) + factor(treatment)", data=DOBSON,
+                              family="poisson")
+    assert as_factors.column_names == ("(Intercept)", "C(outcome)2", "C(outcome)3",
+                                       "factor(treatment)2", "factor(treatment)3")
+    X = np.column_stack([np.ones(9), _dummies(DOBSON["outcome"], [2, 3]),
+                         _dummies(DOBSON["treatment"], [2, 3])])
+    by_hand = glmlearn.fit(X, DOBSON["counts"], "poisson")
+    np.testing.assert_allclose(as_factors.deviance, by_hand.deviance, rtol=1e-12)
+    assert as_factors.deviance < as_numbers.deviance - 1  # (5.129 vs 8.016)
+
+
+def test_text_and_bool_columns_are_factors_in_r_order_and_names():
+    df = pd.DataFrame({"y": [1, 3, 2, 5, 4, 6, 2, 7], "colour": list("rgbrgbrg"),
+                       "big": [True, False] * 4})
+    res = glmlearn.fit("y ~ colour + big", data=df, family="poisson")
+    assert res.column_names == ("(Intercept)", "colourg", "colourr", "bigTRUE")  # b < g < r
+    assert res.problem.terms == (Term("(Intercept)", (0,)), Term("colour", (1, 2)),
+                                 Term("big", (3,)))
+
+
+def test_category_order_is_kept_and_interaction_named_as_r():
+    df = load("budworm").frame()
+    df["sex"] = pd.Categorical(df["sex"], categories=["M", "F"])
+    res = glmlearn.fit("cbind(dead, alive) ~ sex * ldose", data=df, family="binomial")
+    assert res.column_names == ("(Intercept)", "sexF", "ldose", "sexF:ldose")
+    assert [t.name for t in res.problem.terms] == ["(Intercept)", "sex", "ldose", "sex:ldose"]
+
+
+def test_without_intercept_all_levels_of_the_first_factor():
+    df = DOBSON.astype({"outcome": "category", "treatment": "category"})
+    res = glmlearn.fit("counts ~ outcome + treatment + 0", data=df, family="poisson")
+    assert res.column_names == ("outcome1", "outcome2", "outcome3", "treatment2", "treatment3")
+    assert "no_intercept" not in res.flags
+
+
+def test_binomial_responses_yes_no_true_false_and_a_factor():
+    x = np.arange(8.0)
+    hits = [0, 0, 1, 0, 1, 1, 0, 1]
+    ref = glmlearn.fit(np.column_stack([np.ones(8), x]), hits, "binomial")
+    for y in (["yes" if h else "no" for h in hits], [bool(h) for h in hits],
+              pd.Categorical(["hit" if h else "miss" for h in hits],
+                             categories=["miss", "hit"])):
+        res = glmlearn.fit("y ~ x", data=pd.DataFrame({"y": y, "x": x}), family="binomial")
+        np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-10)
+
+
+def test_family_and_link_as_words():
+    df = load("beetles").frame()
+    a = glmlearn.fit("cbind(killed, n - killed) ~ dose", data=df, family="binomial",
+                     link="probit")
+    b = glmlearn.fit("cbind(killed, n - killed) ~ dose", data=df,
+                     family=glmlearn.binomial("probit"))
+    np.testing.assert_array_equal(a.coef, b.coef)
+    assert a.family.link.name == "probit"
+
+
+def test_irls_takes_a_formula_too():
+    states = list(glmlearn.irls("counts ~ C(outcome)", data=DOBSON, family="poisson"))
+    assert states[-1].converged and states[-1].beta.shape == (3,)
+
+
+# --- missing values -----------------------------------------------------------------------
+
+def _with_missing():
+    df = pd.DataFrame({"y": [1.0, 2.0, 2.5, 4.0, 5.5, 6.0, 8.0, 8.5],
+                       "x": [1.0, 2.0, np.nan, 4.0, 5.0, 6.0, 7.0, 8.0],
+                       "unused": np.nan},
+                      index=[f"r{i}" for i in range(8)])
+    df.loc["r5", "y"] = np.nan
+    return df
+
+
+def test_missing_rows_left_out_with_a_notice_naming_them():
+    df = _with_missing()
+    with pytest.warns(MissingValuesNotice) as record:
+        res = glmlearn.fit("y ~ x", data=df)
+    msg = str(record[0].message)
+    assert msg.startswith("2 of 8 rows left out for missing values (R's na.omit): rows 'r2', "
+                          "'r5'; missing in y (1), x (1)"), msg
+    assert "na_omit" in res.flags
+    assert list(res.index) == ["r0", "r1", "r3", "r4", "r6", "r7"]
+    kept = df.drop(index=["r2", "r5"])
+    ref = glmlearn.fit(np.column_stack([np.ones(6), kept["x"]]), kept["y"])
+    np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-12)
+    fitted = res.fitted_series()
+    assert list(fitted.index) == list(res.index)
+    np.testing.assert_allclose(fitted.to_numpy(), ref.mu, rtol=1e-12)
+    resid = res.residual_series("response")
+    np.testing.assert_allclose(resid["r7"], 8.5 - fitted["r7"], rtol=1e-12)
+
+
+def test_na_action_raise_names_column_and_row():
+    with pytest.raises(GLMInputError, match=r"^data: missing value in 'x' at row 'r2' \(2 rows "
+                       r"have one\); leave na_action='omit'"):
+        glmlearn.fit("y ~ x", data=_with_missing(), na_action="raise")
+
+
+# --- new data -----------------------------------------------------------------------------
+
+def test_predict_newdata_matches_by_name_and_array_form_warns():
+    df = load("budworm").frame()
+    res = glmlearn.fit("cbind(dead, alive) ~ sex * ldose", data=df, family="binomial")
+    shuffled = df[["ldose", "alive", "sex", "dead"]].iloc[[3, 8]]
+    by_name = res.predict(newdata=shuffled)
+    np.testing.assert_allclose(by_name, res.mu[[3, 8]], rtol=1e-12)
+    np.testing.assert_allclose(res.predict(shuffled), by_name, rtol=1e-12)  # (a DataFrame)
+    X = pd.DataFrame(np.asarray(res.problem.X)[[3, 8]], columns=res.column_names)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res.predict(X_new=X.to_numpy())  # an array: nothing to compare
+    wrong = X[list(X.columns[::-1])]
+    fit_frame = glmlearn.fit(pd.DataFrame(np.asarray(res.problem.X), columns=res.column_names),
+                             res.problem.y, "binomial", weights=res.problem.prior_weights)
+    with pytest.warns(ColumnNamesWarning, match=r"the same names in another order; reorder "
+                      r"with X_new\["):
+        fit_frame.predict(wrong)
+
+
+def test_interval_is_made_on_the_link_scale():
+    res = glmlearn.fit("cbind(dead, alive) ~ sex + ldose", data=load("budworm").frame(),
+                       family="binomial")
+    new = pd.DataFrame({"sex": ["F", "M"], "ldose": [2.5, 0.0]})
+    link = res.predict(newdata=new, kind="link", interval=0.95)
+    resp = res.predict(newdata=new, kind="response", interval=0.95)
+    z = 1.959963984540054
+    np.testing.assert_allclose(link.lower, link.fit - z * link.se, rtol=1e-9)
+    np.testing.assert_allclose(resp.lower, 1 / (1 + np.exp(-link.lower)), rtol=1e-9)
+    np.testing.assert_allclose(resp.upper, 1 / (1 + np.exp(-link.upper)), rtol=1e-9)
+    assert np.all((resp.lower > 0) & (resp.upper < 1))
+
+
+def test_unknown_level_in_newdata_names_variable_and_level():
+    res = glmlearn.fit("cbind(dead, alive) ~ sex + ldose", data=load("budworm").frame(),
+                       family="binomial")
+    with pytest.raises(GLMInputError, match=r"^newdata: column 'sex' has level 'X', which the "
+                       r"fitted model has not seen; its levels are 'F', 'M'$"):
+        res.predict(newdata=pd.DataFrame({"sex": ["F", "X"], "ldose": [1.0, 2.0]}))
+    with pytest.raises(GLMInputError, match=r"^newdata: no column 'ldose' in data; its "
+                       r"columns are 'sex'$"):
+        res.predict(newdata=pd.DataFrame({"sex": ["F"]}))
+
+
+def test_newdata_for_an_array_fit_says_to_pass_X_new():
+    res = glmlearn.fit(np.column_stack([np.ones(4), [1.0, 2, 3, 4]]), [1, 0, 2, 3], "poisson")
+    with pytest.raises(GLMInputError, match=r"^newdata: the model was fitted from arrays"):
+        res.predict(newdata=pd.DataFrame({"x": [1.0]}))
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"formula": "counts ~ outcom"}, r"^formula: no column 'outcom' in data; its columns are "
+     r"'counts', 'outcome', 'treatment'$"),
+    ({"formula": "count ~ outcome"}, r"^formula \(response\): no column 'count' in data"),
+    ({"formula": "Counts ~ outcome"}, r"did you mean 'counts'\?"),
+    ({"formula": "counts ~ outcome", "weights": "w"}, r"^weights: no column 'w' in data"),
+    ({"formula": "counts outcome"}, r"^formula: 'counts outcome' has no '~'"),
+    ({"formula": " ~ outcome"}, r"^formula: ' ~ outcome' has no response left of '~'"),
+    ({"formula": "counts ~ "}, r"^formula: 'counts ~ ' has no terms right of '~'; write '~ 1'"),
+    ({"formula": "counts ~ outcome +"}, r"^formula: could not read 'counts ~ outcome \+'"),
+    ({"formula": "counts + treatment ~ outcome"}, r"write 'cbind\(counts, treatment\) ~ "
+     r"outcome'"),
+    ({"formula": "counts ~ outcome", "exposure": "treatment", "link": "identity"},
+     r"^exposure: needs the log link"),
+    ({"formula": "cbind(counts, treatment) ~ outcome"}, r"only the binomial family takes, not "
+     r"poisson"),
+    ({"formula": "counts ~ outcome", "na_action": "drop"}, r"^na_action: must be 'omit' or "
+     r"'raise', got 'drop'$"),
+])
+def test_bad_input_names_the_variable(kwargs, message):
+    kwargs = {"data": DOBSON, "family": "poisson", **kwargs}
+    with pytest.raises(GLMInputError, match=message):
+        glmlearn.fit(kwargs.pop("formula"), **kwargs)
+
+
+def test_non_positive_exposure_names_column_and_row():
+    df = DOBSON.assign(time=[1.0, 2.0, 0.0, 1, 1, 1, 1, 1, -1])
+    with pytest.raises(GLMInputError, match=r"^exposure: exposure 'time' must be positive, got "
+                       r"0.0 at index 2 \(2 such values\)"):
+        glmlearn.fit("counts ~ outcome", data=df, family="poisson", exposure="time")
+
+
+def test_a_response_the_family_cannot_take():
+    df = pd.DataFrame({"y": list("abcab"), "x": [1.0, 2, 3, 4, 5]})
+    with pytest.raises(GLMInputError, match=r"^formula: the response 'y' is a factor \(.*\); "
+                       r"the poisson family needs numbers"):
+        glmlearn.fit("y ~ x", data=df, family="poisson")
+    with pytest.raises(GLMInputError, match=r"^y: value -1.0 at index 0 is outside the poisson"):
+        glmlearn.fit("y ~ x", data=df.assign(y=[-1, 2, 3, 4, 5]), family="poisson")
+
+
+def test_a_formula_referring_to_nothing():
+    with pytest.raises(GLMInputError, match=r"^formula: no column 'nothing' in data"):
+        glmlearn.fit("counts ~ nothing", data=DOBSON, family="poisson")
