@@ -406,12 +406,19 @@ _FAMILY_ALIASES = {"Gamma": "gamma", "inverse.gaussian": "inverse_gaussian", "no
 
 
 def get_family(family: str | Family, link: str | Link | None = None) -> Family:
-    """Return a :class:`Family` from a name (optionally with a link) or pass one through."""
+    """Return a :class:`Family` from a name (optionally with a link) or pass one through.
+
+    ``link`` is a link name, R's power link written as text (``"power(1/3)"``, see
+    :func:`glmlearn.links.power`), or a :class:`~glmlearn.links.Link`:
+    ``get_family("binomial", "probit")`` is ``binomial("probit")``.
+    """
     from .errors import GLMTypeError
 
+    if isinstance(link, str):
+        link = get_link(link)  # (so that a power link, not in LINKS, reaches the factory)
     if isinstance(family, Family):
         if link is not None:
-            return FAMILIES[family.name](link)
+            return _with_link(family.name, link)
         return family
     if not isinstance(family, str):
         raise GLMTypeError(
@@ -424,4 +431,13 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
             f"family: unknown family {family!r}; known families are "
             f"{', '.join(map(repr, FAMILIES))}"
         )
-    return FAMILIES[name]() if link is None else FAMILIES[name](link)
+    return FAMILIES[name]() if link is None else _with_link(name, link)
+
+
+def _with_link(name: str, link: Link) -> Family:
+    # R offers power links to every family but binomial (whose mean must stay in (0, 1))
+    if name == "binomial" and link.name.startswith("mu^"):
+        allowed = ", ".join(map(repr, FAMILIES[name]().allowed_links))
+        raise GLMInputError(f"link: the power link {link.name!r} is not available for the "
+                            f"binomial family; allowed links are {allowed}")
+    return FAMILIES[name](link)

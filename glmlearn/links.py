@@ -19,6 +19,7 @@ glmlearn's fits agree with R's to the last printed digit.
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ from scipy import special, stats
 
 from ._arrays import Array
 
-__all__ = ["LINKS", "Link", "get_link"]
+__all__ = ["LINKS", "Link", "get_link", "power"]
 
 Mask = NDArray[np.bool_]
 _EPS = float(np.finfo(float).eps)
@@ -234,6 +235,52 @@ LINKS: dict[str, Link] = {
 ALIASES: dict[str, str] = {"1/mu^2": "inverse_squared", "inverse.squared": "inverse_squared"}
 
 
+def power(lam: float) -> Link:
+    r"""The power link :math:`\eta = \mu^\lambda` (R's ``power(lambda)``).
+
+    :math:`\lambda = 1` is the identity link and :math:`\lambda = 0` the log link (the
+    limit of :math:`(\mu^\lambda - 1)/\lambda`), as in R. For :math:`\lambda > 0`,
+    :math:`g^{-1}(\eta) = \eta^{1/\lambda}` and
+    :math:`d\mu/d\eta = \eta^{1/\lambda - 1}/\lambda`, for :math:`\eta > 0`, with R's
+    guards (:math:`\mu` and :math:`d\mu/d\eta` kept at least machine epsilon). The name is
+    R's, ``"mu^0.333"`` (three decimals). A negative power is refused: R's ``power()``
+    quietly gives the log link for it; the links ``"inverse"`` (:math:`\lambda = -1`) and
+    ``"inverse_squared"`` (:math:`\lambda = -2`) are named links.
+
+    Examples
+    --------
+    >>> power(1/3).name, power(0).name
+    ('mu^0.333', 'log')
+    """
+    from .errors import GLMInputError
+
+    if isinstance(lam, bool) or not isinstance(lam, int | float | np.integer | np.floating) \
+            or not np.isfinite(lam):
+        raise GLMInputError(f"link: the power of power(lambda) must be a finite number, got "
+                            f"{lam!r}")
+    lam = float(lam)
+    if lam < 0:
+        raise GLMInputError(f"link: power({lam:g}) has a negative power; use the link "
+                            "'inverse' for power -1 or 'inverse_squared' for power -2")
+    if lam == 1:
+        return LINKS["identity"]
+    if lam == 0:
+        return LINKS["log"]
+    return Link(
+        f"mu^{round(lam, 3):g}",
+        link=lambda mu: mu**lam,
+        inverse=lambda eta: np.maximum(eta ** (1 / lam), _EPS),
+        deriv=lambda mu: lam * mu ** (lam - 1),
+        inverse_deriv=lambda eta: np.maximum((1 / lam) * eta ** (1 / lam - 1), _EPS),
+        valid_eta=_positive,
+        eta_domain="positive real numbers",
+        formula=f"eta = mu^{lam:g}",
+    )
+
+
+_POWER = re.compile(r"^\s*power\(\s*([-+]?[0-9.eE+-]+)\s*(?:/\s*([0-9.eE+-]+)\s*)?\)\s*$")
+
+
 def get_link(link: str | Link) -> Link:
     """Return the :class:`Link` named ``link`` (or ``link`` itself if it is a Link).
 
@@ -253,8 +300,16 @@ def get_link(link: str | Link) -> Link:
             f"link: expected a link name or a glmlearn Link, got {type(link).__name__} {link!r}"
         )
     name = ALIASES.get(link, link)
+    match = _POWER.match(name)
+    if match:  # "power(1/3)", "power(0.5)": R's power() written as text
+        try:
+            lam = float(match[1]) / (float(match[2]) if match[2] else 1.0)
+        except (ValueError, ZeroDivisionError):
+            lam = float("nan")
+        return power(lam)
     if name not in LINKS:
         raise GLMInputError(
-            f"link: unknown link {link!r}; known links are {', '.join(map(repr, LINKS))}"
+            f"link: unknown link {link!r}; known links are {', '.join(map(repr, LINKS))}, "
+            "and power(lambda), e.g. 'power(1/3)'"
         )
     return LINKS[name]

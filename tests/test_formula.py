@@ -230,3 +230,46 @@ def test_a_response_the_family_cannot_take():
 def test_a_formula_referring_to_nothing():
     with pytest.raises(GLMInputError, match=r"^formula: no column 'nothing' in data"):
         glmlearn.fit("counts ~ nothing", data=DOBSON, family="poisson")
+
+
+# --- links as users write them ------------------------------------------------------------
+
+def test_power_link_as_text_and_as_factory():
+    from glmlearn.links import power
+
+    df = load("clotting").frame()
+    by_text = glmlearn.fit("lot1 ~ log(u)", data=df, family="Gamma", link="power(1/3)")
+    by_factory = glmlearn.fit("lot1 ~ log(u)", data=df, family=glmlearn.gamma(power(1 / 3)))
+    np.testing.assert_array_equal(by_text.coef, by_factory.coef)
+    assert by_text.family.link.name == "mu^0.333"  # R's name
+    assert power(1).name == "identity" and power(0).name == "log"
+    mu = np.array([0.5, 2.0, 7.0])
+    link = power(0.4)
+    np.testing.assert_allclose(link.inverse(link(mu)), mu, rtol=1e-12)
+    h = 1e-6
+    np.testing.assert_allclose(link.deriv(mu), (link(mu + h) - link(mu - h)) / (2 * h),
+                               rtol=1e-6)
+    eta = link(mu)
+    np.testing.assert_allclose(link.inverse_deriv(eta), 1 / link.deriv(mu), rtol=1e-10)
+
+
+def test_power_link_refused_for_binomial_and_bad_power_named():
+    with pytest.raises(GLMInputError, match=r"^link: the power link 'mu\^0.5' is not available "
+                       r"for the binomial family; allowed links are 'logit'"):
+        glmlearn.fit("cbind(killed, n - killed) ~ dose", data=load("beetles").frame(),
+                     family="binomial", link="power(1/2)")
+    with pytest.raises(GLMInputError, match=r"^link: power\(-1\) has a negative power; use "
+                       r"the link 'inverse'"):
+        glmlearn.links.power(-1)
+    with pytest.raises(GLMInputError, match=r"^link: unknown link 'power\(a\)'; .*power\(lambda\)"):
+        glmlearn.fit("lot1 ~ u", data=load("clotting").frame(), family="Gamma", link="power(a)")
+
+
+def test_exposure_for_arrays_adds_its_log_to_the_offset():
+    ships = load("ships").frame().query("service > 0")
+    X = np.column_stack([np.ones(len(ships)), ships["year"]])
+    by_offset = glmlearn.fit(X, ships["incidents"], "poisson", offset=np.log(ships["service"]))
+    by_exposure = glmlearn.fit(X, ships["incidents"], "poisson", exposure=ships["service"])
+    np.testing.assert_allclose(by_exposure.coef, by_offset.coef, rtol=1e-12)
+    with pytest.raises(GLMInputError, match=r"^exposure: needs the log link"):
+        glmlearn.fit(X, ships["incidents"], "poisson", link="sqrt", exposure=ships["service"])

@@ -27,6 +27,7 @@ BUDWORM = load("budworm").frame().assign(p=lambda d: d["dead"] / 20.0, n=20.0)
 DOBSON = load("dobson_counts").frame()
 SHIPS = load("ships").frame().query("service > 0").reset_index(drop=True)
 BEETLES = load("beetles").frame()
+CLOTTING = load("clotting").frame()
 
 _rng = np.random.default_rng(7)
 _GROUPS = pd.DataFrame({
@@ -63,6 +64,7 @@ CASES: dict[str, tuple[Any, ...]] = {
     "groups_cbind": (_GROUPS, "cbind(s, f) ~ grp + x", "binomial", "logit", None, (), {}),
     "beetles_log": (BEETLES, "cbind(killed, n - killed) ~ log(dose) + I(log(dose)^2)",
                     "binomial", "cloglog", None, (), {}),
+    "clotting_power": (CLOTTING, "lot1 ~ log(u)", "Gamma", "power(1/3)", None, (), {}),
     "missing": (_MISSING, "y ~ x + g", "gaussian", "identity", None, (), {}),
     "unused_level": (_UNUSED, "y ~ g + x", "poisson", "log", None, ("g",), {}),
 }

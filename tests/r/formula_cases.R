@@ -6,7 +6,7 @@
 #   name, csv, newdata   the case's name, its data file and a file of new rows (columns in
 #                        another order) to predict at
 #   formula              R's formula, as text
-#   family, link         R's family function name and link name
+#   family, link         R's family function name and link name (or "power(1/3)")
 #   factors              columns to make factors, each {col, levels} (levels in order)
 #   weights              a column name, or null (offsets are offset() terms of the formula)
 # Output: an object keyed by case name: coefficients (named, so R's names), standard errors,
@@ -25,7 +25,8 @@ read_case <- function(path, case) {
 fit_case <- function(case) {
     d <- read_case(case$csv, case)
     new <- read_case(case$newdata, case)
-    fam <- get(case$family, mode = "function")(link = case$link)
+    link <- if (startsWith(case$link, "power(")) eval(parse(text = case$link)) else case$link
+    fam <- get(case$family, mode = "function")(link = link)
     args <- list(formula = as.formula(case$formula), family = fam, data = d)
     if (!is.null(case$weights)) args$weights <- d[[case$weights]]
     m <- do.call(glm, args)
