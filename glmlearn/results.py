@@ -29,6 +29,7 @@ from ._diagnostics import Trouble
 from ._irls import IRLSState
 from .errors import GLMInputError
 from ._prediction import quantile, rows_to_predict
+from ._rsummary import r_summary_lines
 from .problem import GLMProblem
 
 __all__ = ["GLMResult", "Prediction", "PredictionInterval", "Summary"]
@@ -358,9 +359,19 @@ class GLMResult:
         return pd.Series(np.asarray(values), index=self.index, name=name)
 
     # --- display -------------------------------------------------------------------------
-    def summary(self) -> Summary:
-        """R-style summary; prints as text and displays as an HTML table in a notebook."""
-        return Summary(self)
+    def summary(self, style: Literal["glmlearn", "R"] | None = None, *, stars: bool = False
+                ) -> Summary:
+        """R-style summary; prints as text and displays as an HTML table in a notebook.
+
+        ``style="R"`` lays the text out as R's ``print(summary(glm))`` with R's digit rules
+        (the default for a formula fit); ``stars=True`` adds R's significance stars and
+        their legend to that layout.
+        """
+        if style is None:
+            style = "glmlearn" if self.problem.design is None else "R"
+        if style not in ("glmlearn", "R"):
+            raise GLMInputError(f"style: must be 'glmlearn' or 'R', got {style!r}")
+        return Summary(self, style, stars)
 
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
@@ -380,9 +391,15 @@ def _fmt_p(p: float) -> str:
 
 @dataclass(frozen=True)
 class Summary:
-    """The text and HTML renderings of a :class:`GLMResult` (R's ``summary.glm``)."""
+    """The text and HTML renderings of a :class:`GLMResult` (R's ``summary.glm``).
+
+    ``style="R"``: the text as R prints it (``glmlearn/_rsummary.py``), with significance
+    stars when ``stars``.
+    """
 
     result: GLMResult
+    style: Literal["glmlearn", "R"] = "glmlearn"
+    stars: bool = False
 
     def rows(self) -> list[tuple[str, float, float, float, float]]:
         """(name, estimate, std. error, z or t value, p-value) per coefficient."""
@@ -414,6 +431,8 @@ class Summary:
         return lines
 
     def __str__(self) -> str:
+        if self.style == "R":
+            return "\n".join(r_summary_lines(self.result, self.stars))
         r = self.result
         stat = "t value" if r.uses_t else "z value"
         pcol = "Pr(>|t|)" if r.uses_t else "Pr(>|z|)"

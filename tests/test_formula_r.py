@@ -139,3 +139,32 @@ def test_ships_offset_as_an_argument_is_the_offset_term(r_fits):
     np.testing.assert_allclose(by_exposure.coef, res.coef, rtol=1e-10)
     pred = by_exposure.predict(newdata=_newdata(SHIPS), kind="link")
     np.testing.assert_allclose(pred, r_fits["ships"]["link_fit"], rtol=1e-7)
+
+
+def _section(lines: list[str], start: str) -> list[str]:
+    i = next(k for k, line in enumerate(lines) if line.startswith(start))
+    j = next((k for k in range(i + 1, len(lines)) if not lines[k].strip()), len(lines))
+    return lines[i:j]
+
+
+@pytest.mark.parametrize("name", ["dobson", "budworm", "clotting_power", "missing",
+                                  "unused_level", "ships"])
+def test_summary_prints_the_numbers_r_prints(name, r_fits):
+    r_lines = [line.replace("\u2018", "'").replace("\u2019", "'")
+               for line in r_fits[name]["summary"]]
+    ours = str(_fit(name).summary(style="R", stars=True)).splitlines()
+    r_table, table = _section(r_lines, "Coefficients:"), _section(ours, "Coefficients:")
+    assert len(table) == len(r_table)
+    coef = np.array([float(v) for v in r_fits[name]["coef"].values()])
+    for k, (line, r_line) in enumerate(zip(table, r_table, strict=True)):
+        if 2 <= k < 2 + len(coef) and abs(coef[k - 2]) < 1e-10 * np.abs(coef).max():
+            # a coefficient zero in theory: the noise differs, the rest of the row must not
+            assert line.split()[2:] == r_line.split()[2:], (line, r_line)
+        else:
+            assert line == r_line, f"\n{line}\n{r_line}"
+    for start in ("(Dispersion parameter", "    Null deviance:", "Residual deviance:",
+                  "AIC:", "Number of Fisher Scoring iterations:"):
+        assert [x for x in ours if x.startswith(start)] == [x for x in r_lines
+                                                             if x.startswith(start)]
+    assert ([x for x in ours if "deleted due to missingness" in x]
+            == [x for x in r_lines if "deleted due to missingness" in x])
