@@ -17,6 +17,7 @@ from glmlearn.datasets import Dataset, list_datasets, load
 
 EXPECTED_COLUMNS = {
     "beetles": ["dose", "n", "killed"],
+    "budworm": ["sex", "ldose", "dead", "alive"],
     "challenger": ["flight", "temperature", "pressure", "distressed", "damage"],
     "clotting": ["u", "lot1", "lot2"],
     "dobson_counts": ["counts", "outcome", "treatment"],
@@ -25,6 +26,7 @@ EXPECTED_COLUMNS = {
 }
 EXPECTED_ROWS = {
     "beetles": 8,
+    "budworm": 12,
     "challenger": 23,
     "clotting": 9,
     "dobson_counts": 9,
@@ -326,3 +328,24 @@ def test_dobson_counts_poisson_fit_matches_r_example(sm):
     assert fit.null_deviance == pytest.approx(10.5814, abs=5e-5)
     assert fit.deviance == pytest.approx(5.1291, abs=5e-5)
     assert fit.df_resid == 4
+
+
+# --- the classic models -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_dataset_names_its_classic_model(name):
+    ds = load(name)
+    assert "~" in ds.formula and ds.family
+    res = ds.fit()  # (each one checked against R in tests/test_formula_r.py)
+    assert res.converged and res.problem.design.formula == ds.formula
+
+
+def test_factors_are_categorical_and_rows_select_the_model_frame():
+    dobson = load("dobson_counts")
+    assert dobson.factors == ("outcome", "treatment")
+    assert dobson.frame()["outcome"].dtype == "category"
+    ships = load("ships")
+    assert ships.rows == "service > 0"
+    assert ships.model_frame().shape == (34, 5) and ships.frame().shape == (40, 5)
+    assert (ships.model_frame()["service"] > 0).all()

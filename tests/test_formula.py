@@ -18,7 +18,7 @@ from glmlearn import ColumnNamesWarning, GLMInputError, MissingValuesNotice
 from glmlearn.datasets import load
 from glmlearn.problem import Term
 
-DOBSON = load("dobson_counts").frame()
+DOBSON = load("dobson_counts").frame().astype({"outcome": int, "treatment": int})
 
 
 def _quiet(*args, **kwargs):
@@ -65,8 +65,8 @@ def test_category_order_is_kept_and_interaction_named_as_r():
 
 
 def test_without_intercept_all_levels_of_the_first_factor():
-    df = DOBSON.astype({"outcome": "category", "treatment": "category"})
-    res = glmlearn.fit("counts ~ outcome + treatment + 0", data=df, family="poisson")
+    res = glmlearn.fit("counts ~ outcome + treatment + 0", data=load("dobson_counts").frame(),
+                       family="poisson")
     assert res.column_names == ("outcome1", "outcome2", "outcome3", "treatment2", "treatment3")
     assert "no_intercept" not in res.flags
 
@@ -266,7 +266,7 @@ def test_power_link_refused_for_binomial_and_bad_power_named():
 
 
 def test_exposure_for_arrays_adds_its_log_to_the_offset():
-    ships = load("ships").frame().query("service > 0")
+    ships = load("ships").model_frame()
     X = np.column_stack([np.ones(len(ships)), ships["year"]])
     by_offset = glmlearn.fit(X, ships["incidents"], "poisson", offset=np.log(ships["service"]))
     by_exposure = glmlearn.fit(X, ships["incidents"], "poisson", exposure=ships["service"])

@@ -21,11 +21,12 @@ import pandas as pd
 import pytest
 
 import glmlearn
-from glmlearn.datasets import load
+from glmlearn.datasets import list_datasets, load
+from glmlearn.family import get_family
 
 BUDWORM = load("budworm").frame().assign(p=lambda d: d["dead"] / 20.0, n=20.0)
 DOBSON = load("dobson_counts").frame()
-SHIPS = load("ships").frame().query("service > 0").reset_index(drop=True)
+SHIPS = load("ships").model_frame()  # (service > 0: McCullagh & Nelder's 34 cells)
 BEETLES = load("beetles").frame()
 CLOTTING = load("clotting").frame()
 
@@ -52,13 +53,14 @@ _UNUSED = pd.DataFrame({  # the reference level "a" does not occur: R drops it, 
 #: name -> (data, formula, family, link, weights column, factor columns with levels,
 #:          glmlearn's extra arguments)
 CASES: dict[str, tuple[Any, ...]] = {
-    "dobson": (DOBSON.astype({"outcome": "category", "treatment": "category"}),
+    "dobson": (DOBSON,
                "counts ~ outcome + treatment", "poisson", "log", None, ("outcome", "treatment"),
                {}),
-    "dobson_no_intercept": (DOBSON.astype({"outcome": "category", "treatment": "category"}),
+    "dobson_no_intercept": (DOBSON,
                             "counts ~ outcome + treatment - 1", "poisson", "log", None,
                             ("outcome", "treatment"), {}),
-    "ships": (SHIPS, "incidents ~ type + factor(year) + factor(period) + offset(log(service))",
+    "ships": (SHIPS.astype({"year": int, "period": int}),
+              "incidents ~ type + factor(year) + factor(period) + offset(log(service))",
               "poisson", "log", None, (), {}),
     "budworm": (BUDWORM, "p ~ sex * ldose", "binomial", "logit", "n", (), {}),
     "groups_cbind": (_GROUPS, "cbind(s, f) ~ grp + x", "binomial", "logit", None, (), {}),
@@ -68,6 +70,13 @@ CASES: dict[str, tuple[Any, ...]] = {
     "missing": (_MISSING, "y ~ x + g", "gaussian", "identity", None, (), {}),
     "unused_level": (_UNUSED, "y ~ g + x", "poisson", "log", None, ("g",), {}),
 }
+
+# every bundled dataset's classic model (Dataset.formula on Dataset.model_frame())
+for _name in list_datasets():
+    _ds = load(_name)
+    if _ds.formula:
+        CASES[f"dataset_{_name}"] = (_ds.model_frame(), _ds.formula, _ds.family,
+                                     get_family(_ds.family).link.name, None, _ds.factors, {})
 
 
 def _newdata(df: pd.DataFrame) -> pd.DataFrame:
@@ -131,13 +140,14 @@ def test_predict_newdata_with_shuffled_columns_as_r(name, r_fits):
 
 
 def test_ships_offset_as_an_argument_is_the_offset_term(r_fits):
-    res = glmlearn.fit("incidents ~ type + factor(year) + factor(period)", data=SHIPS,
+    ships = SHIPS.astype({"year": int, "period": int})
+    res = glmlearn.fit("incidents ~ type + factor(year) + factor(period)", data=ships,
                        family="poisson", offset="log(service)")
     np.testing.assert_allclose(res.deviance, r_fits["ships"]["deviance"], rtol=1e-8)
-    by_exposure = glmlearn.fit("incidents ~ type + factor(year) + factor(period)", data=SHIPS,
+    by_exposure = glmlearn.fit("incidents ~ type + factor(year) + factor(period)", data=ships,
                                family="poisson", exposure="service")
     np.testing.assert_allclose(by_exposure.coef, res.coef, rtol=1e-10)
-    pred = by_exposure.predict(newdata=_newdata(SHIPS), kind="link")
+    pred = by_exposure.predict(newdata=_newdata(ships), kind="link")
     np.testing.assert_allclose(pred, r_fits["ships"]["link_fit"], rtol=1e-7)
 
 

@@ -9,7 +9,7 @@ Examples
 --------
 >>> from glmlearn.datasets import load, list_datasets
 >>> list_datasets()
-['beetles', 'challenger', 'clotting', 'dobson_counts', 'doctors', 'ships']
+['beetles', 'budworm', 'challenger', 'clotting', 'dobson_counts', 'doctors', 'ships']
 >>> ds = load("beetles")
 >>> ds.n_rows
 8
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["Dataset", "list_datasets", "load"]
 
 _KEYS = {"citation": "Citation", "source": "Source", "license": "License"}
+#: Optional key lines: the dataset's classic model (see :attr:`Dataset.formula`)
+_MODEL_KEYS = {"formula": "Formula", "family": "Family", "factors": "Factors", "rows": "Rows"}
 _COLUMN_LINE = re.compile(r"^- `(?P<name>[^`]+)`: (?P<meaning>.+)$")
 
 
@@ -72,6 +74,15 @@ class Dataset:
     data : dict of str to numpy.ndarray
         Column name -> read-only 1-D array, in file order. Whole-number columns
         are ``int64``, other numeric columns ``float64``, text columns ``str``.
+    formula, family : str
+        The dataset's classic model as an R formula and a family name
+        (``"counts ~ outcome + treatment"``, ``"poisson"``); see :meth:`fit`.
+    factors : tuple of str
+        Columns that are factors even though coded as numbers (categorical in
+        :meth:`frame`).
+    rows : str
+        The rows the classic model uses, as a pandas query (``"service > 0"``), or ``""``
+        for all of them (see :meth:`model_frame`).
     """
 
     name: str
@@ -82,6 +93,10 @@ class Dataset:
     license: str
     columns: dict[str, str]
     data: dict[str, np.ndarray]
+    formula: str = ""
+    family: str = ""
+    factors: tuple[str, ...] = ()
+    rows: str = ""
 
     def __getitem__(self, column: str) -> np.ndarray:
         """Return the read-only array of one column, e.g. ``ds["dose"]``."""
@@ -118,7 +133,32 @@ class Dataset:
                 "Dataset.frame() needs pandas, which is optional for glmlearn; "
                 "install it with `pip install pandas`, or use Dataset.data (numpy arrays)"
             ) from exc
-        return pd.DataFrame({name: np.array(values) for name, values in self.data.items()})
+        df = pd.DataFrame({name: np.array(values) for name, values in self.data.items()})
+        for name in self.factors:  # (numbers that name levels: R's factor())
+            df[name] = pd.Categorical(df[name])
+        return df
+
+    def model_frame(self) -> pd.DataFrame:
+        """:meth:`frame` with only the rows the classic model uses (:attr:`rows`)."""
+        df = self.frame()
+        return df.query(self.rows).reset_index(drop=True) if self.rows else df
+
+    def fit(self, **kwargs: Any) -> Any:
+        """Fit the dataset's classic model: :attr:`formula` and :attr:`family` on
+        :meth:`model_frame` (``kwargs`` go to :func:`glmlearn.fit`, e.g. ``link=``).
+
+        Examples
+        --------
+        >>> round(load("dobson_counts").fit().deviance, 4)
+        5.1291
+        """
+        from .._fit import fit
+
+        if not self.formula:
+            raise GLMInputError(f"dataset {self.name!r} has no classic model; fit it with "
+                                "glmlearn.fit(formula, data=ds.frame(), family=...)")
+        kwargs.setdefault("family", self.family or "gaussian")
+        return fit(self.formula, data=self.model_frame(), **kwargs)
 
     def __repr__(self) -> str:
         return f"Dataset(name={self.name!r}, n_rows={self.n_rows}, columns={list(self.data)})"
@@ -146,7 +186,7 @@ def load(name: str) -> Dataset:
     Parameters
     ----------
     name : str
-        One of :func:`list_datasets`: ``"beetles"``, ``"challenger"``,
+        One of :func:`list_datasets`: ``"beetles"``, ``"budworm"``, ``"challenger"``,
         ``"clotting"``, ``"dobson_counts"``, ``"doctors"`` or ``"ships"``.
 
     Returns
@@ -222,6 +262,9 @@ def _parse_markdown(text: str, name: str) -> dict[str, Any]:
             key, _, value = line.partition(":")
             if key in _KEYS.values() and value.strip():
                 meta[key.lower()] = value.strip()
+            elif key in _MODEL_KEYS.values() and value.strip():
+                meta[key.lower()] = (tuple(v.strip() for v in value.split(","))
+                                     if key == "Factors" else value.strip())
             else:
                 description.append(line)
     meta["description"] = "\n".join(description).strip()
