@@ -7,6 +7,7 @@ against R in ``tests/test_r_live.py``) or a message.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -273,3 +274,35 @@ def test_exposure_for_arrays_adds_its_log_to_the_offset():
     np.testing.assert_allclose(by_exposure.coef, by_offset.coef, rtol=1e-12)
     with pytest.raises(GLMInputError, match=r"^exposure: needs the log link"):
         glmlearn.fit(X, ships["incidents"], "poisson", link="sqrt", exposure=ships["service"])
+
+
+# --- the command line ---------------------------------------------------------------------
+
+def test_cli_formula_fits_as_the_library_does(capsys, tmp_path):
+    from glmlearn import cli
+
+    assert cli.main(["trace", "--dataset", "dobson_counts", "--family", "poisson", "--formula",
+                     "counts ~ factor(outcome) + factor(treatment)"]) == 0
+    out = capsys.readouterr().out
+    assert "glmlearn.fit('counts ~ factor(outcome) + factor(treatment)'" in out
+    assert re.search(r"^factor\(outcome\)2\s+-4\.543e-01\s+2\.022e-01\s+-2\.247\s+0\.0246$",
+                     out, re.M), out
+    assert "Residual deviance:  5.1291  on 4  degrees of freedom" in out
+    csv = tmp_path / "d.csv"
+    csv.write_text("y,x,g\n1,1.5,a\n3,,b\n2,2.5,b\n5,3.5,a\n4,4.0,b\n")
+    assert cli.main(["trace", str(csv), "--family", "poisson", "--formula", "y ~ x + g"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 with missing values left out)" in out and "gb" in out
+
+
+def test_cli_formula_errors_name_the_column_and_the_option(capsys):
+    from glmlearn import cli
+
+    assert cli.main(["trace", "--dataset", "dobson_counts", "--family", "poisson", "--formula",
+                     "counts ~ outcom"]) == 2
+    err = capsys.readouterr().err
+    assert "formula: no column 'outcom' in data; its columns are 'counts', 'outcome'" in err
+    assert cli.main(["trace", "--dataset", "beetles", "--family", "binomial", "--formula",
+                     "killed ~ dose", "--trials", "n"]) == 2
+    assert ("--trials: give --formula or --y/--x, not both; write the response as "
+            "cbind(successes, failures)") in capsys.readouterr().err

@@ -1,10 +1,10 @@
-"""From a :class:`~glmlearn.cli._table.Table` and the ``trace`` options to the arrays
+"""From a :class:`~glmlearn.cli._table.Table` and the ``trace`` options to what
 :func:`glmlearn.fit` takes: X (intercept, numbers, R's treatment dummies), y, prior
 weights (times the binomial trials), offset (or its log), with R's ``na.omit`` on the
-rows.
+rows; or, with ``--formula``, the formula and the table as a DataFrame.
 
-The treatment dummies are built here and nowhere else in this package; the widgets and
-the exercises build their own for fixed datasets.
+X is built by glmlearn's formula builder (:mod:`glmlearn.formula`), as every design in
+glmlearn is: ``--x`` columns become the terms of a formula, ``--factor`` columns factors.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._arrays import Array
+from ..errors import GLMInputError, GLMTypeError
+from ..family import get_family
+from ..formula import design_matrix, formula_problem
 from ._errors import CLIError
 from ._table import Table
 
@@ -41,6 +45,10 @@ class Model:
         Rows left out for a missing value.
     notes : tuple of str
         What the command decided for the user (which text level of y counts as 1).
+    formula, frame
+        With ``--formula``: the formula and the table as a DataFrame (indexed by file
+        line), which :func:`glmlearn.fit` reads; X, y, weights and offset are then the
+        ones the formula built.
     """
 
     X: Array
@@ -52,6 +60,8 @@ class Model:
     lines: NDArray[np.int64]
     n_dropped: int
     notes: tuple[str, ...]
+    formula: str | None = None
+    frame: Any = None
 
 
 def _missing(col: np.ndarray) -> NDArray[np.bool_]:
@@ -95,18 +105,6 @@ def _level_label(level: object) -> str:
     if isinstance(level, float | np.floating) and float(level).is_integer():
         return str(int(level))
     return str(level)
-
-
-def _dummies(name: str, values: np.ndarray, all_levels: bool) -> tuple[list[Array], list[str]]:
-    """R's treatment contrasts: one 0/1 column per level but the first (all with ``all_levels``)."""
-    levels = np.unique(values)  # sorted, as R sorts factor levels
-    if levels.size < 2:
-        raise CLIError(f"--x {name}: categorical column with the single level "
-                       f"{_level_label(levels[0]) if levels.size else ''!r}; "
-                       "it needs two or more levels")
-    used = levels if all_levels else levels[1:]
-    return ([(values == lev).astype(float) for lev in used],
-            [f"{name}{_level_label(lev)}" for lev in used])
 
 
 def _check_options(table: Table, args: argparse.Namespace) -> None:
@@ -177,6 +175,11 @@ def build_model(table: Table, args: argparse.Namespace) -> Model:
         Unknown columns, text where numbers are needed, non-finite values, a categorical
         column with one level, trials that do not fit the successes.
     """
+    if args.formula is not None:
+        return formula_model(table, args)
+    if args.y is None:
+        raise CLIError("--y: give the response column (--y COL), or a whole model with "
+                       "--formula 'y ~ x'")
     _check_options(table, args)
     xs: list[str] = args.x or []
     factors: list[str] = args.factor or []
@@ -195,20 +198,64 @@ def build_model(table: Table, args: argparse.Namespace) -> Model:
     y, weights, response_name = _response(table, args, keep, notes)
     offset = None if args.offset is None else _offset(table, args.offset, keep)
 
-    # X: intercept, then each --x as a number or as treatment dummies.
-    columns: list[Array] = [] if args.no_intercept else [np.ones(int(keep.sum()))]
-    names: list[str] = [] if args.no_intercept else ["(Intercept)"]
-    first_factor = True
+    # X: intercept, then each --x as a number or as a factor (treatment dummies), built by
+    # the formula builder from the --x columns.
+    columns: dict[str, Any] = {}
     for name in xs:
         col = table.column(name, "--x")
         if col.dtype.kind == "f" and name not in factors:
-            columns.append(_numeric(table, name, "--x", keep))
-            names.append(name)
-            continue
-        # R: without an intercept the first factor keeps all its levels.
-        cols, labels = _dummies(name, col[keep], all_levels=args.no_intercept and first_factor)
-        first_factor = False
-        columns += cols
-        names += labels
-    return Model(np.column_stack(columns), y, weights, offset, tuple(names), response_name,
+            columns[name] = _numeric(table, name, "--x", keep)
+        else:
+            levels = np.unique(col[keep])
+            if levels.size < 2:
+                raise CLIError(f"--x {name}: categorical column with the single level "
+                               f"{_level_label(levels[0]) if levels.size else ''!r}; "
+                               "it needs two or more levels")
+            columns[name] = _pandas().Categorical(col[keep])
+    if columns:
+        rhs = " + ".join(f"`{name}`" for name in xs) + (" - 1" if args.no_intercept else "")
+        X, names, _ = design_matrix(rhs, _pandas().DataFrame(columns))
+    else:
+        X, names = np.ones((int(keep.sum()), 1)), ("(Intercept)",)
+    return Model(X, y, weights, offset, tuple(names), response_name,
                  table.lines[keep], int(missing.sum()), tuple(notes))
+
+
+def _pandas() -> Any:
+    import pandas as pd
+
+    return pd
+
+
+def table_frame(table: Table) -> Any:
+    """The table as a DataFrame indexed by file line (missing text as None)."""
+    pd = _pandas()
+    return pd.DataFrame({name: (col if col.dtype.kind == "f"
+                                else np.where(col == "", None, col).astype(object))
+                         for name, col in table.columns.items()},
+                        index=pd.Index(table.lines, name="line"))
+
+
+def formula_model(table: Table, args: argparse.Namespace) -> Model:
+    """``--formula``: the formula fit's design, with the rows it left out."""
+    for option, value in (("--y", args.y), ("--x", args.x), ("--factor", args.factor),
+                          ("--trials", args.trials), ("--no-intercept", args.no_intercept)):
+        if value:
+            hint = {"--trials": "write the response as cbind(successes, failures)",
+                    "--no-intercept": "write - 1 in the formula",
+                    "--factor": "write factor(COL) in the formula"}.get(option, "")
+            raise CLIError(f"{option}: give --formula or --y/--x, not both"
+                           + (f"; {hint}" if hint else ""))
+    frame = table_frame(table)
+    try:
+        problem = formula_problem(args.formula, frame, get_family(args.family, args.link),
+                                  weights=args.weights, offset=args.offset, na_action="omit")
+    except (GLMInputError, GLMTypeError) as exc:  # (they name the column; rows are lines)
+        raise CLIError(f"{exc} (in {table.source})") from None
+    design = problem.design
+    pw = problem.prior_weights
+    return Model(np.asarray(problem.X), np.asarray(problem.y),
+                 None if bool((pw == 1).all()) else np.asarray(pw), problem.offset_or_none,
+                 problem.column_names, problem.response_name,
+                 np.asarray(design.index, dtype=np.int64), len(design.omitted), (),
+                 formula=args.formula, frame=frame)

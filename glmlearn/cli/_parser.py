@@ -66,6 +66,8 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
         epilog="examples:\n"
         "  glmlearn trace data.csv --family binomial --y passed --x hours --start 0,0\n"
         "  glmlearn trace --dataset beetles --family binomial --y killed --trials n --x dose\n"
+        "  glmlearn trace --dataset ships --family poisson --formula "
+        "'incidents ~ type + factor(year) + offset(log(service))'\n"
         "  glmlearn trace --dataset dobson_counts --family poisson --y counts --x outcome "
         "--x treatment --factor outcome --factor treatment\n"
         "  glmlearn trace --dataset doctors --family poisson --y deaths --x age --x smokes "
@@ -79,7 +81,10 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
                        help=f"one of {', '.join(FAMILIES)} (default gaussian)")
     trace.add_argument("--link", metavar="LINK",
                        help=f"one of {', '.join(LINKS)} (default: the family's canonical link)")
-    trace.add_argument("--y", required=True, metavar="COL", help="response column")
+    trace.add_argument("--formula", metavar="'Y ~ X'",
+                       help="the model as an R formula, e.g. 'counts ~ factor(outcome) + "
+                       "treatment' or 'cbind(killed, n - killed) ~ dose' (instead of --y/--x)")
+    trace.add_argument("--y", metavar="COL", help="response column")
     trace.add_argument("--x", action="append", metavar="COL",
                        help="a predictor column (repeat for more); text columns become "
                        "treatment dummies")

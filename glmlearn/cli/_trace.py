@@ -102,6 +102,10 @@ def _fit_quietly(model: Model, family: Family, args: argparse.Namespace, table: 
     with warnings.catch_warnings(), np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", GLMWarning)
         try:
+            if model.formula is not None:  # (the same design, and R's summary with it)
+                return fit(model.formula, data=model.frame, family=family,
+                           weights=args.weights, offset=args.offset, start=start,
+                           max_iter=args.max_iter, tol=args.tol)
             return fit(model.X, model.y, family, weights=model.weights, offset=model.offset,
                        start=start, max_iter=args.max_iter, tol=args.tol,
                        column_names=model.column_names, response_name=model.response_name,

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._build import formula_problem
+from ._build import design_matrix, formula_problem
 from ._design import FormulaDesign, offset_with_exposure
 from ._parse import ParsedFormula, parse_formula
 
-__all__ = ["FormulaDesign", "ParsedFormula", "formula_problem", "is_formula", "offset_with_exposure",
+__all__ = ["FormulaDesign", "design_matrix", "ParsedFormula", "formula_problem", "is_formula", "offset_with_exposure",
            "parse_formula"]
 
 

@@ -92,6 +92,41 @@ def _response(parsed: ParsedFormula, frame: Any, fam: Family) -> Any:
     return col  # (text: make_problem reads the words of BINARY_WORDS, refusing others)
 
 
+def _design(parsed: ParsedFormula, frame: Any, rhs_vars: set[str], response_vars: set[str]
+            ) -> tuple[Any, tuple[str, ...], tuple[Term, ...], Any, dict[str, tuple[Any, ...]]]:
+    """X of the right-hand side on the model frame (factors made in place), R's names, the
+    terms, formulaic's spec and the factor levels."""
+    levels: dict[str, tuple[Any, ...]] = {}
+    c_only = _c_only(parsed, rhs_vars)
+    for var in [*sorted(rhs_vars), *c_only]:
+        if var in levels or var in response_vars:
+            continue
+        if is_factor(frame[var]) or var in c_only:
+            levels[var] = levels_of(frame[var])
+            frame[var] = as_factor(frame[var], levels[var], var)
+    try:
+        mm = formulaic().model_matrix(parsed.rhs, frame, ensure_full_rank=True,
+                                      na_action="raise")
+    except Exception as exc:  # (formulaic's errors have no common public base)
+        raise formulaic_error(exc, parsed.text) from exc
+    spec = mm.model_spec
+    names, labels = r_names(spec, parsed.factor_calls)
+    terms = tuple(Term(labels[t], tuple(range(s.start, s.stop)))
+                  for t, s in spec.term_slices.items())
+    return np.asarray(mm, dtype=float), names, terms, spec, levels
+
+
+def design_matrix(rhs: str, data: Any) -> tuple[Any, tuple[str, ...], tuple[Term, ...]]:
+    """X of a right-hand side (``"dose + sex"``, ``"outcome - 1"``) on ``data`` with R's
+    conventions, its column names and terms; the data must have no missing values."""
+    parsed = parse_formula(f"y ~ {rhs}")
+    frame = as_frame(data).copy()
+    rhs_vars = _rhs_variables(parsed)
+    check_columns(frame, sorted(rhs_vars), "formula")
+    X, names, terms, _, _ = _design(parsed, frame, rhs_vars, set())
+    return X, names, terms
+
+
 def _extra(arg: str, value: Any, frame_len: int) -> Any:
     """An array argument (weights, offset, exposure) checked for length."""
     a = np.asarray(value, dtype=float)
@@ -182,23 +217,7 @@ def formula_problem(
                             "uses; nothing is left to fit")
     extras = {k: v[np.asarray(keep)] for k, v in extras.items()}
 
-    levels: dict[str, tuple[Any, ...]] = {}
-    for var in [*sorted(rhs_vars), *_c_only(parsed, rhs_vars)]:
-        if var in levels or var in response_vars:
-            continue
-        if is_factor(frame[var]) or var in _c_only(parsed, rhs_vars):
-            levels[var] = levels_of(frame[var])
-            frame[var] = as_factor(frame[var], levels[var], var)
-
-    try:
-        mm = formulaic().model_matrix(parsed.rhs, frame, ensure_full_rank=True,
-                                      na_action="raise")
-    except Exception as exc:  # (formulaic's errors have no common public base)
-        raise formulaic_error(exc, formula) from exc
-    spec = mm.model_spec
-    names, labels = r_names(spec, parsed.factor_calls)
-    terms = tuple(Term(labels[t], tuple(range(s.start, s.stop)))
-                  for t, s in spec.term_slices.items())
+    X, names, terms, spec, levels = _design(parsed, frame, rhs_vars, response_vars)
     has_intercept = any(t.name == "(Intercept)" for t in terms)
 
     off = None
@@ -214,7 +233,7 @@ def formula_problem(
         off = e if off is None else off + e
     w = frame[weights].to_numpy(float) if isinstance(weights, str) else extras.get("weights")
 
-    problem = make_problem(np.asarray(mm, dtype=float), _response(parsed, frame, fam), fam,
+    problem = make_problem(X, _response(parsed, frame, fam), fam,
                            weights=w, offset=off, column_names=names,
                            response_name=formula.partition("~")[0].strip(),
                            intercept=has_intercept)
