@@ -47,47 +47,36 @@ def _state(states: Iterator[IRLSState], iteration: int) -> IRLSState:
                         f"before iteration {iteration}")
 
 
+# The designs are the datasets' classic models (glmlearn.datasets: Dataset.formula), built
+# by the formula builder as every design in glmlearn is.
+
 def _beetles_probit(iteration: int) -> IRLSState:
     ds = load("beetles")
-    X = np.column_stack([np.ones(ds.n_rows), ds["dose"]])
-    n = ds["n"].astype(float)
-    return _state(irls(X, ds["killed"] / n, binomial("probit"), weights=n), iteration)
+    return _state(irls(ds.formula, data=ds.model_frame(), family=binomial("probit")), iteration)
 
 
 def _challenger_probit(iteration: int) -> IRLSState:
     ds = load("challenger")
-    X = np.column_stack([np.ones(ds.n_rows), ds["temperature"]])
-    return _state(irls(X, ds["damage"], binomial("probit")), iteration)
+    return _state(irls(ds.formula, data=ds.model_frame(), family=binomial("probit")), iteration)
 
 
 def _doctors(iteration: int) -> IRLSState:
-    ds = load("doctors")
-    age, smokes = ds["agecat"].astype(float), ds["smokes"].astype(float)
-    X = np.column_stack([np.ones(ds.n_rows), smokes, age, age**2, smokes * age])
-    return _state(irls(X, ds["deaths"], poisson(), offset=np.log(ds["person_years"])), iteration)
-
-
-def _ships_design() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    ds = load("ships")
-    keep = ds["service"] > 0
-    cols = [np.ones(int(keep.sum()))]
-    for name in ("type", "year", "period"):
-        v = ds[name][keep]
-        cols += [(v == level).astype(float) for level in np.unique(v)[1:]]
-    return np.column_stack(cols), ds["incidents"][keep].astype(float), ds["service"][keep]
+    ds = load("doctors")  # smokes + agecat + I(agecat^2) + smokes:agecat, offset log(py)
+    return _state(irls(ds.formula, data=ds.model_frame(), family=poisson()), iteration)
 
 
 def _ships(iteration: int) -> IRLSState:
-    X, incidents, service = _ships_design()
-    return _state(irls(X, incidents, poisson(), offset=np.log(service)), iteration)
+    ds = load("ships")  # type + year + period (factors), offset log(service), service > 0
+    return _state(irls(ds.formula, data=ds.model_frame(), family=poisson()), iteration)
 
 
 def _ships_rates(iteration: int) -> IRLSState:
     # The same model as rates: y = incidents per month of service with the months as prior
     # weights (R's glm(incidents/service ~ ..., poisson, weights = service)). It has the
     # offset model's MLE, and prior weights together with zero counts.
-    X, incidents, service = _ships_design()
-    return _state(irls(X, incidents / service, poisson(), weights=service), iteration)
+    ds = load("ships")
+    return _state(irls("I(incidents / service) ~ type + year + period", data=ds.model_frame(),
+                       family=poisson(), weights="service"), iteration)
 
 
 def _exposure_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -114,9 +103,9 @@ def _exposure_cloglog(iteration: int) -> IRLSState:
     # binomial model with the cloglog link and the offset log(days), the proportions dead
     # weighted by the batch sizes. Prior weights, an offset and a non-canonical link at once.
     dose, days, trials, dead = _exposure_data()
-    X = np.column_stack([np.ones(dose.size), dose])
-    return _state(irls(X, dead / trials, binomial("cloglog"), weights=trials,
-                       offset=np.log(days)), iteration)
+    data = {"dose": dose, "days": days, "dead": dead, "alive": trials - dead}
+    return _state(irls("cbind(dead, alive) ~ dose + offset(log(days))", data=data,
+                       family=binomial("cloglog")), iteration)
 
 
 def exercise_working_weights(iteration: int = 1) -> Exercise:

@@ -2,8 +2,9 @@
 
 Each is an :class:`ExplorerData`: the design matrix, response, prior weights and offset
 ready for :func:`glmlearn.fit`, the families that make sense for the response, and the
-column the pictures are drawn against. Building a design from a dataset is the only
-work done here; fitting is :func:`glmlearn.fit`'s.
+column the pictures are drawn against. The designs are the datasets' classic models
+(:attr:`glmlearn.datasets.Dataset.formula`), built by the formula builder; fitting is
+:func:`glmlearn.fit`'s.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from .._arrays import Array
 from ..datasets import load
 from ..family import FAMILIES
+from ..formula import formula_problem
 from ..results import GLMResult
 from ._checks import check_choice
 
@@ -106,16 +108,14 @@ class ExplorerData:
         )
 
 
-def _with_intercept(*columns: Any) -> Array:
-    return np.column_stack([np.ones(len(columns[0])), *columns]).astype(float)
-
-
-def _dummies(codes: Any) -> tuple[Array, list[str]]:
-    """Treatment contrasts (first level dropped), as R's default ``factor`` coding."""
-    codes = np.asarray(codes)
-    levels = sorted(set(codes.tolist()))
-    cols = [(codes == lv).astype(float) for lv in levels[1:]]
-    return np.column_stack(cols), [str(lv) for lv in levels[1:]]
+def _classic(name: str, title: str, families: tuple[str, ...], **kwargs: Any) -> ExplorerData:
+    """A bundled dataset's classic model (its formula, built by the formula builder)."""
+    ds = load(name)
+    pr = formula_problem(ds.formula, ds.model_frame(), families[0])
+    weighted = not bool((pr.prior_weights == 1).all())
+    return ExplorerData(
+        name, title, pr.X, pr.y, weights=pr.prior_weights if weighted else None,
+        offset=pr.offset_or_none, column_names=pr.column_names, families=families, **kwargs)
 
 
 def pass_fail(n: int = 200, seed: int = 42) -> tuple[Array, Array]:
@@ -140,74 +140,45 @@ def pass_fail(n: int = 200, seed: int = 42) -> tuple[Array, Array]:
 
 def _pass_fail() -> ExplorerData:
     hours, passed = pass_fail()
+    pr = formula_problem("passed ~ hours", {"hours": hours, "passed": passed}, "binomial")
     return ExplorerData(
         "pass_fail",
         "Pass/fail against hours studied (simulated exam data, np.random.seed(42))",
-        _with_intercept(hours), passed, column_names=("(Intercept)", "hours"),
-        families=("binomial", "gaussian"), start="zero")
+        pr.X, pr.y, column_names=pr.column_names, families=("binomial", "gaussian"),
+        start="zero")
 
 
 def _beetles() -> ExplorerData:
-    d = load("beetles")
-    n = d["n"].astype(float)
-    return ExplorerData(
-        "beetles", "Beetles killed by CS₂ (Bliss 1935): proportion killed against log dose",
-        _with_intercept(d["dose"]), d["killed"] / n, weights=n,
-        column_names=("(Intercept)", "dose"), families=("binomial", "gaussian"))
+    return _classic("beetles",
+                    "Beetles killed by CS₂ (Bliss 1935): proportion killed against log dose",
+                    ("binomial", "gaussian"))
 
 
 def _challenger() -> ExplorerData:
-    d = load("challenger")
-    return ExplorerData(
-        "challenger", "Challenger O-rings: any thermal distress against launch temperature (°F)",
-        _with_intercept(d["temperature"]), d["damage"].astype(float),
-        column_names=("(Intercept)", "temperature"), families=("binomial", "gaussian"))
+    return _classic("challenger",
+                    "Challenger O-rings: any thermal distress against launch temperature (°F)",
+                    ("binomial", "gaussian"))
 
 
 def _clotting() -> ExplorerData:
-    d = load("clotting")
-    return ExplorerData(
-        "clotting", "Blood clotting time (lot 1) against log plasma concentration (McCullagh & Nelder)",
-        _with_intercept(np.log(d["u"])), d["lot1"].astype(float),
-        column_names=("(Intercept)", "log(u)"), families=("gamma", "inverse_gaussian", "gaussian"))
+    return _classic("clotting", "Blood clotting time (lot 1) against log plasma concentration "
+                    "(McCullagh & Nelder)", ("gamma", "inverse_gaussian", "gaussian"))
 
 
 def _ships() -> ExplorerData:
-    d = load("ships")
-    keep = d["service"] > 0  # cells with no service have no exposure (R drops them too)
-    t, tn = _dummies(d["type"][keep])
-    yr, yn = _dummies(d["year"][keep])
-    pe, pn = _dummies(d["period"][keep])
-    return ExplorerData(
-        "ships", "Ship damage incidents: type + year built + period, offset log(months of service)",
-        _with_intercept(t, yr, pe), d["incidents"][keep].astype(float),
-        offset=np.log(d["service"][keep].astype(float)),
-        column_names=("(Intercept)", *(f"type{c}" for c in tn), *(f"year{c}" for c in yn),
-                      *(f"period{c}" for c in pn)),
-        families=("poisson",), x="eta")
+    # cells with no service have no exposure: the model uses service > 0 (as R's analyses do)
+    return _classic("ships", "Ship damage incidents: type + year built + period, offset "
+                    "log(months of service)", ("poisson",), x="eta")
 
 
 def _doctors() -> ExplorerData:
-    d = load("doctors")
-    a = d["agecat"].astype(float)
-    s = d["smokes"].astype(float)
-    return ExplorerData(
-        "doctors", "British doctors' coronary deaths (Doll & Hill), offset log(person-years)",
-        _with_intercept(a, a**2, s, s * a), d["deaths"].astype(float),
-        offset=np.log(d["person_years"].astype(float)),
-        column_names=("(Intercept)", "agecat", "agecat²", "smokes", "smokes:agecat"),
-        families=("poisson",), x="eta")
+    return _classic("doctors", "British doctors' coronary deaths (Doll & Hill), offset "
+                    "log(person-years)", ("poisson",), x="eta")
 
 
 def _dobson_counts() -> ExplorerData:
-    d = load("dobson_counts")
-    o, on = _dummies(d["outcome"])
-    t, tn = _dummies(d["treatment"])
-    return ExplorerData(
-        "dobson_counts", "Dobson's counts: outcome + treatment (R's ?glm Poisson example)",
-        _with_intercept(o, t), d["counts"].astype(float),
-        column_names=("(Intercept)", *(f"outcome{c}" for c in on), *(f"treatment{c}" for c in tn)),
-        families=("poisson", "gaussian"), x="eta")
+    return _classic("dobson_counts", "Dobson's counts: outcome + treatment (R's ?glm Poisson "
+                    "example)", ("poisson", "gaussian"), x="eta")
 
 
 #: Builders of the explorer's problems, in menu order (built on first use).
