@@ -306,3 +306,18 @@ def test_cli_formula_errors_name_the_column_and_the_option(capsys):
                      "killed ~ dose", "--trials", "n"]) == 2
     assert ("--trials: give --formula or --y/--x, not both; write the response as "
             "cbind(successes, failures)") in capsys.readouterr().err
+
+
+def test_readme_formula_example_runs_and_prints_what_it_says():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = text.split("The same from a DataFrame, with a formula")[1]
+    code = block.split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(code, namespace)
+    fit = namespace["fit"]
+    assert fit.column_names == ("(Intercept)", "sexM", "ldose", "sexM:ldose")
+    pred = fit.predict(newdata={"sex": ["F", "M"], "ldose": [3, 3]}, interval=0.95)
+    np.testing.assert_allclose(pred.fit, [0.432, 0.723], atol=5e-4)
+    assert "sexM:ldose" in str(fit.summary())
