@@ -18,8 +18,8 @@ glmlearn's fits agree with R's to the last printed digit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np

@@ -27,9 +27,9 @@ from scipy import stats
 from ._arrays import Array
 from ._diagnostics import Trouble
 from ._irls import IRLSState
-from .errors import GLMInputError
 from ._prediction import quantile, rows_to_predict
 from ._rsummary import r_summary_lines
+from .errors import GLMInputError
 from .problem import GLMProblem
 
 __all__ = ["GLMResult", "Prediction", "PredictionInterval", "Summary"]

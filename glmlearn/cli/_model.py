@@ -231,7 +231,7 @@ def table_frame(table: Table) -> Any:
     """The table as a DataFrame indexed by file line (missing text as None)."""
     pd = _pandas()
     return pd.DataFrame({name: (col if col.dtype.kind == "f"
-                                else np.where(col == "", None, col).astype(object))
+                                else [None if v == "" else v for v in col.tolist()])
                          for name, col in table.columns.items()},
                         index=pd.Index(table.lines, name="line"))
 

@@ -21,8 +21,8 @@ from ._build import design_matrix, formula_problem
 from ._design import FormulaDesign, offset_with_exposure
 from ._parse import ParsedFormula, parse_formula
 
-__all__ = ["FormulaDesign", "design_matrix", "ParsedFormula", "formula_problem", "is_formula", "offset_with_exposure",
-           "parse_formula"]
+__all__ = ["FormulaDesign", "ParsedFormula", "design_matrix", "formula_problem", "is_formula",
+           "offset_with_exposure", "parse_formula"]
 
 
 def is_formula(obj: Any) -> bool:

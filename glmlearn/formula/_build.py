@@ -194,17 +194,17 @@ def formula_problem(
         if value is None:
             continue
         if isinstance(value, str):
-            used = _variables(value, value)
-            check_columns(df, sorted(used), arg)
-            named |= used
+            cols = _variables(value, value)
+            check_columns(df, sorted(cols), arg)
+            named |= cols
             if arg == "offset":
                 offsets.append(value)
         else:
             extras[arg] = _extra(arg, value, len(df))
     for expr in parsed.offsets:
-        used = _variables(expr, formula)
-        check_columns(df, sorted(used), "formula (offset)")
-        named |= used
+        cols = _variables(expr, formula)
+        check_columns(df, sorted(cols), "formula (offset)")
+        named |= cols
     if exposure is not None and fam.link.name != "log":
         raise GLMInputError(f"exposure: needs the log link (log(exposure) is added to the "
                             f"offset), but the link is {fam.link.name}; pass offset= instead")
