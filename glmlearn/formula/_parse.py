@@ -7,7 +7,9 @@ users write that formulaic spells differently:
   coefficient names keep ``factor(x)`` as R writes them;
 * ``I(x^2)``: inside ``I()`` R's power ``^`` is Python's ``**``;
 * ``offset(log(service))`` terms are taken out of the terms and added to the offset, as R
-  does.
+  does;
+* the variables of an interaction ``x:g`` are put in the order they first appear in the
+  formula, as R orders them (``y ~ g + x:g`` has the term ``g:x``).
 
 The left-hand side is glmlearn's own: a column name, an expression (``log(y)``), or
 ``cbind(successes, failures)`` for a binomial response in two columns.
@@ -104,6 +106,23 @@ def _r_spellings(rhs: str) -> tuple[str, list[str]]:
     return rhs, factors[::-1]
 
 
+def _r_interaction_order(rhs: str) -> str:
+    """Each ``a:b`` term with its variables in the order they first appear in the formula,
+    as R orders them (``y ~ g + x:g`` has the term ``g:x``, columns ``gu:x``...)."""
+    def first(part: str) -> int:
+        m = re.search(rf"(?<![A-Za-z0-9_.]){re.escape(part)}(?![A-Za-z0-9_.(])", rhs)
+        return m.start() if m else len(rhs)
+
+    terms = []
+    for term in _split_top(rhs, "+"):
+        parts = _split_top(term, ":")
+        if len(parts) > 1 and not any(op in term for op in "*/^-|"):
+            stripped = [p.strip() for p in parts]
+            term = f" {':'.join(sorted(stripped, key=first))} "
+        terms.append(term)
+    return "+".join(terms)
+
+
 def parse_formula(formula: str) -> ParsedFormula:
     """Take an R formula apart (see the module docstring).
 
@@ -146,7 +165,7 @@ def parse_formula(formula: str) -> ParsedFormula:
                 f"{rhs}' (R's spelling), and for their sum write 'I({lhs}) ~ {rhs}'")
         response = (lhs,)
     rhs, offsets = _without_offsets(rhs)
-    rhs, factors = _r_spellings(rhs)
+    rhs, factors = _r_spellings(_r_interaction_order(rhs))
     return ParsedFormula(formula, response, rhs, tuple(offsets), tuple(factors))
 
 
