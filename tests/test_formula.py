@@ -321,3 +321,50 @@ def test_readme_formula_example_runs_and_prints_what_it_says():
     pred = fit.predict(newdata={"sex": ["F", "M"], "ldose": [3, 3]}, interval=0.95)
     np.testing.assert_allclose(pred.fit, [0.432, 0.723], atol=5e-4)
     assert "sexM:ldose" in str(fit.summary())
+
+
+# --- more of the same: weights and offsets by array, summaries, predict's own errors -------
+
+def test_missing_weights_count_as_missing_and_arrays_are_subset():
+    df = pd.DataFrame({"y": [2.0, 3.0, 1.0, 5.0, 4.0, 6.0], "x": [1.0, 2, 3, 4, 5, 6]})
+    w = np.array([1.0, np.nan, 2.0, 1.0, 3.0, 1.0])
+    off = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    with pytest.warns(MissingValuesNotice, match=r"rows 1; missing in weights \(1\)"):
+        res = glmlearn.fit("y ~ x", data=df, family="poisson", weights=w, offset=off)
+    keep = ~np.isnan(w)
+    ref = glmlearn.fit(np.column_stack([np.ones(5), df["x"][keep]]), df["y"][keep], "poisson",
+                       weights=w[keep], offset=off[keep])
+    np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-12)
+    with pytest.raises(GLMInputError, match=r"^offset: the model was fitted with an offset "
+                       r"\(or exposure\) given as an array, so new data need one too"):
+        res.predict(newdata=df.iloc[:2])
+    expected = ref.predict(np.column_stack([np.ones(2), df["x"][:2]]), offset=off[:2])
+    np.testing.assert_allclose(res.predict(newdata=df.iloc[:2], offset=off[:2]), expected,
+                               rtol=1e-12)
+    with pytest.raises(GLMInputError, match=r"^weights: expected one value per row of data "
+                       r"\(6\), got shape \(2,\)"):
+        glmlearn.fit("y ~ x", data=df, family="poisson", weights=[1.0, 2.0])
+
+
+def test_summary_styles_and_stars():
+    res = glmlearn.fit("counts ~ outcome + treatment", data=load("dobson_counts").frame(),
+                       family="poisson")
+    text = str(res.summary())  # a formula fit: R's layout, no stars unless asked
+    assert text.splitlines()[1:3] == [
+        "Call:", "glmlearn.fit('counts ~ outcome + treatment', data=..., "
+        "family=poisson(link=\"log\"))"]
+    assert "Signif. codes" not in text and "***" not in text
+    starred = str(res.summary(stars=True))
+    assert re.search(r"^\(Intercept\) .* <2e-16 \*\*\*$", starred, re.M), starred
+    assert "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1" in starred
+    assert str(res.summary(style="glmlearn")).startswith("Family: poisson")
+    with pytest.raises(GLMInputError, match=r"^style: must be 'glmlearn' or 'R', got 'S'$"):
+        res.summary(style="S")
+
+
+def test_array_predict_warns_naming_the_columns_that_differ():
+    X = pd.DataFrame({"(Intercept)": 1.0, "hours": [1.0, 2, 3, 4, 5, 6]})
+    res = glmlearn.fit(X, [0, 0, 1, 0, 1, 1], "binomial")
+    with pytest.warns(ColumnNamesWarning, match=r"names hrs are not the fit's and hours are "
+                      r"missing\); they are used by position"):
+        res.predict(X.rename(columns={"hours": "hrs"}))
