@@ -103,7 +103,7 @@ def _deviance_at(s: IRLSState, kept: Mask, b: np.ndarray) -> float:
 
 def _steps(s: IRLSState, kept: Mask, beta: np.ndarray) -> np.ndarray:
     """Finite-difference steps,
-    :math:`h_j = \varepsilon^{1/3}\max(\lVert\eta\rVert_\infty, 1)/\lVert x_j\rVert_\infty`."""
+    :math:`h_j = \\varepsilon^{1/3}\\max(\\lVert\\eta\\rVert_\\infty, 1)/\\lVert x_j\\rVert_\\infty`."""
     prob = s.problem
     Xk = prob.X[:, kept]
     eta_size = max(float(np.max(np.abs(Xk @ beta + prob.offset))), 1.0)
