@@ -208,3 +208,19 @@ def test_newton_mle_matches_r(rscript: Callable[..., Any], tmp_path: Path) -> No
         np.testing.assert_allclose(last.beta, ref, rtol=0, atol=1e-8 * np.max(np.abs(ref)),
                                    err_msg=name)
         assert last.deviance == pytest.approx(r[name]["deviance"], rel=1e-10)
+
+
+@pytest.mark.parametrize("case", CANONICAL + NON_CANONICAL, ids=_id)
+def test_theorem_newton_equals_fisher_exactly_for_canonical_links(
+        case: tuple[str, glmlearn.Family]) -> None:
+    from glmlearn.theorems import check_newton_equals_fisher
+    data, fam = case
+    trace = _trace("fisher", fam, data)
+    tc = check_trace(trace, check_newton_equals_fisher)
+    if fam.is_canonical:
+        assert tc, str(tc)
+        assert "canonical link" in tc[1].note
+    else:
+        early = tc[1]
+        assert early.applicable and not early, str(early)
+        assert early.size > 100 * early.tol

@@ -92,7 +92,12 @@ from __future__ import annotations
 
 from ._report import CheckResult, ConvergenceOrder, TraceCheck
 from .identities import check_gaussian_one_step, check_working_weights
-from .quadratic import check_quadratic_curvature, check_quadratic_minimum, check_quadratic_touches
+from .quadratic import (
+    check_newton_equals_fisher,
+    check_quadratic_curvature,
+    check_quadratic_minimum,
+    check_quadratic_touches,
+)
 from .steps import check_fisher_scoring, check_newton_raphson
 from .trace import check_trace, convergence_order
 from .wls import check_wls1, check_wls1_problem, check_wls3
@@ -103,6 +108,7 @@ __all__ = [
     "TraceCheck",
     "check_fisher_scoring",
     "check_gaussian_one_step",
+    "check_newton_equals_fisher",
     "check_newton_raphson",
     "check_quadratic_curvature",
     "check_quadratic_minimum",

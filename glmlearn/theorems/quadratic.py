@@ -16,6 +16,9 @@ With :math:`\delta = \beta - \beta^{(k)}`, the state's score :math:`U` and its `
   then also the observed one) and for a Newton step; for a non-canonical link the
   Fisher-scoring model's curvature differs from :math:`D`'s, and the check says so.
 
+And :func:`check_newton_equals_fisher`: the Newton step (observed information) is the
+Fisher-scoring step (expected information) exactly when the link is canonical.
+
 The gradient and the curvature of :math:`D` are measured by central finite differences
 of the data's own deviance and score, not from the state's fields.
 """
@@ -25,13 +28,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._arrays import readonly
-from .._irls import IRLSState
+from .._irls import IRLSState, working_weights
 from ..surface import quadratic_model
-from ._common import EPS, StateLike, as_state, check_rtol, cond, expand, not_applicable
+from ._common import EPS, StateLike, as_state, check_rtol, cond, expand, not_applicable, solve
 from ._report import CheckResult, Mask
 from .steps import _score_at
 
-__all__ = ["check_quadratic_curvature", "check_quadratic_minimum", "check_quadratic_touches"]
+__all__ = ["check_newton_equals_fisher", "check_quadratic_curvature", "check_quadratic_minimum",
+           "check_quadratic_touches"]
 
 MINIMUM_STATEMENT = ("the minimum of the step's quadratic model Q_k(β) = D⁽ᵏ⁾ − 2U'δ + δ'Hδ "
                      "is β_next")
@@ -244,3 +248,76 @@ def check_quadratic_curvature(state: StateLike, *, rtol: float = 1e-6) -> CheckR
         quantity=readonly(d.ravel()), quantity_label="H − J", size=size,
         size_label="max|H − J|", tol=tol, rtol=rtol, scale=scale, scaling=scaling,
         holds=bool(size <= tol), iteration=s.iteration, note=note, floor=floor)
+
+
+NEWTON_FISHER_STATEMENT = ("Newton's step (observed information) equals Fisher scoring's "
+                           "(expected information): J⁻¹U = I⁻¹U (holds for canonical links)")
+
+
+def check_newton_equals_fisher(state: StateLike, *, rtol: float = 1e-8) -> CheckResult:
+    r"""At this state, the Newton step :math:`\mathcal J^{-1}U` equals the Fisher-scoring
+    step :math:`\mathcal I^{-1}U`.
+
+    Both are computed afresh at the state's :math:`\beta` from the data and the family:
+    :math:`\mathcal I = X^\top \operatorname{diag}(w) X` with the working weights, and
+    :math:`\mathcal J = X^\top \operatorname{diag}(w_o) X` with the observed weights
+    :math:`w_o = w - w^{\text{p}}(y - \mu)\,\tfrac{d}{d\eta}[\mu'/V]` written out from the
+    link's second derivative and the variance function's derivative (no shortcut for
+    canonical links). For a canonical link :math:`\mu'/V \equiv 1`, so the derivative
+    vanishes, :math:`\mathcal J = \mathcal I` and the check holds at every state; for
+    other links it does not hold (while the step is resolvable).
+
+    Parameters
+    ----------
+    state : IRLSState or GLMResult
+    rtol : float
+
+    Returns
+    -------
+    CheckResult
+        ``quantity`` is :math:`\mathcal J^{-1}U - \mathcal I^{-1}U`.
+
+    Notes
+    -----
+    Tolerance: :math:`(\mathrm{rtol} + 10\,\varepsilon\,\kappa_1(\mathcal I))
+    \max(\lVert\beta\rVert_\infty, \lVert\mathcal I^{-1}U\rVert_\infty + \lVert\beta\rVert_\infty)`.
+    """
+    from .._methods import observed_weights  # the loop's own formula, no canonical shortcut
+
+    rtol = check_rtol(rtol)
+    s = as_state(state)
+    scaling = "max(‖β‖∞, ‖β + I⁻¹U‖∞)"
+    why = _model_or_why(s)
+    if why is not None:
+        return not_applicable("Newton = Fisher", NEWTON_FISHER_STATEMENT, s, why, rtol, scaling)
+    kept: Mask = ~np.isnan(np.asarray(s.beta_next, dtype=float))
+    beta = np.asarray(s.beta, dtype=float)[kept]
+    prob, fam = s.problem, s.problem.family
+    Xk = prob.X[:, kept]
+    eta = Xk @ beta + prob.offset
+    with np.errstate(all="ignore"):
+        mu = fam.link_inverse(eta)
+        U = _score_at(prob, Xk, beta)
+        w = working_weights(fam, mu, eta, prob.prior_weights)
+        try:
+            w_o = observed_weights(prob, eta, mu, w)
+        except KeyError:
+            return not_applicable("Newton = Fisher", NEWTON_FISHER_STATEMENT, s,
+                                  f"glmlearn does not know the second derivatives of the "
+                                  f"{fam.link.name} link", rtol, scaling)
+    info = (Xk * w[:, None]).T @ Xk
+    obs = (Xk * w_o[:, None]).T @ Xk
+    fisher, newton = solve(info, U), solve(obs, U)
+    d = newton - fisher
+    size = float(np.max(np.abs(d), initial=0.0))
+    scale = float(max(np.max(np.abs(beta), initial=0.0),
+                      np.max(np.abs(beta + fisher), initial=0.0)))
+    floor = 10 * EPS * max(cond(info), cond(obs)) * scale
+    tol = rtol * scale + floor
+    note = ("canonical link: d/dη[μ'/V] = 0, observed = expected information" if fam.is_canonical
+            else f"the {fam.link.name} link is not canonical for the {fam.name} family")
+    return CheckResult(
+        name="Newton = Fisher", statement=NEWTON_FISHER_STATEMENT,
+        quantity=readonly(expand(d, kept)), quantity_label="J⁻¹U − I⁻¹U", size=size,
+        size_label="max|difference of steps|", tol=tol, rtol=rtol, scale=scale,
+        scaling=scaling, holds=bool(size <= tol), iteration=s.iteration, note=note, floor=floor)
