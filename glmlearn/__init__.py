@@ -40,6 +40,7 @@ from __future__ import annotations
 from ._diagnostics import Trouble
 from ._fit import fit
 from ._irls import IRLSState, irls, score, working_response, working_weights
+from ._methods import observed_weights
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -86,6 +87,7 @@ __all__ = [
     "gaussian",
     "inverse_gaussian",
     "irls",
+    "observed_weights",
     "poisson",
     "score",
     "working_response",

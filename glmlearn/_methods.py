@@ -125,19 +125,40 @@ def check_method(method: object, family: Family, step_size: object) -> str:
     return method
 
 
-def observed_weights(problem: GLMProblem, eta: Array, mu: Array, w: Array) -> Array:
+def observed_weights(family: Family, y: Array, mu: Array, eta: Array,
+                     prior_weights: Array | None = None, *, w: Array | None = None) -> Array:
     r"""Newton's observed weights
     :math:`w_o = w - w^{\text{p}}(y - \mu)\,\tfrac{d}{d\eta}[\mu'(\eta)/V(\mu)]`.
 
     :math:`X^\top \operatorname{diag}(w_o) X = -\partial U/\partial\beta^\top` is the
-    observed information (times :math:`\phi`); at the maximum-likelihood estimate of a
-    well-fitting model it is positive definite, far from it possibly not.
+    observed information (times :math:`\phi`), where the working weights
+    :math:`w = w^{\text{p}}\mu'^2/V` give the expected one. :math:`w > 0` always;
+    :math:`w_o` can be negative where :math:`y` is far from :math:`\mu`. For a canonical link
+    the derivative is zero and :math:`w_o = w` (up to rounding here: the formula is
+    written out for every link).
+
+    Parameters
+    ----------
+    family : Family
+        Any of glmlearn's families with one of its links (:data:`MU_ETA2`,
+        :data:`VARIANCE_DERIV`).
+    y, mu, eta : (n,) ndarray
+    prior_weights : (n,) ndarray, optional
+    w : (n,) ndarray, optional
+        The working weights, when already at hand.
+
+    Returns
+    -------
+    (n,) ndarray
     """
-    fam = problem.family
-    d = fam.mu_eta(eta)
-    v = fam.variance(mu)
-    ratio_deriv = MU_ETA2[fam.link.name](eta, mu) / v - d**2 * VARIANCE_DERIV[fam.name](mu) / v**2
-    return np.asarray(w - problem.prior_weights * (problem.y - mu) * ratio_deriv)
+    d = family.mu_eta(eta)
+    v = family.variance(mu)
+    pw = 1.0 if prior_weights is None else prior_weights
+    if w is None:
+        w = pw * d**2 / v
+    ratio_deriv = (MU_ETA2[family.link.name](eta, mu) / v
+                   - d**2 * VARIANCE_DERIV[family.name](mu) / v**2)
+    return np.asarray(w - pw * (y - mu) * ratio_deriv)
 
 
 # --- proposals -------------------------------------------------------------------------------
@@ -188,7 +209,8 @@ FISHER = StepRule("fisher")
 
 def _newton_vectors(problem: GLMProblem, vec: _Vectors, terms: Array) -> _Vectors:
     """Steps 2-3 with the observed weights and the matching working response."""
-    w_o = observed_weights(problem, vec.eta, vec.mu, vec.w)
+    w_o = observed_weights(problem.family, problem.y, vec.mu, vec.eta, problem.prior_weights,
+                           w=vec.w)
     safe = np.where(w_o != 0, w_o, 1.0)
     # Where w_o = 0 the row carries no weight and z_o is immaterial: eta keeps it finite.
     z_o = np.where(w_o != 0, vec.eta + terms / safe, vec.eta)

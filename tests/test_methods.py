@@ -119,7 +119,7 @@ def test_newton_falls_back_where_the_observed_information_is_not_positive_defini
     trace = _trace("newton", fam, start=[0.0, 1.5])
     s0 = trace[0]
     assert "not positive definite" in s0.fallback and "Fisher-scoring step" in s0.fallback
-    w_o = glmlearn._methods.observed_weights(s0.problem, s0.eta, s0.mu, s0.w)
+    w_o = glmlearn.observed_weights(fam, PASSED, s0.mu, s0.eta)
     assert (w_o < 0).any()
     J = X.T @ (X * w_o[:, None])
     assert np.linalg.eigvalsh(J)[0] <= 0  # what the fallback says is true

@@ -300,7 +300,7 @@ def check_newton_equals_fisher(state: StateLike, *, rtol: float = 1e-8) -> Check
         U = _score_at(prob, Xk, beta)
         w = working_weights(fam, mu, eta, prob.prior_weights)
         try:
-            w_o = observed_weights(prob, eta, mu, w)
+            w_o = observed_weights(fam, prob.y, mu, eta, prob.prior_weights, w=w)
         except KeyError:
             return not_applicable("Newton = Fisher", NEWTON_FISHER_STATEMENT, s,
                                   f"glmlearn does not know the second derivatives of the "
