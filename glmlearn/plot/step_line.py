@@ -167,9 +167,9 @@ class StepLineArtists(Panel):
 
 
 def _step_text(state: IRLSState, v: StepLine) -> str:
-    head = _start_note(state) or f"k = {state.iteration}"
+    head = f"k = {state.iteration}"
     if state.beta is None:
-        return f"{head}\nno β to step from"
+        return f"{_start_note(state)}\nno β to step from"
     if not v.resolvable:
         return f"{head}: predicted decrease c = {v.decrease:.2g}\nbelow the deviance's rounding"
     if not math.isfinite(v.accepted):
