@@ -78,6 +78,8 @@ The package, one module per concept (everything public is importable from
 ``working``        the working-response panel
 ``deviance``       the deviance panel
 ``convergence``    the convergence panel
+``method_race``    :func:`draw_race`: Fisher scoring, Newton and gradient ascent on one
+                   surface, stepped together (the method race widget's picture)
 ``step_line``      the step-line panel (the model: core :func:`~glmlearn.surface.quadratic_model`)
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
@@ -129,6 +131,7 @@ from .deviance import DevianceArtists, draw_deviance, update_deviance
 from .fitted import FitArtists, draw_fit, update_fit
 from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
+from .method_race import RaceArtists, draw_race
 from .path import PathArtists, draw_path, path_surface, update_path
 from .registry import PANEL_REGISTRY, PANELS, default_panels
 from .step_line import StepLineArtists, draw_step_line, step_line_values, update_step_line
@@ -152,6 +155,7 @@ __all__ = [
     "Panel",
     "PanelSpec",
     "PathArtists",
+    "RaceArtists",
     "StepLineArtists",
     "Surface",
     "WeightsArtists",
@@ -165,6 +169,7 @@ __all__ = [
     "draw_link",
     "draw_links",
     "draw_path",
+    "draw_race",
     "draw_step_line",
     "draw_weights",
     "draw_working",
