@@ -224,3 +224,29 @@ def test_theorem_newton_equals_fisher_exactly_for_canonical_links(
         early = tc[1]
         assert early.applicable and not early, str(early)
         assert early.size > 100 * early.tol
+
+
+def test_every_panel_reads_newton_and_gradient_states() -> None:
+    """Newton's observed weights can be negative at a converged fit (cauchit): the panels
+    draw them (the weights axis goes below zero, a negative weight has no area) without a
+    numpy warning; gradient-ascent traces draw too."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import glmlearn.plot as gp
+
+    fam = glmlearn.binomial("cauchit")
+    trace = _trace("newton", fam, start=[4.0, -1.0])
+    negative = [s for s in trace if not s.fallback and (s.w < 0).any()]
+    assert negative and trace[-1].converged and (trace[-1].w < 0).any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, panels = gp.explorer_figure(trace, negative[0].iteration, panels=gp.PANELS, dpi=30)
+        for s in trace:
+            gp.update_all(panels, s)
+        fig.canvas.draw()
+        assert panels["weights"].ax.get_ylim()[0] < min(float(s.w.min()) for s in trace)
+        gradient = _trace("gradient", glmlearn.binomial(), start=np.zeros(2), max_iter=40)
+        gp.explorer_figure(gradient, 10, panels=gp.PANELS, dpi=30)
