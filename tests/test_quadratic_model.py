@@ -155,3 +155,29 @@ def test_path_panel_marks_the_model_minimum_and_joins_it_to_the_next_iterate() -
         assert np.max(gaps) < 1e-6 * np.max(np.abs(art.levels)) + 0.05 * np.ptp(art.levels)
     assert art.model in art.moving
     plt.close(fig)
+
+
+def test_more_coefficients_and_an_aliased_column() -> None:
+    """The model lives on the kept coefficients; the step-line panel works for any p."""
+    X, y = DATA["counts"]
+    rng = np.random.default_rng(5)
+    extra = rng.normal(size=len(y))
+    X4 = np.column_stack([X, extra, 2 * X[:, 1]])  # the last column is aliased (R's rule)
+    trace = list(glmlearn.irls(X4, y, glmlearn.poisson("sqrt"), start=[1.0, 0.5, 0.0, 0.0]))
+    assert np.isnan(trace[1].beta_next[3])
+    for check in (check_quadratic_minimum, check_quadratic_touches):
+        tc = check_trace(trace, check)
+        assert tc, str(tc)
+    q = quadratic_model(trace[1])
+    assert q.kept.tolist() == [True, True, True, False] and q.hessian.shape == (3, 3)
+    np.testing.assert_allclose(q.minimum[:3], trace[1].beta_next[:3], rtol=1e-9)
+    assert np.isnan(q.minimum[3])
+    fig, ax = plt.subplots()
+    art = gp.draw_step_line(ax, trace[0], trace=trace)
+    for s in trace[:-1]:
+        art.update(s)
+        v = art.values(s)
+        assert v.trials[0] == 1.0 and np.isfinite(v.trial_values[0])
+    with pytest.raises(ValueError, match="two coefficients"):
+        gp.draw_path(ax, trace[1], trace=trace, quadratic=True)
+    plt.close(fig)
