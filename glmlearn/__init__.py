@@ -18,7 +18,10 @@ Glossary (the same symbols in every public name)
 Where to start
 --------------
 * :func:`irls` -- the IRLS loop as a generator of frozen :class:`IRLSState` objects
-  (``glmlearn/_irls.py``: the loop is ``_iterate``).
+  (``glmlearn/_irls.py``: the loop is ``_iterate``); ``method="newton"`` or
+  ``"gradient"`` proposes the steps by Newton-Raphson or gradient ascent instead
+  (``glmlearn/_methods.py``), and :func:`convergence_order` measures how fast a trace
+  converges.
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
   residuals, predictions, the whole trace).
 * :mod:`glmlearn.family` -- families and links.
@@ -37,6 +40,7 @@ from __future__ import annotations
 from ._diagnostics import Trouble
 from ._fit import fit
 from ._irls import IRLSState, irls, score, working_response, working_weights
+from ._methods import observed_weights
 from .errors import (
     BoundaryWarning,
     ColumnNamesWarning,
@@ -55,6 +59,7 @@ from .errors import (
 from .family import FAMILIES, LINKS, Family, binomial, gamma, gaussian, inverse_gaussian, poisson
 from .links import Link
 from .results import GLMResult
+from .theorems import convergence_order
 
 __version__ = "0.1.0"
 
@@ -80,11 +85,13 @@ __all__ = [
     "StepHalvingWarning",
     "Trouble",
     "binomial",
+    "convergence_order",
     "fit",
     "gamma",
     "gaussian",
     "inverse_gaussian",
     "irls",
+    "observed_weights",
     "poisson",
     "score",
     "working_response",

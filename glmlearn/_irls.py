@@ -38,6 +38,10 @@ is needed by no one to finish the fit, so it is computed when first asked for.
 
 The state itself (:class:`IRLSState`, and steps 1-4 as it recomputes them for a compact
 trace or for the last state) is in ``glmlearn/_state.py``; it is importable from here.
+
+Step 4 is IRLS's own (Fisher scoring) unless ``method=`` asks for Newton-Raphson or
+gradient ascent: how those propose ``beta_next`` is in ``glmlearn/_methods.py``, and
+everything else in the loop is the same for all three.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ._arrays import Array, readonly
-from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at, _wls_step
+from ._methods import FISHER, Proposal, StepRule, check_method, step_rule
+from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at
 from .errors import GLMInputError
 from .family import Family, get_family
 from .problem import GLMProblem, _show, check_controls, check_start, make_problem
@@ -136,6 +141,8 @@ def irls(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    method: str = "fisher",
+    step_size: float | None = None,
 ) -> Iterator[IRLSState]:
     r"""Run IRLS and yield one :class:`IRLSState` per iteration.
 
@@ -167,6 +174,18 @@ def irls(
         The family's link, e.g. ``family="binomial", link="probit"``.
     exposure : (n,) array_like or str, optional
         Time or size at risk: its log is added to the offset (log link only).
+    method : {"fisher", "newton", "gradient"}
+        How each step is proposed: ``"fisher"`` is IRLS (Fisher scoring, the expected
+        information, R's ``glm``); ``"newton"`` uses the observed information (observed
+        weights, which can be negative: where the observed information is not positive
+        definite that state takes the Fisher step and says so in ``state.fallback``);
+        ``"gradient"`` is gradient ascent on the log-likelihood, a backtracking line
+        search from the step :math:`U/\lambda_{\max}(X^\top W X)` by default (it needs
+        many more iterations: raise ``max_iter``). The same step-halving and
+        convergence criterion apply to all three. Details: ``glmlearn/_methods.py``.
+    step_size : float, optional
+        A fixed step size :math:`\alpha` for ``method="gradient"`` (step
+        :math:`\alpha U`); only that method takes one.
 
     Yields
     ------
@@ -195,7 +214,7 @@ def irls(
                                offset=offset_with_exposure(offset, exposure, fam))
     check_controls(max_iter, tol)
     return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
-                    trace=trace)
+                    trace=trace, method=method, step_size=step_size)
 
 
 def run_irls(
@@ -205,20 +224,27 @@ def run_irls(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    method: str = "fisher",
+    step_size: float | None = None,
 ) -> Iterator[IRLSState]:
     """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`)."""
     if trace not in ("auto", "full", "compact"):
         raise GLMInputError(f"trace: must be 'auto', 'full' or 'compact', got {trace!r}")
+    rule = step_rule(check_method(method, problem.family, step_size), step_size)
     keep_vectors = trace == "full" or (trace == "auto" and problem.n <= FULL_TRACE_MAX_N)
-    return _iterate(problem, start, max_iter, tol, keep_vectors)
+    return _iterate(problem, start, max_iter, tol, keep_vectors, rule)
 
 
 def _iterate(
-    problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool
+    problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool,
+    rule: StepRule = FISHER,
 ) -> Iterator[IRLSState]:
     vec, terms, deviance = _start(problem, start)  # state 0: the starting values
-    first = _wls_step(problem, vec, None, terms)  # finds the aliased columns (R's rule) once
-    aliased = first.solution.aliased
+    # Step 4 of state 0; it finds the aliased columns (R's rule) once.
+    first = rule.propose(problem, vec, None, terms, start)
+    aliased = first.step4.solution.aliased
+    pending: Proposal | None = first
+    del first
     beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
     criterion = math.inf
     step = _Step(beta, 0, "", False)
@@ -226,24 +252,30 @@ def _iterate(
         converged = criterion < tol and not step.stalled  # step 6 (criterion of step 5)
         last = converged or step.stalled or iteration == max_iter
         # Steps 1-3 are in `vec` (mu, z, w at this eta); step 4: weighted least squares,
-        # with the score from the same pass over X. Nothing needs the last state's step 4
-        # to finish, so that one is solved only when asked for.
-        sol = first if iteration == 0 else None if last else _wls_step(problem, vec, aliased,
-                                                                       terms)
+        # with the score from the same pass over X (or the method's step). Nothing needs
+        # the last state's IRLS step to finish, so that one is solved only when asked for.
+        if iteration == 0:
+            prop, pending = pending, None
+        else:
+            prop = (None if last and rule.lazy_last
+                    else rule.propose(problem, vec, aliased, terms, beta))
+        sol = None if prop is None else prop.step4
         del terms  # (an n-vector)
         yield IRLSState(
             iteration=iteration, beta=None if beta is None else readonly(beta),
             deviance=deviance, criterion=criterion, converged=converged,
             step_halvings=step.halvings, halving_reason=step.reason,
-            problem=problem, stalled=step.stalled,
+            problem=problem, stalled=step.stalled, method=rule.name,
+            fallback="" if prop is None else prop.fallback,
             # The last state always keeps its vectors: the result reads them at once.
-            _vectors=vec if keep_vectors or last else None, _step4=sol, _aliased=aliased,
+            _vectors=(vec if prop is None else prop.vectors) if keep_vectors or last else None,
+            _step4=sol, _aliased=aliased,
         )
         if last or sol is None:
             return
         # Step 5: the update, halved while it is unacceptable. A compact state does not
         # keep `vec`: let it go first, so one set of n-vectors is alive at a time.
-        del vec
+        del vec, prop
         # (ruff misreads the `del`: both are read at the top of the loop)
         step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
             problem, beta, deviance, sol.solution.beta, tol)

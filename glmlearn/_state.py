@@ -124,7 +124,10 @@ class IRLSState:
         the full IRLS step, before any halving.
     xtwx : ndarray
         :math:`X^\top W X` at this state, the expected (Fisher) information times
-        :math:`\phi`.
+        :math:`\phi`: the matrix :math:`H` of the quadratic model the step minimises
+        (:func:`glmlearn.surface.quadratic_model`). For ``method="newton"`` it is the
+        observed information (:math:`W` holds the observed weights); for
+        ``"gradient"``, :math:`I/\alpha` (:math:`\alpha` the step size).
     wls_method : str
         ``"cholesky"`` or ``"qr"``.
     problem : GLMProblem
@@ -132,6 +135,14 @@ class IRLSState:
     stalled : bool
         True when step-halving could not find an acceptable step: IRLS went back to the
         previous coefficients and stopped there, not converged.
+    method : str
+        How ``beta_next`` was proposed: ``"fisher"`` (IRLS, Fisher scoring), ``"newton"``
+        (observed information) or ``"gradient"`` (gradient ascent); see
+        :func:`glmlearn.irls`.
+    fallback : str
+        Why this state's step is not the method's own (empty when it is): e.g. a Newton
+        state whose observed information is not positive definite takes the
+        Fisher-scoring step.
     eta, mu, w, z : ndarray
         Linear predictor, means, working weights and working response at this state
         (read-only; recomputed from ``beta`` for compact traces).
@@ -146,6 +157,8 @@ class IRLSState:
     halving_reason: str
     problem: GLMProblem = field(repr=False)
     stalled: bool = False
+    method: str = "fisher"
+    fallback: str = ""
     _vectors: _Vectors | None = field(default=None, repr=False)
     _step4: _WLSStep | None = field(default=None, repr=False)
     _aliased: NDArray[np.bool_] | None = field(default=None, repr=False)
@@ -153,6 +166,9 @@ class IRLSState:
     def _get(self) -> _Vectors:
         if self._vectors is not None:
             return self._vectors
+        if self.method != "fisher":  # the method's own weights, recomputed the same way
+            from ._methods import recompute_vectors
+            return recompute_vectors(self)
         return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))[0]
 
     @property

@@ -152,8 +152,10 @@ PANELS: list[tuple[str, Draw, Update, dict[str, Any]]] = [
     ("deviance", gp.draw_deviance, gp.update_deviance, {}),
     ("convergence", gp.draw_convergence, gp.update_convergence, {"tol": 1e-8}),
     ("path", gp.draw_path, gp.update_path, {}),
+    ("path-quadratic", gp.draw_path, gp.update_path, {"quadratic": True}),
+    ("step_line", gp.draw_step_line, gp.update_step_line, {}),
 ]
-NEEDS_TRACE = {"deviance", "convergence", "path"}
+NEEDS_TRACE = {"deviance", "convergence", "path", "path-quadratic", "step_line"}
 
 
 def _kw(name: str, kw: dict[str, Any], trace: Any, with_trace: bool) -> dict[str, Any]:
@@ -632,7 +634,7 @@ def render(fig: Figure) -> np.ndarray:
 def test_explorer_update_all_renders_like_a_fresh_figure(logistic: glmlearn.GLMResult) -> None:
     """Pixels: explorer at 0 moved to k == explorer drawn at k (and back again)."""
     fig, panels = gp.explorer_figure(logistic, 0, band=logistic, dpi=30)
-    assert list(panels) == list(gp.PANELS)
+    assert list(panels) == list(gp.default_panels(logistic))
     before = render(fig)
     gp.update_all(panels, logistic.trace[3])
     moved = render(fig)
@@ -692,7 +694,7 @@ def test_moving_artists_are_all_that_update_changes(logistic: glmlearn.GLMResult
 
 def test_every_panel_speaks_the_protocol(logistic: glmlearn.GLMResult) -> None:
     """update, moving_artists and the frame renderer need nothing but the Panel protocol."""
-    _, panels = gp.explorer_figure(logistic, 0, dpi=30)
+    _, panels = gp.explorer_figure(logistic, 0, panels=gp.PANELS, dpi=30)
     assert list(panels) == list(gp.PANEL_REGISTRY) == list(gp.PANELS)
     for name, art in panels.items():
         assert isinstance(art, gp.Panel), name
@@ -749,10 +751,10 @@ def test_a_registered_panel_is_in_panels_and_the_explorer(logistic: glmlearn.GLM
         m.setitem(gp.PANEL_REGISTRY, "never", gp.PanelSpec(draw_response_residuals,
                                                            applies=lambda tr: False))
         assert gp.PANELS[-2:] == ("residuals", "never")
-        assert "residuals" in gp.PANELS and len(gp.PANELS) == 8
+        assert "residuals" in gp.PANELS and len(gp.PANELS) == 9
         assert gp.default_panels(logistic)[-1] == "residuals"  # "never" does not apply
         fig, panels = gp.explorer_figure(logistic, 0, dpi=30, legends=False)
-        assert list(panels) == [*gp.PANELS[:-1]]
+        assert list(panels) == [p for p in gp.PANELS if p not in ("step_line", "never")]
         res = panels["residuals"]
         assert isinstance(res, ResponseResidualArtists)
         assert res.ax.get_legend() is None  # the figure's legends=False reached it
@@ -766,7 +768,7 @@ def test_a_registered_panel_is_in_panels_and_the_explorer(logistic: glmlearn.GLM
         # asked for by name, a panel is drawn whatever its applies says
         _, only = gp.explorer_figure(logistic, 1, panels=["never"], dpi=20)
         assert isinstance(only["never"], ResponseResidualArtists)
-    assert "residuals" not in gp.PANELS and len(gp.PANELS) == 6
+    assert "residuals" not in gp.PANELS and len(gp.PANELS) == 7
 
 
 @pytest.mark.parametrize("x", [None, "eta"])

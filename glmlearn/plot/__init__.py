@@ -30,7 +30,10 @@ panel             what it shows
 ``deviance``      the deviance trace :math:`D^{(k)}`, current iteration marked
 ``convergence``   :math:`\max_j|U_j|` and R's criterion on a log scale
 ``path``          the path of :math:`(\beta_0, \beta_1)` over the deviance surface
-                  (two-parameter models)
+                  (two-parameter models); ``quadratic=True`` adds each step's
+                  quadratic model :math:`Q_k` and its minimum
+``step_line``     the deviance along the state's step against :math:`Q_k`'s parabola
+                  (any number of coefficients; drawn when named, not by default)
 ================  =====================================================================
 
 :data:`PANEL_REGISTRY` maps these names to their draw functions (:data:`PANELS` lists
@@ -75,6 +78,9 @@ The package, one module per concept (everything public is importable from
 ``working``        the working-response panel
 ``deviance``       the deviance panel
 ``convergence``    the convergence panel
+``method_race``    :func:`draw_race`: Fisher scoring, Newton and gradient ascent on one
+                   surface, stepped together (the method race widget's picture)
+``step_line``      the step-line panel (the model: core :func:`~glmlearn.surface.quadratic_model`)
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
@@ -125,8 +131,10 @@ from .deviance import DevianceArtists, draw_deviance, update_deviance
 from .fitted import FitArtists, draw_fit, update_fit
 from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
+from .method_race import RaceArtists, draw_race
 from .path import PathArtists, draw_path, path_surface, update_path
 from .registry import PANEL_REGISTRY, PANELS, default_panels
+from .step_line import StepLineArtists, draw_step_line, step_line_values, update_step_line
 from .weights import WeightsArtists, draw_weights, update_weights
 from .working import WorkingArtists, draw_working, update_working
 
@@ -147,6 +155,8 @@ __all__ = [
     "Panel",
     "PanelSpec",
     "PathArtists",
+    "RaceArtists",
+    "StepLineArtists",
     "Surface",
     "WeightsArtists",
     "WorkingArtists",
@@ -159,6 +169,8 @@ __all__ = [
     "draw_link",
     "draw_links",
     "draw_path",
+    "draw_race",
+    "draw_step_line",
     "draw_weights",
     "draw_working",
     "explorer_figure",
@@ -167,12 +179,14 @@ __all__ = [
     "plot_style",
     "slide_figure",
     "slide_style",
+    "step_line_values",
     "update",
     "update_all",
     "update_convergence",
     "update_deviance",
     "update_fit",
     "update_path",
+    "update_step_line",
     "update_weights",
     "update_working",
 ]

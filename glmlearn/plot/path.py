@@ -2,14 +2,18 @@ r"""The path panel: the iterates :math:`\beta^{(k)}` over contours of the devian
 
 The surface itself is statistics and lives in the core (:mod:`glmlearn.surface`); this
 module only chooses where to look at it (a box around the path, :func:`path_surface`)
-and draws it.
+and draws it. With ``quadratic=True`` it also draws, for the state shown, the quadratic
+model :math:`Q_k` whose minimum the step goes to (:func:`glmlearn.surface.quadratic_model`),
+at the same contour levels as the deviance: where the model's ellipses lie on the
+deviance's contours, the model is exact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import contourpy
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -18,8 +22,9 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from scipy import stats
 
+from .._arrays import readonly
 from .._irls import IRLSState
-from ..surface import Surface, deviance_surface
+from ..surface import Surface, deviance_surface, quadratic_model
 from ._common import Array, Trace, _iteration_text, as_trace
 from ._panel import Panel
 from ._place import Crowd
@@ -125,6 +130,16 @@ class PathArtists(Panel):
         ``counts[k]``: how many of ``points`` belong to states ``0..k``.
     note : str
         What the contours are (the label's second line, the same in every state).
+    model : Line2D or None
+        With ``quadratic=True``: the contours of the state's quadratic model
+        :math:`Q_k` at the deviance's levels (NaN-separated pieces of one line).
+    model_minimum : Line2D or None
+        Where :math:`Q_k` is smallest (``beta_next``).
+    model_join : Line2D or None
+        From that minimum to the next iterate :math:`\beta^{(k+1)}` (a point when the
+        step was taken in full, half-way back per halving otherwise).
+    levels : ndarray
+        The contour levels of the deviance (and of the model).
     """
 
     ax: Axes
@@ -139,10 +154,38 @@ class PathArtists(Panel):
     points: Array
     counts: tuple[int, ...]
     note: str = ""
+    model: Line2D | None = None
+    model_minimum: Line2D | None = None
+    model_join: Line2D | None = None
+    levels: Array = field(default_factory=lambda: np.empty(0))
 
     @property
     def moving(self) -> tuple[Artist, ...]:
-        return (self.path, self.current, self.step, self.label)
+        model = (() if self.model is None or self.model_minimum is None
+                 or self.model_join is None
+                 else (self.model, self.model_minimum, self.model_join))
+        return (self.path, self.current, self.step, *model, self.label)
+
+    def _update_model(self, state: IRLSState) -> None:
+        assert self.model is not None and self.model_minimum is not None
+        assert self.model_join is not None
+        if state.beta is None:  # no coefficients to expand the deviance around
+            for line in (self.model, self.model_minimum, self.model_join):
+                line.set_data([], [])
+            return
+        q = quadratic_model(state)
+        b0, b1 = np.meshgrid(self.surface.beta0, self.surface.beta1)
+        values = q(np.stack([b0, b1], axis=-1))
+        xs, ys = _contour_lines(self.surface.beta0, self.surface.beta1, values, self.levels)
+        self.model.set_data(xs, ys)
+        m = q.minimum
+        self.model_minimum.set_data([m[0]], [m[1]])
+        k = state.iteration
+        nxt = self.trace[k + 1].beta if k + 1 < len(self.trace) else None
+        if nxt is None:
+            self.model_join.set_data([], [])
+        else:
+            self.model_join.set_data([m[0], nxt[0]], [m[1], nxt[1]])
 
     def update(self, state: IRLSState) -> None:
         """Move the path panel to ``state`` (no redraw)."""
@@ -155,7 +198,20 @@ class PathArtists(Panel):
             b, bn = state.beta, state.beta_next
             self.current.set_data([b[0]], [b[1]])
             self.step.set_data([b[0], bn[0]], [b[1], bn[1]])
+        if self.model is not None:
+            self._update_model(state)
         self.label.set_text(f"{_start_note(state) or _iteration_text(state)}\n{self.note}")
+
+
+def _contour_lines(x: Array, y: Array, values: Array, levels: Array) -> tuple[Array, Array]:
+    """The contour lines of ``values`` at ``levels`` as one NaN-separated polyline."""
+    gen = contourpy.contour_generator(x, y, values, line_type=contourpy.LineType.Separate)
+    pieces = [np.asarray(piece) for level in levels for piece in gen.lines(float(level))]
+    if not pieces:
+        return np.empty(0), np.empty(0)
+    gap = np.full((1, 2), np.nan)
+    xy = np.concatenate([part for piece in pieces for part in (piece, gap)])
+    return xy[:, 0], xy[:, 1]
 
 
 def draw_path(
@@ -167,6 +223,7 @@ def draw_path(
     n_grid: int = 60,
     margin: float = 0.35,
     legend: bool = True,
+    quadratic: bool = False,
 ) -> PathArtists:
     r"""Draw the path of :math:`(\beta_0, \beta_1)` over contours of the deviance.
 
@@ -190,6 +247,11 @@ def draw_path(
         Extra room around the path, as a fraction of its extent; unused with ``surface``.
     legend : bool
         Draw a legend.
+    quadratic : bool
+        Also draw the state's quadratic model :math:`Q_k` of the deviance
+        (:func:`glmlearn.surface.quadratic_model`: the weighted least-squares objective,
+        up to a constant), its minimum ``beta_next`` and the segment from that minimum
+        to the next iterate (where step-halving took the step back).
 
     Returns
     -------
@@ -220,6 +282,14 @@ def draw_path(
     (step,) = ax.plot([], [], "--", color=_C["vermillion"], linewidth=1.5, zorder=3,
                       label="WLS step → β next")
     (current,) = ax.plot([], [], "o", color=_C["vermillion"], markersize=10, zorder=4)
+    model = model_minimum = model_join = None
+    if quadratic:
+        (model,) = ax.plot([], [], "--", color=_C["green"], linewidth=1.3, alpha=0.9,
+                           zorder=2, label="quadratic model Q_k")
+        (model_join,) = ax.plot([], [], ":", color=_C["green"], linewidth=2, zorder=3)
+        (model_minimum,) = ax.plot([], [], "X", color=_C["green"], markersize=10,
+                                   markeredgecolor=_C["black"], zorder=5,
+                                   label="minimum of Q_k = β next")
     ax.set_xlim(surf.beta0[0], surf.beta0[-1])
     ax.set_ylim(surf.beta1[0], surf.beta1[-1])
     names = problem.column_names
@@ -242,7 +312,9 @@ def draw_path(
         _legend(ax, crowd=crowd)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
                       current=current, step=step, label=label, trace=tr, surface=surf,
-                      points=pts, counts=counts, note=note)
+                      points=pts, counts=counts, note=note, model=model,
+                      model_minimum=model_minimum, model_join=model_join,
+                      levels=readonly(levels))
     art.update(state)
     return art
 

@@ -12,6 +12,7 @@ from .convergence import draw_convergence
 from .deviance import draw_deviance
 from .fitted import draw_fit
 from .path import draw_path
+from .step_line import draw_step_line
 from .weights import draw_weights
 from .working import draw_working
 
@@ -22,6 +23,11 @@ def _two_coefficients(trace: tuple[IRLSState, ...]) -> bool:
     return trace[-1].problem.p == 2
 
 
+def _on_request(trace: tuple[IRLSState, ...]) -> bool:
+    # A panel for the lesson on why IRLS works: drawn when named, not in every explorer.
+    return False
+
+
 #: Every panel :func:`~glmlearn.plot.explorer_figure` knows, in its default order.
 PANEL_REGISTRY: dict[str, PanelSpec] = {
     "fit": PanelSpec(draw_fit),
@@ -30,6 +36,7 @@ PANEL_REGISTRY: dict[str, PanelSpec] = {
     "deviance": PanelSpec(draw_deviance),
     "convergence": PanelSpec(draw_convergence),
     "path": PanelSpec(draw_path, applies=_two_coefficients),
+    "step_line": PanelSpec(draw_step_line, applies=_on_request),
 }
 
 

@@ -88,8 +88,12 @@ def _weights_x(against: int | str, state: IRLSState) -> Array:
 
 def _weights_limits(against: int | str, states: Sequence[IRLSState]) -> Limits:
     """Axis limits that hold the weights of every state in ``states`` (x: None = keep)."""
-    w_hi = _range(*(s.w for s in states))[1]
-    ylim = (0.0, 1.08 * w_hi if np.isfinite(w_hi) and w_hi > 0 else 1.0)
+    w_lo, w_hi = _range(*(s.w for s in states))
+    top = 1.08 * w_hi if np.isfinite(w_hi) and w_hi > 0 else 1.0
+    # Working weights are never negative; Newton's observed weights (method="newton") can
+    # be, and then the axis goes below zero to show them.
+    bottom = 1.08 * w_lo if np.isfinite(w_lo) and w_lo < 0 else 0.0
+    ylim = (bottom, top)
     xlim: tuple[float, float] | None = None
     if isinstance(against, int):
         xlim = None  # fixed at draw time from the data

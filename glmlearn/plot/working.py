@@ -96,7 +96,8 @@ class WorkingArtists(Panel):
         """Move the working-response panel to ``state`` (no redraw)."""
         xs, z, w = _working_x(self, state), np.asarray(state.z), np.asarray(state.w)
         w_ref = self.w_ref if self.trace is not None else max(float(np.max(w)), 1e-300)
-        sizes = self.size_max * w / w_ref
+        # A negative weight (Newton's observed weights, method="newton") has no area.
+        sizes = self.size_max * np.maximum(w, 0.0) / w_ref
         if self.points is not None:
             self.points.set_offsets(np.column_stack([xs, z]))
             self.points.set_sizes(sizes)

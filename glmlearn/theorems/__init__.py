@@ -63,6 +63,14 @@ variance of the working response, :math:`w^{\text{p}} / (V(\mu)\, g'(\mu)^2)`.
 and :math:`z = y`, so the first WLS step is ordinary (prior-weighted) least squares and
 IRLS stays there.
 
+**The quadratic model** (:func:`check_quadratic_minimum`, :func:`check_quadratic_touches`,
+:func:`check_quadratic_curvature`). Each step minimises
+:math:`Q_k(\beta) = D(\beta^{(k)}) - 2U^\top\delta + \delta^\top H\delta`,
+:math:`\delta = \beta - \beta^{(k)}`, :math:`H` the state's ``xtwx``: the weighted
+least-squares objective up to a constant. Its minimum is :math:`\beta^{\text{next}}`; it
+has the deviance's value and gradient at :math:`\beta^{(k)}`; its curvature is the
+observed information for canonical links (and Newton steps), the expected one otherwise.
+
 Tolerances
 ----------
 Each check compares a *size* with ``tol = rtol * scale (+ floor)`` (``holds`` is
@@ -84,6 +92,12 @@ from __future__ import annotations
 
 from ._report import CheckResult, ConvergenceOrder, TraceCheck
 from .identities import check_gaussian_one_step, check_working_weights
+from .quadratic import (
+    check_newton_equals_fisher,
+    check_quadratic_curvature,
+    check_quadratic_minimum,
+    check_quadratic_touches,
+)
 from .steps import check_fisher_scoring, check_newton_raphson
 from .trace import check_trace, convergence_order
 from .wls import check_wls1, check_wls1_problem, check_wls3
@@ -94,7 +108,11 @@ __all__ = [
     "TraceCheck",
     "check_fisher_scoring",
     "check_gaussian_one_step",
+    "check_newton_equals_fisher",
     "check_newton_raphson",
+    "check_quadratic_curvature",
+    "check_quadratic_minimum",
+    "check_quadratic_touches",
     "check_trace",
     "check_wls1",
     "check_wls1_problem",

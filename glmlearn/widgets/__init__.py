@@ -13,6 +13,8 @@ when you import :mod:`glmlearn.widgets`.
                           :math:`X^\top W(z - X\beta)` stays zero (theorem WLS.1)
 :func:`separation_demo`   move one failure until the classes separate; :math:`\beta` runs
                           away and the fit's troubles appear
+:func:`method_race`       Fisher scoring, Newton-Raphson and gradient ascent stepped together
+                          on one deviance surface, with their iteration counts
 ========================  ==================================================================
 
 How they work (the design's item 10): the trace is computed once; a slider or ``Play``
@@ -27,7 +29,7 @@ separation, ...) is read from ``result.troubles``; the widgets silence the fit's
 and show each trouble once in their status line.
 
 One private module per widget: ``_irls_explorer``, ``_link_explorer``,
-``_wls_playground``, ``_separation_demo``; ``_view`` (the figure, live or a picture, and
+``_wls_playground``, ``_separation_demo``, ``_method_race``; ``_view`` (the figure, live or a picture, and
 the status line), ``_ipympl_fixes`` (the workarounds for ipympl and ipywidgets, each with
 its reason and test), ``_text`` (tables and status lines), ``_data`` (the explorer's
 problems). The public names are those of this package: ``glmlearn.widgets.link_explorer``
@@ -49,6 +51,7 @@ from ._data import DATASETS, ExplorerData, pass_fail
 from ._ipympl_fixes import SnapshotBox
 from ._irls_explorer import IRLSExplorer, irls_explorer
 from ._link_explorer import LinkExplorer, link_explorer
+from ._method_race import MethodRace, method_race
 from ._separation_demo import SeparationDemo, separation_demo
 from ._view import FigureView, FigureWidget, ipympl_active
 from ._wls_playground import WLSPlayground, wls_playground
@@ -60,12 +63,14 @@ __all__ = [
     "FigureWidget",
     "IRLSExplorer",
     "LinkExplorer",
+    "MethodRace",
     "SeparationDemo",
     "SnapshotBox",
     "WLSPlayground",
     "ipympl_active",
     "irls_explorer",
     "link_explorer",
+    "method_race",
     "pass_fail",
     "separation_demo",
     "wls_playground",

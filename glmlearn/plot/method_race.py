@@ -1,0 +1,217 @@
+r"""The method race: Fisher scoring, Newton and gradient ascent stepped together.
+
+Two axes: the paths of :math:`(\beta_0, \beta_1)` of the three methods over one deviance
+surface (:func:`glmlearn.surface.deviance_surface`, evaluated once on a box around all
+three paths), and how far each method's deviance still is from the smallest one reached,
+:math:`D^{(k)} - D_{\min}`, on a log scale against the iteration (linear up to 10, then
+logarithmic: gradient ascent needs hundreds of steps where the others need a handful).
+
+:func:`draw_race` draws both once and returns :class:`RaceArtists`, whose
+``update(k)`` shows step ``k`` of every method (a method that has finished stays at its
+last state), with ``set_data`` and ``set_text`` only. (Unlike a panel of
+:data:`~glmlearn.plot.PANEL_REGISTRY`, it shows several traces, so it moves to a step
+number, not to one state.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+from .._arrays import Array
+from .._irls import IRLSState
+from ..surface import Surface, deviance_surface
+from ._common import Trace, as_trace
+from ._place import Crowd
+from ._style import _C, _coef_label, _legend, _state_label, _style_axes
+from .path import _contour_levels, _path_points
+
+__all__ = ["METHOD_COLOURS", "RaceArtists", "draw_race", "race_surface"]
+
+#: The colour of each method (Okabe-Ito).
+METHOD_COLOURS: Mapping[str, str] = {"fisher": _C["blue"], "newton": _C["vermillion"],
+                                     "gradient": _C["green"]}
+_NAMES = {"fisher": "Fisher scoring (IRLS)", "newton": "Newton-Raphson",
+          "gradient": "gradient ascent"}
+
+
+def race_surface(traces: Mapping[str, Trace], *, n_grid: int = 60, margin: float = 0.25
+                 ) -> Surface:
+    """The deviance on a box around the paths of all ``traces`` (two coefficients)."""
+    trs = [as_trace(t) for t in traces.values()]
+    pts = np.vstack([_path_points(tr) for tr in trs])
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    half = np.maximum((hi - lo) * (0.5 + margin), 0.1)
+    mid = (lo + hi) / 2
+    return deviance_surface(trs[0][-1].problem,
+                            np.linspace(mid[0] - half[0], mid[0] + half[0], n_grid),
+                            np.linspace(mid[1] - half[1], mid[1] + half[1], n_grid))
+
+
+@dataclass(frozen=True, eq=False)
+class RaceArtists:
+    """Artists of the race (from :func:`draw_race`).
+
+    Attributes
+    ----------
+    ax_path, ax_gap : Axes
+    paths, currents, gap_markers : dict of Line2D
+        Per method: its path up to the step shown, its current point, and its marker on
+        the deviance-gap curve.
+    label : Text
+    traces : dict of tuple of IRLSState
+    points : dict of (m, 2) ndarray
+    d_min : float
+        The smallest deviance any method reached.
+    """
+
+    ax_path: Axes
+    ax_gap: Axes
+    paths: dict[str, Line2D]
+    currents: dict[str, Line2D]
+    gap_markers: dict[str, Line2D]
+    label: Text
+    traces: dict[str, tuple[IRLSState, ...]]
+    points: dict[str, Array]
+    d_min: float
+    floor: float
+
+    @property
+    def steps(self) -> int:
+        """The last step number worth showing: when the slowest method has finished."""
+        return max(len(tr) for tr in self.traces.values()) - 1
+
+    @property
+    def moving(self) -> tuple[Artist, ...]:
+        return (*self.paths.values(), *self.currents.values(), *self.gap_markers.values(),
+                self.label)
+
+    def state(self, method: str, k: int) -> IRLSState:
+        """The state ``method`` shows at step ``k`` (its last one once it has finished)."""
+        tr = self.traces[method]
+        return tr[min(int(k), len(tr) - 1)]
+
+    def update(self, k: int) -> None:
+        """Show step ``k`` of every method (no redraw)."""
+        for m in self.traces:
+            s = self.state(m, k)
+            pts = self.points[m][: s.iteration + 1]
+            self.paths[m].set_data(pts[:, 0], pts[:, 1])
+            self.currents[m].set_data(pts[-1:, 0], pts[-1:, 1])
+            self.gap_markers[m].set_data([s.iteration], [self._gap(s.deviance)])
+        self.label.set_text(race_text(self, k))
+
+    def _gap(self, d: float) -> float:
+        return max(d - self.d_min, self.floor)
+
+
+def race_text(art: RaceArtists, k: int) -> str:
+    """One line per method: where it is at step ``k``."""
+    parts = []
+    for m, tr in art.traces.items():
+        s = art.state(m, k)
+        done = " ✓" if s.converged else " (stopped)" if s is tr[-1] else ""
+        parts.append(f"{m} {s.iteration}{done}")
+    return f"step {k} (✓ converged): " + ",  ".join(parts)
+
+
+def draw_race(axes: Sequence[Axes], traces: Mapping[str, Trace], k: int = 0, *,
+              surface: Surface | None = None, legend: bool = True) -> RaceArtists:
+    r"""Draw the race of ``traces`` (method name -> trace, all from the same start).
+
+    Parameters
+    ----------
+    axes : (Axes, Axes)
+        The path axes and the deviance-gap axes.
+    traces : mapping of str to GLMResult or sequence of IRLSState
+        E.g. ``{"fisher": ..., "newton": ..., "gradient": ...}`` of one problem with two
+        coefficients, every state with coefficients (pass ``start=`` to
+        :func:`glmlearn.irls`).
+    k : int
+        The step shown first.
+    surface : Surface, optional
+        Default: :func:`race_surface` of the traces.
+    legend : bool
+
+    Returns
+    -------
+    RaceArtists
+
+    Raises
+    ------
+    ValueError
+        If the model does not have two coefficients or a trace starts without them.
+    """
+    ax_path, ax_gap = axes
+    trs = {m: as_trace(t) for m, t in traces.items()}
+    problem = next(iter(trs.values()))[-1].problem
+    if problem.p != 2:
+        raise ValueError(f"draw_race: needs a model with two coefficients, this one has "
+                         f"{problem.p}")
+    for m, tr in trs.items():
+        if tr[0].beta is None:
+            raise ValueError(f"traces: the {m} trace starts from R's starting means, without "
+                             "coefficients; run every method with the same start=")
+    surf = race_surface(trs) if surface is None else surface
+    d_min = min(float(tr[-1].deviance) for tr in trs.values())
+    ax_path.contour(surf.beta0, surf.beta1, surf.deviance,
+                    levels=_contour_levels(surf.deviance, d_min), cmap="cividis",
+                    linewidths=0.9, zorder=1)
+    points = {m: _path_points(tr) for m, tr in trs.items()}
+    floor = 1e-13 * max(1.0, abs(d_min))
+    paths, currents, markers = {}, {}, {}
+    crowd_path, crowd_gap = Crowd(grow=False), Crowd(grow=False)
+    for m, tr in trs.items():
+        colour = METHOD_COLOURS.get(m, _C["black"])
+        pts = points[m]
+        name = f"{_NAMES.get(m, m)}: {len(tr) - 1} iterations"
+        ax_path.plot(pts[:, 0], pts[:, 1], "-", color=colour, alpha=0.25, linewidth=1, zorder=2)
+        (paths[m],) = ax_path.plot([], [], "-", color=colour, linewidth=1.8, zorder=3,
+                                   marker="o" if len(tr) < 60 else None, markersize=4,
+                                   label=name)
+        (currents[m],) = ax_path.plot([], [], "o", color=colour, markersize=9,
+                                      markeredgecolor=_C["black"], zorder=4)
+        its = np.array([s.iteration for s in tr], dtype=float)
+        gaps = np.maximum(np.array([s.deviance for s in tr]) - d_min, floor)
+        ax_gap.plot(its, gaps, "-", color=colour, linewidth=1.8, label=name)
+        (markers[m],) = ax_gap.plot([], [], "o", color=colour, markersize=8,
+                                    markeredgecolor=_C["black"], zorder=4)
+        crowd_path.add_line(pts[:, 0], pts[:, 1])
+        crowd_gap.add_line(its, gaps)
+    ax_path.set_xlim(surf.beta0[0], surf.beta0[-1])
+    ax_path.set_ylim(surf.beta1[0], surf.beta1[-1])
+    names = problem.column_names
+    _style_axes(ax_path, "Three methods on one deviance surface", _coef_label(0, names[0]),
+                _coef_label(1, names[1]))
+    ax_gap.set_yscale("log")
+    ax_gap.set_xscale("symlog", linthresh=10, linscale=1.5)
+    last = max(len(tr) for tr in trs.values()) - 1
+    ax_gap.set_xlim(0, max(last, 10) * 1.05)
+    ax_gap.set_ylim(floor / 3, None)
+    _style_axes(ax_gap, "Distance from the minimum", "iteration k (linear to 10, then log)",
+                "D⁽ᵏ⁾ − D_min")
+    ax_gap.xaxis.set_major_locator(_iteration_ticks(last))
+    ax_gap.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax_gap.xaxis.set_minor_locator(NullLocator())
+    label = _state_label(ax_path, 1)
+    if legend:
+        _legend(ax_path, crowd=crowd_path)
+    art = RaceArtists(ax_path=ax_path, ax_gap=ax_gap, paths=paths, currents=currents,
+                      gap_markers=markers, label=label, traces=trs, points=points,
+                      d_min=d_min, floor=floor)
+    art.update(k)
+    return art
+
+
+def _iteration_ticks(last: int) -> FixedLocator:
+    """Ticks of the symlog iteration axis: 0, 5, 10, then 30, 100, 300, ... up to ``last``."""
+    return FixedLocator([0, 5, 10] + [t for t in (30, 100, 300, 1000, 3000, 10000)
+                                      if t <= last * 1.05])
