@@ -37,6 +37,8 @@ from __future__ import annotations
 from ._diagnostics import Trouble
 from ._fit import fit
 from ._irls import IRLSState, irls, score, working_response, working_weights
+from ._negbin_fit import NegBinResult, ThetaStep
+from .dispersion import DispersionCheck, dispersion_check
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -49,8 +51,23 @@ from .errors import (
     ResidualDFWarning,
     SeparationWarning,
     StepHalvingWarning,
+    ThetaWarning,
 )
-from .family import FAMILIES, LINKS, Family, binomial, gamma, gaussian, inverse_gaussian, poisson
+from .family import (
+    FAMILIES,
+    LINKS,
+    OVERDISPERSION_FAMILIES,
+    Family,
+    binomial,
+    gamma,
+    gaussian,
+    inverse_gaussian,
+    negative_binomial,
+    poisson,
+    quasi,
+    quasibinomial,
+    quasipoisson,
+)
 from .links import Link
 from .results import GLMResult
 
@@ -59,8 +76,10 @@ __version__ = "0.1.0"
 __all__ = [
     "FAMILIES",
     "LINKS",
+    "OVERDISPERSION_FAMILIES",
     "BoundaryWarning",
     "ConvergenceWarning",
+    "DispersionCheck",
     "Family",
     "GLMInputError",
     "GLMResult",
@@ -69,19 +88,27 @@ __all__ = [
     "IRLSState",
     "InterceptNotice",
     "Link",
+    "NegBinResult",
     "NonIntegerWarning",
     "RankDeficiencyWarning",
     "ResidualDFWarning",
     "SeparationWarning",
     "StepHalvingWarning",
+    "ThetaStep",
+    "ThetaWarning",
     "Trouble",
     "binomial",
+    "dispersion_check",
     "fit",
     "gamma",
     "gaussian",
     "inverse_gaussian",
     "irls",
+    "negative_binomial",
     "poisson",
+    "quasi",
+    "quasibinomial",
+    "quasipoisson",
     "score",
     "working_response",
     "working_weights",

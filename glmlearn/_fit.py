@@ -71,6 +71,14 @@ def fit(
     >>> res.converged, res.n_iter
     (True, 4)
     """
+    if wants_theta_estimated(family):  # theta left out: MASS's glm.nb, two loops
+        link = family.link if isinstance(family, Family) else "log"
+        from ._negbin_fit import fit_negative_binomial
+
+        return fit_negative_binomial(
+            X, y, _stacklevel=4, link=link, weights=weights, offset=offset, start=start, max_iter=max_iter,
+            tol=tol, trace=trace, column_names=column_names, response_name=response_name,
+            intercept=intercept)
     problem = make_problem(X, y, family, weights=weights, offset=offset,
                            column_names=column_names, response_name=response_name,
                            intercept=intercept)
@@ -81,6 +89,13 @@ def fit(
     for trouble in diagnosis.troubles:
         trouble.warn(stacklevel=2)
     return _result(problem, states, diagnosis)
+
+
+def wants_theta_estimated(family: Any) -> bool:
+    """Whether ``family`` is a negative binomial with its theta left out."""
+    from ._negbin_fit import wants_theta_estimated as wanted
+
+    return wanted(family)
 
 
 def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis

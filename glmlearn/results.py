@@ -253,11 +253,21 @@ class GLMResult:
                                                                    self.fitted_values)
         return np.sign(self.resid_response) * np.sqrt(np.maximum(d, 0.0))
 
-    def residuals(self, kind: Literal["deviance", "pearson", "working", "response"] = "deviance"
-                  ) -> Array:
-        """Residuals of the given kind (R's default: deviance)."""
+    def residuals(self, kind: Literal["deviance", "pearson", "working", "response",
+                                      "quantile"] = "deviance", *, rng: Any = None) -> Array:
+        """Residuals of the given kind (R's default: deviance).
+
+        ``"quantile"``: randomised quantile residuals (Dunn & Smyth 1996; see
+        :mod:`glmlearn._quantile`), standard normal when the model is right; ``rng`` (a
+        seed or a :class:`numpy.random.Generator`) draws the uniforms of a discrete family.
+        """
+        if kind == "quantile":
+            from ._quantile import quantile_residuals
+
+            return quantile_residuals(self, rng)
         kinds = {"deviance": "resid_deviance", "pearson": "resid_pearson",
-                 "working": "resid_working", "response": "resid_response"}
+                 "working": "resid_working", "response": "resid_response",
+                 "quantile": ""}
         if kind not in kinds:
             raise GLMInputError(f"kind: must be one of {', '.join(map(repr, kinds))}, "
                                 f"got {kind!r}")
@@ -322,6 +332,10 @@ class GLMResult:
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
 
+    def _summary_lines(self) -> list[str]:
+        """Lines a kind of result adds to the summary's footer (none here)."""
+        return []
+
     def __repr__(self) -> str:
         coefs = ", ".join(f"{n}={c:.6g}" for n, c in zip(self.column_names, self.coef,
                                                            strict=True))
@@ -360,10 +374,13 @@ class Summary:
             f"Dispersion parameter for {r.family.name} family {disp}",
             f"    Null deviance: {r.null_deviance:.7g}  on {r.df_null} degrees of freedom",
             f"Residual deviance: {r.deviance:.7g}  on {r.df_residual} degrees of freedom",
-            f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}",
+            (f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}"
+             if r.family.has_likelihood else
+             "AIC: NA   BIC: NA   log-likelihood: NA (a quasi family has no likelihood)"),
             f"Number of Fisher scoring iterations: {r.n_iter}"
             + ("" if r.converged else "  (NOT converged)"),
         ]
+        lines += r._summary_lines()
         if r.aliased.any():
             lines.append("Aliased (linearly dependent) columns, coefficient NA: "
                          + ", ".join(r.aliased_names))

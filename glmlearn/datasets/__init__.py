@@ -9,7 +9,7 @@ Examples
 --------
 >>> from glmlearn.datasets import load, list_datasets
 >>> list_datasets()
-['beetles', 'challenger', 'clotting', 'dobson_counts', 'doctors', 'ships']
+['beetles', 'challenger', 'clotting', 'dobson_counts', 'doctors', 'quine', 'ships']
 >>> ds = load("beetles")
 >>> ds.n_rows
 8
@@ -147,7 +147,7 @@ def load(name: str) -> Dataset:
     ----------
     name : str
         One of :func:`list_datasets`: ``"beetles"``, ``"challenger"``,
-        ``"clotting"``, ``"dobson_counts"``, ``"doctors"`` or ``"ships"``.
+        ``"clotting"``, ``"dobson_counts"``, ``"doctors"``, ``"quine"`` or ``"ships"``.
 
     Returns
     -------
