@@ -213,10 +213,11 @@ def _theta_troubles(steps: tuple[ThetaStep, ...], outer_converged: bool, max_ite
         return [Trouble(ThetaWarning, "theta_infinite",
                         f"theta is running off to infinity (theta = {theta:.4g} after "
                         f"{len(steps) - 1} outer iterations, largest fitted mean "
-                        f"{max_mu:.4g}): the counts show no overdispersion, and a negative "
-                        "binomial with theta -> infinity is the Poisson distribution. Fit "
+                        f"{max_mu:.4g}): the counts show no overdispersion of the negative "
+                        "binomial's kind (extra variance mu^2/theta), and a negative binomial "
+                        "with theta -> infinity is the Poisson distribution. Fit "
                         "family='poisson' (or 'quasipoisson') instead; these coefficients "
-                        "are close to its, and theta's standard error means nothing")]
+                        "are close to Poisson's, and theta's standard error means nothing")]
     out = []
     if last.estimate.truncated:
         out.append(Trouble(ThetaWarning, "theta_at_zero",

@@ -56,21 +56,27 @@ def quantile_residuals(result: GLMResult, rng: Any = None) -> Array:
         return _from_log_tails(dist.logcdf(y), dist.logsf(y), y < mu)
     if name == "poisson":
         dist = stats.poisson(mu)
-        lower, upper = dist.cdf(y - 1), dist.cdf(y)
+        k = y
     elif name == "binomial":
         trials = np.round(w)
         k = np.round(trials * y)
         dist = stats.binom(trials, mu)
-        lower, upper = dist.cdf(k - 1), dist.cdf(k)
     elif name == "negative_binomial" and fam.theta is not None:
         theta = fam.theta
         dist = stats.nbinom(theta, theta / (theta + mu))
-        lower, upper = dist.cdf(y - 1), dist.cdf(y)
+        k = y
     else:
         raise GLMInputError(
             f"kind: quantile residuals need a distribution, and the {name} family has none "
             "(a quasi family gives only a mean and a variance); use kind='pearson' or "
             "'deviance'"
         )
-    u = np.random.default_rng(rng).uniform(lower, upper)
-    return np.asarray(stats.norm.ppf(u))
+    # u = F(y - 1) + v [F(y) - F(y - 1)], v uniform; from the upper tail, 1 - u =
+    # S(y) + (1 - v) [S(y - 1) - S(y)] with S = 1 - F, so that a count far out in the upper
+    # tail (u within rounding of 1) keeps its digits instead of becoming +inf.
+    v = np.random.default_rng(rng).uniform(size=y.shape)
+    lower, upper = dist.cdf(k - 1), dist.cdf(k)
+    s_lower, s_upper = dist.sf(k), dist.sf(k - 1)
+    u = lower + v * (upper - lower)
+    tail = s_lower + (1 - v) * (s_upper - s_lower)
+    return np.asarray(np.where(u < 0.5, stats.norm.ppf(u), stats.norm.isf(tail)))

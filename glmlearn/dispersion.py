@@ -8,8 +8,9 @@ its mean. Pearson's statistic
 is about :math:`\chi^2_{n-p}` when the model is right, so :math:`X^2/(n-p)` should be near
 1. Well above 1 means *overdispersion*: the standard errors that assume :math:`\phi = 1`
 are too small by about :math:`\sqrt{X^2/(n-p)}`. The quasi families
-(:mod:`glmlearn._quasi`) estimate :math:`\phi` by exactly this ratio; the negative binomial
-(:mod:`glmlearn.negbin`) models the extra variation instead.
+(:mod:`glmlearn._quasi`) estimate :math:`\phi` by this ratio (in R's form, with the
+weights of the last IRLS step, which agrees with it at convergence); the negative
+binomial (:mod:`glmlearn.negbin`) models the extra variation instead.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ class DispersionCheck:
     ratio : float
         :math:`X^2 / \text{df}` (NaN without residual degrees of freedom).
     p_value : float
-        :math:`P(\chi^2_{\text{df}} \ge X^2)`: small when the counts vary more than the
-        family allows (meaningful for a family with :math:`\phi = 1`).
+        :math:`P(\chi^2_{\text{df}} \ge X^2)`: small when the responses vary more than
+        the family allows (meaningful for a family with :math:`\phi = 1`).
     overdispersed, underdispersed : bool
-        The ratio above (below) 1 with a two-sided p-value under 0.05, for a family with
-        :math:`\phi` fixed at 1; False for the others.
+        :math:`P(\chi^2_{\text{df}} \ge X^2)` (for under-: :math:`\le X^2`) below
+        ``level``, for a family with :math:`\phi` fixed at 1; False for the others.
     reading : str
         The same in words.
     """
@@ -84,26 +85,26 @@ def dispersion_check(result: GLMResult, level: float = 0.05) -> DispersionCheck:
         return DispersionCheck(chi2, df, ratio, math.nan, False, False,
                                "no residual degrees of freedom: the dispersion cannot be "
                                "checked")
-    upper = float(stats.chi2.sf(chi2, df))
-    p = min(1.0, 2 * min(upper, 1 - upper))
+    p = float(stats.chi2.sf(chi2, df))
+    below = float(stats.chi2.cdf(chi2, df))
     head = f"Pearson X^2/df = {ratio:.4g} (X^2 = {chi2:.5g} on {df} df)"
     if not fam.dispersion_fixed:
         return DispersionCheck(chi2, df, ratio, p, False, False,
                                f"{head}: the {fam.name} family estimates its dispersion, and "
                                "this ratio is that estimate's Pearson form")
-    over = ratio > 1 and p < level
-    under = ratio < 1 and p < level
+    over = p < level
+    under = below < level
     if over:
         says = (f"overdispersed: the responses vary about {ratio:.3g} times as much as the "
-                f"{fam.name} family allows (chi-squared p = {p:.2g}); standard errors that "
+                f"{fam.name} family allows (P(chi^2_{df} >= X^2) = {p:.2g}); standard errors that "
                 f"take the dispersion to be 1 are too small by about sqrt({ratio:.4g}) = "
                 f"{math.sqrt(ratio):.3g}. Fit a quasi family (its standard errors are scaled "
                 "by that factor) or, for counts, a negative binomial")
     elif under:
         says = (f"underdispersed: the responses vary less than the {fam.name} family allows "
-                f"(chi-squared p = {p:.2g}); standard errors that take the dispersion to be 1 "
+                f"(P(chi^2_{df} <= X^2) = {below:.2g}); standard errors that take the dispersion to be 1 "
                 "are too large")
     else:
         says = (f"no evidence against the {fam.name} family's dispersion of 1 "
-                f"(chi-squared p = {p:.2g})")
+                f"(P(chi^2_{df} >= X^2) = {p:.2g})")
     return DispersionCheck(chi2, df, ratio, p, over, under, f"{head}: {says}")

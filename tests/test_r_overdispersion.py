@@ -67,6 +67,16 @@ def test_quasipoisson_ships_matches_r(r):
     assert case["dispersion"] == pytest.approx(1.691, abs=5e-4)
 
 
+def test_quasibinomial_takes_non_integer_successes_in_silence():
+    X = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
+    y, n = np.array([0.3, 0.45, 0.5, 0.8]), np.array([3.0, 4.0, 5.0, 2.0])
+    res = _quiet_fit(X, y, "quasibinomial", weights=n)  # (binomial warns NonIntegerWarning)
+    assert "non_integer" not in glmlearn.fit(X, y, "quasibinomial", weights=n).flags
+    with pytest.warns(glmlearn.NonIntegerWarning):
+        glmlearn.fit(X, y, "binomial", weights=n)
+    assert res.converged
+
+
 def test_quasibinomial_two_column_response_matches_r(r):
     case = r["quasibinomial_esoph"]
     y = np.column_stack([case["successes"], case["failures"]])
@@ -148,6 +158,15 @@ def test_glm_nb_from_a_family_without_theta_is_the_same_fit(r):
     a = _quiet_fit(_X(case), case["y"], "negative_binomial")
     b = _quiet_fit(_X(case), case["y"], negative_binomial())
     assert a.theta == b.theta and a.theta_path == b.theta_path
+
+
+def test_theta_runs_off_on_ships_as_in_mass(r):
+    case = r["quasipoisson_ships"]
+    assert r["nb_ships"]["th_warn"] == "iteration limit reached" and r["nb_ships"]["theta"] > 1e4
+    with pytest.warns(ThetaWarning) as record:
+        res = glmlearn.fit(_X(case), case["y"], "negative_binomial", offset=case["offset"])
+    assert res.flags == {"theta_infinite"} and res.theta > 1e4
+    assert record[0].filename == __file__  # the warning points at the call of fit
 
 
 def test_theta_diverges_on_poisson_counts_with_a_warning_and_flag():
@@ -241,6 +260,20 @@ def test_dispersion_check_reads_pearsons_statistic(r):
     pois = _quiet_fit(_X(case), case["y"], "poisson")
     check = glmlearn.dispersion_check(pois)
     assert check.ratio == pytest.approx(case["pearson_poisson"], rel=1e-8)
-    assert check.overdispersed
-    assert "overdispersed" in check.reading and "13.17" in check.reading
+    assert check.p_value == pytest.approx(case["pearson_p"], rel=1e-6)
+    assert check.overdispersed and not check.underdispersed
+    assert check.reading.startswith("Pearson X^2/df = 13.17 (X^2 = 1830.2 on 139 df): "
+                                    "overdispersed")
+    assert "sqrt(13.17) = 3.63" in check.reading
+
+
+def test_dispersion_check_of_a_family_that_estimates_phi_says_so(r):
+    case = r["quasipoisson_ships"]
+    qp = _quiet_fit(_X(case), case["y"], "quasipoisson", offset=case["offset"])
+    check = glmlearn.dispersion_check(qp)
+    # Pearson's X^2/df at the fitted means (summary's dispersion uses the last WLS step's
+    # weights: the two agree to about 1e-5 here)
+    assert check.ratio == pytest.approx(case["pearson"], rel=1e-6)
+    assert check.ratio == pytest.approx(qp.dispersion, rel=1e-4)
+    assert not check.overdispersed and "estimates its dispersion" in check.reading
 

@@ -78,6 +78,7 @@ The package, one module per concept (everything public is importable from
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
+``theta``          :func:`draw_theta_trace`: the outer loop of a negative binomial fit
 ``layout``         :func:`explorer_figure`, :func:`slide_figure`
 ``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, :func:`slide_style`,
                    state labels, legends
@@ -127,6 +128,7 @@ from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
 from .path import PathArtists, draw_path, path_surface, update_path
 from .registry import PANEL_REGISTRY, PANELS, default_panels
+from .theta import ThetaTraceArtists, draw_theta_trace
 from .weights import WeightsArtists, draw_weights, update_weights
 from .working import WorkingArtists, draw_working, update_working
 
@@ -148,6 +150,7 @@ __all__ = [
     "PanelSpec",
     "PathArtists",
     "Surface",
+    "ThetaTraceArtists",
     "WeightsArtists",
     "WorkingArtists",
     "as_trace",
@@ -159,6 +162,7 @@ __all__ = [
     "draw_link",
     "draw_links",
     "draw_path",
+    "draw_theta_trace",
     "draw_weights",
     "draw_working",
     "explorer_figure",

@@ -78,10 +78,16 @@ nb_case <- function(run, y, data) {
                       p = unname(co[, 4]), deviance = deviance(m),
                       null_deviance = m$null.deviance, aic = AIC(m), bic = BIC(m),
                       iter = m$iter, outer = run$outer,
-                      pearson_poisson = pearson(glm(formula(m), poisson, data = data))))
+                      pearson_poisson = pearson(pm <- glm(formula(m), poisson, data = data)),
+                      pearson_p = pchisq(sum(residuals(pm, "pearson")^2), pm$df.residual,
+                                         lower.tail = FALSE)))
 }
 out$nb_quine <- nb_case(outer_count(glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine,
                                            control = glm.control(trace = 1))), quine$Days, quine)
+# ships: MASS's theta search runs off (R warns "iteration limit reached")
+nb_ships <- suppressWarnings(glm.nb(incidents ~ type + year + period + offset(log(service)),
+                                    data = sh))
+out$nb_ships <- list(th_warn = nb_ships$th.warn, theta = nb_ships$theta)
 
 # --- negative.binomial(theta) fixed, via glm() ----------------------------------------------
 fixed <- lapply(c(0.8, 1.5, 10), function(th) {
