@@ -9,8 +9,11 @@ residual is :math:`r = \Phi^{-1}(u)`, with
   Poisson, negative binomial), :math:`F(y^-)` being the probability of a smaller value:
   the randomisation removes the discreteness, and again :math:`r \sim N(0, 1)`.
 
-:math:`\hat\phi` is the fit's dispersion (``result.dispersion``, as ``summary``). The
-quasi families have no distribution, hence no quantile residuals.
+:math:`\hat\phi` is the fit's dispersion (``result.dispersion``, as ``summary``). Prior
+weights enter as R's ``statmod::qresiduals`` uses them: as the number of trials of a
+binomial proportion, as :math:`\phi/w` for the continuous families, and not at all for
+Poisson and negative binomial counts. The quasi families have no distribution, hence no
+quantile residuals.
 """
 
 from __future__ import annotations

@@ -104,6 +104,10 @@ def negative_binomial(theta: float | None = None, link: str | Link = "log") -> F
     from .family import _make, _positive
 
     th = None if theta is None else check_theta(theta)
+    # The canonical link, eta = log(mu / (mu + theta)), depends on theta and is no glmlearn
+    # link: the default log link is *not* canonical, so IRLS is Fisher scoring but not
+    # Newton's method here (linear convergence), and X'(y - mu) = 0 need not hold.
+    canonical = "log(mu/(mu+theta))"
 
     def rebuild(lk: str | Link) -> Family:
         return negative_binomial(th, lk)
@@ -118,7 +122,7 @@ def negative_binomial(theta: float | None = None, link: str | Link = "log") -> F
         _with_link=rebuild,
     )
     if th is None:
-        return _make("negative_binomial", link, "log", ("log", "identity", "sqrt"),
+        return _make("negative_binomial", link, canonical, ("log", "identity", "sqrt"),
                      variance=_theta_unknown, unit_deviance=_theta_unknown,
                      _loglik=_theta_unknown, variance_name="mu + mu^2/theta", **common)
     t = th
@@ -128,7 +132,7 @@ def negative_binomial(theta: float | None = None, link: str | Link = "log") -> F
                     - (y + t) * np.log((y + t) / (mu + t)))
 
     return _make(
-        "negative_binomial", link, "log", ("log", "identity", "sqrt"),
+        "negative_binomial", link, canonical, ("log", "identity", "sqrt"),
         variance=lambda mu: mu + mu**2 / t,
         unit_deviance=unit_deviance,
         _loglik=lambda y, mu, w, phi: nb_loglik(y, mu, w, t),

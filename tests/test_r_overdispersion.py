@@ -234,8 +234,10 @@ def test_quantile_residuals_of_discrete_families_lie_in_their_interval(r):
     nb = _quiet_fit(_X(r["nb_quine"]), r["nb_quine"]["y"], "negative_binomial")
     ships = r["quasipoisson_ships"]
     pois = _quiet_fit(_X(ships), ships["y"], "poisson", offset=ships["offset"])
-    for res, lo, hi in ((nb, "nb_lower", "nb_upper"), (pois, "poisson_lower",
-                                                        "poisson_upper")):
+    es = r["quasibinomial_esoph"]
+    binom = _quiet_fit(_X(es), np.column_stack([es["successes"], es["failures"]]), "binomial")
+    for res, lo, hi in ((nb, "nb_lower", "nb_upper"), (pois, "poisson_lower", "poisson_upper"),
+                        (binom, "binomial_lower", "binomial_upper")):
         q = res.residuals("quantile", rng=7)
         u = stats.norm.cdf(q)
         lower, upper = np.array(r["qres"][lo]), np.array(r["qres"][hi])

@@ -106,7 +106,11 @@ ig <- glm(mpg ~ wt + hp, family = inverse.gaussian(link = "log"), data = mtcars)
 ga <- glm(mpg ~ wt + hp, family = gaussian, data = mtcars)
 mu_nb <- fitted(glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine))
 mu_po <- fitted(po)
+bi <- glm(cbind(ncases, ncontrols) ~ agegp + alcgp, family = binomial, data = es)
+trials <- es$ncases + es$ncontrols
 out$qres <- list(
+    binomial_lower = pbinom(es$ncases - 1, trials, fitted(bi)),
+    binomial_upper = pbinom(es$ncases, trials, fitted(bi)),
     gamma = qresiduals(gm, dispersion = summary(gm)$dispersion),
     inverse_gaussian = qresiduals(ig, dispersion = summary(ig)$dispersion),
     gaussian = qresiduals(ga, dispersion = summary(ga)$dispersion),
