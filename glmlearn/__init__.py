@@ -13,6 +13,7 @@ Glossary (the same symbols in every public name)
 ``deviance``  :math:`D = \sum_i w_i^{\text{prior}} d(y_i, \mu_i)`
 ``phi``    dispersion :math:`\phi`, with :math:`\operatorname{Var}(y) = \phi V(\mu) / w^{\text{prior}}`
 ``score``  :math:`U = X^\top \operatorname{diag}(w^{\text{prior}} \mu'(\eta)/V(\mu))(y - \mu)`
+``theta``  the negative binomial's shape, :math:`V(\mu) = \mu + \mu^2/\theta`
 =========  ===============================================================
 
 Where to start
@@ -22,6 +23,11 @@ Where to start
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
   residuals, predictions, the whole trace).
 * :mod:`glmlearn.family` -- families and links.
+* Overdispersion: :func:`dispersion_check` (Pearson's :math:`X^2/\text{df}`), the quasi
+  families :func:`quasipoisson`, :func:`quasibinomial`, :func:`quasi` (``glmlearn/_quasi.py``),
+  :func:`negative_binomial` (:mod:`glmlearn.negbin`) and ``fit(X, y, "negative_binomial")``,
+  which estimates :math:`\theta` as MASS's ``glm.nb`` and keeps both loops
+  (:class:`NegBinResult`, ``glmlearn/_negbin_fit.py``).
 * ``result.troubles`` -- what went wrong numerically, found once from the finished trace
   (``glmlearn/_diagnostics.py``); :class:`Trouble` holds its kind, flag and message.
 * :mod:`glmlearn.theorems` -- WLS.1, WLS.3 and the facts around them, checked on states.

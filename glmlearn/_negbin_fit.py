@@ -166,9 +166,12 @@ def fit_negative_binomial(
     >>> round(res.theta, 3), res.n_outer
     (4.081, 7)
     """
-    problem = make_problem(X, y, poisson(link), weights=weights, offset=offset,
+    # Validated as negative binomial data (the messages name that family), fitted first
+    # as Poisson data: the start of the outer loop.
+    problem = make_problem(X, y, negative_binomial(1.0, link), weights=weights, offset=offset,
                            column_names=column_names, response_name=response_name,
                            intercept=intercept)
+    problem = replace(problem, family=poisson(link))
     check_controls(max_iter, tol)
     y_, w = problem.y, problem.prior_weights * np.ones(problem.n)
 

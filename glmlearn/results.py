@@ -60,7 +60,8 @@ class GLMResult:
     rank : int
         Number of non-aliased columns.
     loglik, aic, bic : float
-        As R's ``logLik``, ``AIC`` and ``BIC``.
+        As R's ``logLik``, ``AIC`` and ``BIC``; NaN for a quasi family, which has no
+        likelihood (R: NA; the summary prints NA).
     converged : bool
     n_iter : int
         Number of WLS steps (R's "Fisher Scoring iterations").
@@ -171,7 +172,9 @@ class GLMResult:
     def flags(self) -> frozenset[str]:
         """The flag of every trouble met (see :attr:`troubles`): a subset of
         ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
-        "step_halving", "non_integer", "no_intercept"}``."""
+        "step_halving", "non_integer", "no_intercept"}`` (and, for a negative binomial
+        with theta estimated, ``"theta_infinite"``, ``"theta_at_zero"``,
+        ``"theta_not_converged"``)."""
         return frozenset(t.flag for t in self.troubles)
 
     @property

@@ -166,3 +166,18 @@ def test_the_log_link_is_not_the_negative_binomials_canonical_link(nb):
     assert not negative_binomial(2.0).is_canonical and not nb.family.is_canonical
     assert bool(theorems.check_wls3(nb, "general"))
     assert not bool(theorems.check_wls3(nb, "canonical"))  # X'(y - mu) = 0 does not hold
+
+
+def test_estimating_theta_validates_as_negative_binomial_data():
+    with pytest.raises(GLMInputError, match=r"^y: value -2.0 at index 1 is outside the "
+                       r"negative_binomial family's domain \(non-negative counts\)"):
+        glmlearn.fit(np.ones((3, 1)), [1, -2, 3], "negative_binomial")
+
+
+def test_a_saturated_fit_sends_theta_to_infinity_without_numpy_warnings():
+    Xs = np.column_stack([np.ones(3), [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = glmlearn.fit(Xs, [2.0, 5.0, 9.0], "negative_binomial")
+    assert [w.category for w in caught] == [glmlearn.ThetaWarning]
+    assert res.flags == {"theta_infinite"} and res.theta > 1e10

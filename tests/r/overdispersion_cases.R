@@ -100,6 +100,8 @@ out$nb_fixed <- c(design(fixed_sqrt), list(y = quine$Days, cases = fixed,
                   sqrt = glm_summary(fixed_sqrt, dispersion = 1)))
 
 # --- quantile residuals ----------------------------------------------------------------------
+if (!requireNamespace("statmod", quietly = TRUE))
+    stop("the R package statmod is missing (quantile residuals): apt-get install r-cran-statmod")
 suppressMessages(library(statmod))
 gm <- glm(mpg ~ wt + hp, family = Gamma(link = "log"), data = mtcars)
 ig <- glm(mpg ~ wt + hp, family = inverse.gaussian(link = "log"), data = mtcars)
