@@ -94,7 +94,10 @@ def negative_binomial(theta: float | None = None, link: str | Link = "log") -> F
     -------
     Family
         Named ``"negative_binomial"``, ``theta`` set; the log-likelihood and AIC are
-        MASS's (AIC counts the coefficients only: :math:`\theta` is given).
+        MASS's (AIC counts the coefficients only: :math:`\theta` is given). The
+        dispersion is 1, so the tests are z tests, as MASS's ``summary.negbin`` (R's
+        ``summary.glm`` of ``glm(family = negative.binomial(theta))`` would estimate a
+        dispersion; ``summary(fit, dispersion = 1)`` gives glmlearn's numbers).
 
     Examples
     --------

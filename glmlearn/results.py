@@ -269,11 +269,10 @@ class GLMResult:
 
             return quantile_residuals(self, rng)
         kinds = {"deviance": "resid_deviance", "pearson": "resid_pearson",
-                 "working": "resid_working", "response": "resid_response",
-                 "quantile": ""}
+                 "working": "resid_working", "response": "resid_response"}
         if kind not in kinds:
-            raise GLMInputError(f"kind: must be one of {', '.join(map(repr, kinds))}, "
-                                f"got {kind!r}")
+            raise GLMInputError(f"kind: must be one of "
+                                f"{', '.join(map(repr, [*kinds, 'quantile']))}, got {kind!r}")
         return np.asarray(getattr(self, kinds[kind]))
 
     # --- prediction ----------------------------------------------------------------------
