@@ -38,9 +38,11 @@ from .results import GLMResult
 
 __all__ = ["NegBinResult", "ThetaStep", "fit_negative_binomial"]
 
-#: theta this many times the largest fitted mean: the gamma mixing is negligible
-#: (Var = mu + mu^2/theta differs from mu by less than 1e-6 of it).
-THETA_POISSON_RATIO = 1e6
+#: theta above this many times the largest fitted mean: the negative binomial's extra
+#: variance mu^2/theta is below 1% of the Poisson variance mu at every fitted mean.
+THETA_POISSON_LIKE = 100.0
+#: theta above this many times the largest fitted mean is infinite for every purpose.
+THETA_INFINITE = 1e6
 
 
 @dataclass(frozen=True)
@@ -210,9 +212,11 @@ def _theta_troubles(steps: tuple[ThetaStep, ...], outer_converged: bool, max_ite
     last = steps[-1]
     theta, path = last.theta, last.estimate.path
     # Poisson counts: the score of theta stays positive, so Newton's steps keep going up
-    # (ever more slowly) until the step limit; or theta is already beyond any mean.
+    # (ever more slowly) until the step limit, far beyond the means; or theta is already
+    # beyond any mean.
     climbing = last.estimate.hit_limit and len(path) > 1 and path[-1] > path[-2]
-    if not math.isfinite(theta) or climbing or theta > THETA_POISSON_RATIO * max_mu:
+    if not math.isfinite(theta) or (climbing and theta > THETA_POISSON_LIKE * max_mu) \
+            or theta > THETA_INFINITE * max_mu:
         return [Trouble(ThetaWarning, "theta_infinite",
                         f"theta is running off to infinity (theta = {theta:.4g} after "
                         f"{len(steps) - 1} outer iterations, largest fitted mean "
@@ -231,7 +235,7 @@ def _theta_troubles(steps: tuple[ThetaStep, ...], outer_converged: bool, max_ite
         out.append(Trouble(ThetaWarning, "theta_not_converged",
                            f"theta's Newton search stopped at its limit of {max_iter - 1} "
                            f"steps (theta = {theta:.6g}, MASS: 'iteration limit reached')"))
-    if not outer_converged:
+    if not outer_converged and len(steps) > max_iter:  # (not when theta stopped the loop)
         out.append(Trouble(ConvergenceWarning, "not_converged",
                            f"the alternation of IRLS and theta stopped at max_iter = "
                            f"{max_iter} outer iterations before its criterion was met "

@@ -181,3 +181,17 @@ def test_a_saturated_fit_sends_theta_to_infinity_without_numpy_warnings():
         res = glmlearn.fit(Xs, [2.0, 5.0, 9.0], "negative_binomial")
     assert [w.category for w in caught] == [glmlearn.ThetaWarning]
     assert res.flags == {"theta_infinite"} and res.theta > 1e10
+
+
+def test_the_alternation_limit_is_a_convergence_warning():
+    with pytest.warns(glmlearn.GLMWarning) as record:
+        res = glmlearn.fit(X, Y_NB, "negative_binomial", max_iter=2)
+    messages = [str(w.message) for w in record]
+    assert any(m.startswith("the alternation of IRLS and theta stopped at max_iter = 2 outer "
+                            "iterations") and "alternation limit reached" in m for m in messages)
+    assert any(m.startswith("theta's Newton search stopped at its limit of 1 steps")
+               for m in messages)
+    # (max_iter also limits theta's Newton search, as MASS's maxit: 1 step here)
+    assert res.flags == {"not_converged", "theta_not_converged"}
+    assert not res.outer_converged and res.n_outer == 2
+    assert "(NOT converged)" in str(res.summary())
