@@ -195,3 +195,10 @@ def test_the_alternation_limit_is_a_convergence_warning():
     assert res.flags == {"not_converged", "theta_not_converged"}
     assert not res.outer_converged and res.n_outer == 2
     assert "(NOT converged)" in str(res.summary())
+
+
+def test_a_quasi_fit_without_residual_df_says_its_dispersion_cannot_be_estimated():
+    Xs = np.column_stack([np.ones(2), [0.0, 1.0]])
+    with pytest.warns(glmlearn.ResidualDFWarning, match=r"the dispersion cannot be estimated"):
+        res = glmlearn.fit(Xs, [2.0, 5.0], "quasipoisson")
+    assert "no_residual_df" in res.flags and np.isnan(res.dispersion)

@@ -153,6 +153,17 @@ def test_glm_nb_on_quine_matches_mass(r):
     assert steps[-1].two_loglik == res.two_loglik
 
 
+def test_glm_nb_with_the_sqrt_link_matches_mass(r):
+    case, expected = r["nb_quine"], r["nb_quine_sqrt"]
+    res = _quiet_fit(_X(case), case["y"], negative_binomial(link="sqrt"))
+    assert res.family.link.name == "sqrt"
+    assert res.theta == pytest.approx(expected["theta"], rel=1e-5)
+    assert res.theta_se == pytest.approx(expected["theta_se"], rel=1e-5)
+    assert res.two_loglik == pytest.approx(expected["twologlik"], rel=1e-8)
+    np.testing.assert_allclose(res.coef, expected["coef"], rtol=1e-6)
+    assert res.n_outer == expected["outer"]
+
+
 def test_glm_nb_from_a_family_without_theta_is_the_same_fit(r):
     case = r["nb_quine"]
     a = _quiet_fit(_X(case), case["y"], "negative_binomial")

@@ -84,6 +84,12 @@ nb_case <- function(run, y, data) {
 }
 out$nb_quine <- nb_case(outer_count(glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine,
                                            control = glm.control(trace = 1))), quine$Days, quine)
+nb_sqrt <- outer_count(glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine, link = sqrt,
+                              control = glm.control(trace = 1)))
+out$nb_quine_sqrt <- list(theta = nb_sqrt$model$theta, theta_se = nb_sqrt$model$SE.theta,
+                          twologlik = nb_sqrt$model$twologlik,
+                          coef = unname(coef(nb_sqrt$model)), outer = nb_sqrt$outer)
+
 # ships: MASS's theta search runs off (R warns "iteration limit reached")
 nb_ships <- suppressWarnings(glm.nb(incidents ~ type + year + period + offset(log(service)),
                                     data = sh))
