@@ -13,6 +13,7 @@ Glossary (the same symbols in every public name)
 ``deviance``  :math:`D = \sum_i w_i^{\text{prior}} d(y_i, \mu_i)`
 ``phi``    dispersion :math:`\phi`, with :math:`\operatorname{Var}(y) = \phi V(\mu) / w^{\text{prior}}`
 ``score``  :math:`U = X^\top \operatorname{diag}(w^{\text{prior}} \mu'(\eta)/V(\mu))(y - \mu)`
+``theta``  the negative binomial's shape, :math:`V(\mu) = \mu + \mu^2/\theta`
 =========  ===============================================================
 
 Where to start
@@ -25,6 +26,11 @@ Where to start
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
   residuals, predictions, the whole trace).
 * :mod:`glmlearn.family` -- families and links.
+* Overdispersion: :func:`dispersion_check` (Pearson's :math:`X^2/\text{df}`), the quasi
+  families :func:`quasipoisson`, :func:`quasibinomial`, :func:`quasi` (``glmlearn/_quasi.py``),
+  :func:`negative_binomial` (:mod:`glmlearn.negbin`) and ``fit(X, y, "negative_binomial")``,
+  which estimates :math:`\theta` as MASS's ``glm.nb`` and keeps both loops
+  (:class:`NegBinResult`, ``glmlearn/_negbin_fit.py``).
 * ``result.troubles`` -- what went wrong numerically, found once from the finished trace
   (``glmlearn/_diagnostics.py``); :class:`Trouble` holds its kind, flag and message.
 * :mod:`glmlearn.theorems` -- WLS.1, WLS.3 and the facts around them, checked on states.
@@ -41,6 +47,8 @@ from ._diagnostics import Trouble
 from ._fit import fit
 from ._irls import IRLSState, irls, score, working_response, working_weights
 from ._methods import observed_weights
+from ._negbin_fit import NegBinResult, ThetaStep
+from .dispersion import DispersionCheck, dispersion_check
 from .errors import (
     BoundaryWarning,
     ColumnNamesWarning,
@@ -55,8 +63,23 @@ from .errors import (
     ResidualDFWarning,
     SeparationWarning,
     StepHalvingWarning,
+    ThetaWarning,
 )
-from .family import FAMILIES, LINKS, Family, binomial, gamma, gaussian, inverse_gaussian, poisson
+from .family import (
+    FAMILIES,
+    LINKS,
+    OVERDISPERSION_FAMILIES,
+    Family,
+    binomial,
+    gamma,
+    gaussian,
+    inverse_gaussian,
+    negative_binomial,
+    poisson,
+    quasi,
+    quasibinomial,
+    quasipoisson,
+)
 from .links import Link
 from .results import GLMResult
 from .theorems import convergence_order
@@ -66,9 +89,11 @@ __version__ = "0.1.0"
 __all__ = [
     "FAMILIES",
     "LINKS",
+    "OVERDISPERSION_FAMILIES",
     "BoundaryWarning",
     "ColumnNamesWarning",
     "ConvergenceWarning",
+    "DispersionCheck",
     "Family",
     "GLMInputError",
     "GLMResult",
@@ -78,21 +103,29 @@ __all__ = [
     "InterceptNotice",
     "Link",
     "MissingValuesNotice",
+    "NegBinResult",
     "NonIntegerWarning",
     "RankDeficiencyWarning",
     "ResidualDFWarning",
     "SeparationWarning",
     "StepHalvingWarning",
+    "ThetaStep",
+    "ThetaWarning",
     "Trouble",
     "binomial",
     "convergence_order",
+    "dispersion_check",
     "fit",
     "gamma",
     "gaussian",
     "inverse_gaussian",
     "irls",
     "observed_weights",
+    "negative_binomial",
     "poisson",
+    "quasi",
+    "quasibinomial",
+    "quasipoisson",
     "score",
     "working_response",
     "working_weights",

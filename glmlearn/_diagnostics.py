@@ -29,7 +29,14 @@ kind                       flag                   when
                                                   (binomial) or 0 (Poisson)
 ``ResidualDFWarning``      ``no_residual_df``     no residual degrees of freedom to
                                                   estimate the dispersion
+``ThetaWarning``           ``theta_infinite``     negative binomial: theta runs off to
+                                                  infinity (no overdispersion of its kind)
+``ThetaWarning``           ``theta_at_zero``      negative binomial: theta truncated at 0
 =========================  =====================  ========================================
+
+The ``ThetaWarning`` troubles are found by the negative binomial's outer loop
+(``glmlearn/_negbin_fit.py``), after these; so is ``theta_not_converged`` (theta's Newton
+search stopped at its step limit while theta was not climbing).
 """
 
 from __future__ import annotations

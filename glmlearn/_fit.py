@@ -78,6 +78,13 @@ def fit(
     >>> res.converged, res.n_iter
     (True, 4)
     """
+    theta_wanted = wants_theta_estimated(family)
+    if theta_wanted:  # theta left out: MASS's glm.nb, two loops (validated as its data)
+        from .negbin import negative_binomial
+
+        nb_link = link if link is not None else (
+            family.link if isinstance(family, Family) else "log")
+        family, link = negative_binomial(1.0, nb_link), None
     # fit("y ~ x", data=df): the formula builds X from the data
     if isinstance(X, str) and (data is not None or (is_formula(X) and y is not None)):
         problem = formula_problem(X, y if data is None else data, family, link=link,
@@ -89,6 +96,11 @@ def fit(
                                offset=offset_with_exposure(offset, exposure, fam),
                                column_names=column_names, response_name=response_name,
                                intercept=intercept)
+    if theta_wanted:
+        from ._negbin_fit import fit_negative_binomial_problem
+
+        return fit_negative_binomial_problem(problem, start=start, max_iter=max_iter,  # type: ignore[return-value]
+                                             tol=tol, trace=trace, _stacklevel=4)
     check_controls(max_iter, tol)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
                             tol=tol, trace=trace))
@@ -96,6 +108,13 @@ def fit(
     for trouble in diagnosis.troubles:
         trouble.warn(stacklevel=2)
     return _result(problem, states, diagnosis)
+
+
+def wants_theta_estimated(family: Any) -> bool:
+    """Whether ``family`` is a negative binomial with its theta left out."""
+    from ._negbin_fit import wants_theta_estimated as wanted
+
+    return wanted(family)
 
 
 def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis

@@ -75,6 +75,12 @@ class NonIntegerWarning(GLMWarning):
     (R: "non-integer #successes in a binomial glm!"). The fit goes on."""
 
 
+class ThetaWarning(GLMWarning):
+    """The negative binomial's :math:`\theta` could not be estimated well: it runs off to
+    infinity (no overdispersion: the model is the Poisson one), was truncated at zero, or
+    its Newton steps or the alternation with IRLS hit their iteration limit."""
+
+
 @dataclass(frozen=True)
 class Trouble:
     """One kind of trouble met by a fit: numerical (found from the trace) or about the data
@@ -114,6 +120,7 @@ __all__ = [
     "ResidualDFWarning",
     "SeparationWarning",
     "StepHalvingWarning",
+    "ThetaWarning",
     "Trouble",
 ]
 

@@ -33,13 +33,18 @@ from .links import LINKS, Link, Mask, get_link
 __all__ = [
     "FAMILIES",
     "LINKS",
+    "OVERDISPERSION_FAMILIES",
     "Family",
     "binomial",
     "gamma",
     "gaussian",
     "get_family",
     "inverse_gaussian",
+    "negative_binomial",
     "poisson",
+    "quasi",
+    "quasibinomial",
+    "quasipoisson",
 ]
 
 
@@ -71,7 +76,22 @@ class Family:
     y_domain, mu_domain : str
         The same domains in words.
     dispersion_fixed : bool
-        True when :math:`\phi = 1` (binomial, Poisson), False when it is estimated.
+        True when :math:`\phi = 1` (binomial, Poisson, negative binomial), False when it
+        is estimated (the others, the quasi families included): then ``summary`` estimates
+        :math:`\phi` and its tests use Student's t.
+    has_likelihood : bool
+        False for the quasi families (:mod:`glmlearn._quasi`), which specify only a mean
+        and a variance: their log-likelihood, AIC and BIC are NaN, R's NA.
+    proportion_response : bool
+        True when y may be a proportion with the trials as prior weights, or a two-column
+        (successes, failures) response (binomial, quasi-binomial).
+    theta : float or None
+        The negative binomial's shape :math:`\theta` (:mod:`glmlearn.negbin`); None for
+        every other family, and for a negative binomial whose :math:`\theta`
+        :func:`glmlearn.fit` is to estimate.
+    variance_name : str
+        :math:`V(\mu)` as R writes it (``"mu^2"``), for the families whose name does not
+        say it (``quasi``, the negative binomial); empty otherwise.
     """
 
     name: str
@@ -87,6 +107,13 @@ class Family:
     mu_domain: str
     dispersion_fixed: bool
     _loglik: Callable[[Array, Array, Array, float], float]
+    has_likelihood: bool = True
+    proportion_response: bool = False
+    theta: float | None = None
+    variance_name: str = ""
+    # Rebuilds the family with another link, keeping its other parameters (quasi's
+    # variance, the negative binomial's theta); None: the registry's factory does it.
+    _with_link: Callable[[str | Link], Family] | None = None
 
     # --- R's names for the link's pieces (seed lesson: ``fam.link_inverse(eta)``) -------
     def link_fun(self, mu: ArrayLike) -> Array:
@@ -130,7 +157,10 @@ class Family:
         Gaussian, R plugs in the maximum-likelihood dispersion :math:`D / \sum w_i`
         (gaussian: :math:`D/n`), which is what ``dispersion=None`` does here too.
         For binomial, ``y`` is the proportion and ``weights`` the number of trials.
+        NaN for a quasi family (no likelihood; R gives NA).
         """
+        if not self.has_likelihood:
+            return float("nan")
         y_ = np.asarray(y, dtype=float)
         mu_ = np.asarray(mu, dtype=float)
         w = np.ones_like(y_) if weights is None else np.asarray(weights, dtype=float)
@@ -144,13 +174,17 @@ class Family:
         :math:`\mathrm{AIC} = -2\ell + 2k`, where :math:`k` is the rank of X plus one
         when the dispersion is estimated (R's ``family$aic`` adds that 2 itself).
         Pass ``loglik`` when :math:`\ell` is already at hand, to save recomputing it.
+        NaN for a quasi family (no likelihood; R gives NA).
         """
+        if not self.has_likelihood:
+            return float("nan")
         k = rank + (0 if self.dispersion_fixed else 1)
         ll = self.loglik(y, mu, weights) if loglik is None else loglik
         return -2.0 * ll + 2.0 * k
 
     def __repr__(self) -> str:
-        return f"Family({self.name}, link={self.link.name})"
+        variance = f", variance={self.variance_name}" if self.variance_name else ""
+        return f"Family({self.name}, link={self.link.name}{variance})"
 
 
 # --- helpers shared by the factories -----------------------------------------------------
@@ -295,6 +329,7 @@ def binomial(link: str | Link = "logit") -> Family:
         mu_domain="the open interval (0, 1)",
         dispersion_fixed=True,
         _loglik=loglik,
+        proportion_response=True,
     )
 
 
@@ -402,7 +437,24 @@ FAMILIES: dict[str, Callable[..., Family]] = {
     "gamma": gamma,
     "inverse_gaussian": inverse_gaussian,
 }
-_FAMILY_ALIASES = {"Gamma": "gamma", "inverse.gaussian": "inverse_gaussian", "normal": "gaussian"}
+_FAMILY_ALIASES = {"Gamma": "gamma", "inverse.gaussian": "inverse_gaussian", "normal": "gaussian",
+                   "negative.binomial": "negative_binomial", "negbin": "negative_binomial"}
+
+# The quasi families and the negative binomial (their own modules import this one, so
+# they are registered here, once Family and the helpers above exist). They live in a
+# registry of their own: FAMILIES is the five exponential families with a likelihood and
+# no parameter of their own, which the link explorer, the IRLS explorer's menus and the
+# registry-driven tests walk through.
+from ._quasi import quasi, quasibinomial, quasipoisson  # noqa: E402
+from .negbin import negative_binomial  # noqa: E402
+
+#: Families for overdispersed data, by name: usable wherever a family name is.
+OVERDISPERSION_FAMILIES: dict[str, Callable[..., Family]] = {
+    "quasipoisson": quasipoisson,
+    "quasibinomial": quasibinomial,
+    "quasi": quasi,
+    "negative_binomial": negative_binomial,
+}
 
 
 def get_family(family: str | Family, link: str | Link | None = None) -> Family:
@@ -418,7 +470,7 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
         link = get_link(link)  # (so that a power link, not in LINKS, reaches the factory)
     if isinstance(family, Family):
         if link is not None:
-            return _with_link(family.name, link)
+            return _relinked(family.name, link, family)
         return family
     if not isinstance(family, str):
         raise GLMTypeError(
@@ -426,18 +478,22 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
             f"{type(family).__name__} {family!r}"
         )
     name = _FAMILY_ALIASES.get(family, family)
-    if name not in FAMILIES:
+    known = {**FAMILIES, **OVERDISPERSION_FAMILIES}
+    if name not in known:
         raise GLMInputError(
             f"family: unknown family {family!r}; known families are "
-            f"{', '.join(map(repr, FAMILIES))}"
+            f"{', '.join(map(repr, known))}"
         )
-    return FAMILIES[name]() if link is None else _with_link(name, link)
+    return known[name]() if link is None else _relinked(name, link)
 
 
-def _with_link(name: str, link: Link) -> Family:
+def _relinked(name: str, link: Link, family: Family | None = None) -> Family:
+    """The family ``name`` (``family`` itself, keeping its other settings) with ``link``."""
     # R offers power links to every family but binomial (whose mean must stay in (0, 1))
     if name == "binomial" and link.name.startswith("mu^"):
         allowed = ", ".join(map(repr, FAMILIES[name]().allowed_links))
         raise GLMInputError(f"link: the power link {link.name!r} is not available for the "
                             f"binomial family; allowed links are {allowed}")
-    return FAMILIES[name](link)
+    if family is not None and family._with_link is not None:
+        return family._with_link(link)
+    return {**FAMILIES, **OVERDISPERSION_FAMILIES}[name](link=link)

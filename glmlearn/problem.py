@@ -210,7 +210,7 @@ def make_problem(
     names = names or tuple(f"x{j}" for j in range(p))
     response_name = str(response_name or getattr(y, "name", None) or "y")
 
-    binomial = fam.name == "binomial"
+    binomial = fam.proportion_response  # binomial and quasi-binomial
     ya = _as_float_array(y, "y", words=binomial)
     if ya.ndim == 2 and ya.shape[1] == 1:
         ya = ya[:, 0]
@@ -272,7 +272,7 @@ def make_problem(
     troubles = []
     if intercept and not has_intercept and not _ones_in_span(Xa):
         troubles.append(_intercept_notice(n, from_frame, column_names is not None))
-    if binomial:
+    if fam.name == "binomial":  # (R's quasibinomial takes any proportions in silence)
         m = ya if unit else w * ya  # (the successes)
         off_count = np.abs(m - np.round(m)) > 1e-3  # R's test in binomial()$initialize
         if off_count.any():

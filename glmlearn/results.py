@@ -72,7 +72,8 @@ class GLMResult:
     rank : int
         Number of non-aliased columns.
     loglik, aic, bic : float
-        As R's ``logLik``, ``AIC`` and ``BIC``.
+        As R's ``logLik``, ``AIC`` and ``BIC``; NaN for a quasi family, which has no
+        likelihood (R: NA; the summary prints NA).
     converged : bool
     n_iter : int
         Number of WLS steps (R's "Fisher Scoring iterations").
@@ -183,7 +184,9 @@ class GLMResult:
     def flags(self) -> frozenset[str]:
         """The flag of every trouble met (see :attr:`troubles`): a subset of
         ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
-        "step_halving", "non_integer", "no_intercept"}``."""
+        "step_halving", "non_integer", "no_intercept"}`` (and, for a negative binomial
+        with theta estimated, ``"theta_infinite"``, ``"theta_at_zero"``,
+        ``"theta_not_converged"``)."""
         return frozenset(t.flag for t in self.troubles)
 
     @property
@@ -265,14 +268,23 @@ class GLMResult:
                                                                    self.fitted_values)
         return np.sign(self.resid_response) * np.sqrt(np.maximum(d, 0.0))
 
-    def residuals(self, kind: Literal["deviance", "pearson", "working", "response"] = "deviance"
-                  ) -> Array:
-        """Residuals of the given kind (R's default: deviance)."""
+    def residuals(self, kind: Literal["deviance", "pearson", "working", "response",
+                                      "quantile"] = "deviance", *, rng: Any = None) -> Array:
+        """Residuals of the given kind (R's default: deviance).
+
+        ``"quantile"``: randomised quantile residuals (Dunn & Smyth 1996; see
+        :mod:`glmlearn._quantile`), standard normal when the model is right; ``rng`` (a
+        seed or a :class:`numpy.random.Generator`) draws the uniforms of a discrete family.
+        """
+        if kind == "quantile":
+            from ._quantile import quantile_residuals
+
+            return quantile_residuals(self, rng)
         kinds = {"deviance": "resid_deviance", "pearson": "resid_pearson",
                  "working": "resid_working", "response": "resid_response"}
         if kind not in kinds:
-            raise GLMInputError(f"kind: must be one of {', '.join(map(repr, kinds))}, "
-                                f"got {kind!r}")
+            raise GLMInputError(f"kind: must be one of "
+                                f"{', '.join(map(repr, [*kinds, 'quantile']))}, got {kind!r}")
         return np.asarray(getattr(self, kinds[kind]))
 
     # --- prediction ----------------------------------------------------------------------
@@ -376,6 +388,10 @@ class GLMResult:
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
 
+    def _summary_lines(self) -> list[str]:
+        """Lines a kind of result adds to the summary's footer (none here)."""
+        return []
+
     def __repr__(self) -> str:
         coefs = ", ".join(f"{n}={c:.6g}" for n, c in zip(self.column_names, self.coef,
                                                            strict=True))
@@ -420,10 +436,13 @@ class Summary:
             f"Dispersion parameter for {r.family.name} family {disp}",
             f"    Null deviance: {r.null_deviance:.7g}  on {r.df_null} degrees of freedom",
             f"Residual deviance: {r.deviance:.7g}  on {r.df_residual} degrees of freedom",
-            f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}",
+            (f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}"
+             if r.family.has_likelihood else
+             "AIC: NA   BIC: NA   log-likelihood: NA (a quasi family has no likelihood)"),
             f"Number of Fisher scoring iterations: {r.n_iter}"
             + ("" if r.converged else "  (NOT converged)"),
         ]
+        lines += r._summary_lines()
         if r.aliased.any():
             lines.append("Aliased (linearly dependent) columns, coefficient NA: "
                          + ", ".join(r.aliased_names))

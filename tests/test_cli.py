@@ -555,7 +555,7 @@ def test_lessons_in_a_source_checkout_open_a_copy_not_the_tracked_notebooks(caps
     status, out, _ = run(capsys, "lessons", "--print-only")
     assert status == 0
     assert edited.read_text() == "my notes"
-    assert "Kept 8 lesson(s)" in out and "never overwritten" in out
+    assert f"Kept {len(before)} lesson(s)" in out and "never overwritten" in out
     assert {p.name: p.read_bytes() for p in originals.glob("*.ipynb")} == before
 
 

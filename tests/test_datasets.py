@@ -23,6 +23,7 @@ EXPECTED_COLUMNS = {
     "dobson_counts": ["counts", "outcome", "treatment"],
     "doctors": ["age", "agecat", "smokes", "deaths", "person_years"],
     "ships": ["type", "year", "period", "service", "incidents"],
+    "quine": ["Eth", "Sex", "Age", "Lrn", "Days"],
 }
 EXPECTED_ROWS = {
     "beetles": 8,
@@ -32,6 +33,7 @@ EXPECTED_ROWS = {
     "dobson_counts": 9,
     "doctors": 10,
     "ships": 40,
+    "quine": 146,
 }
 NAMES = sorted(EXPECTED_COLUMNS)
 

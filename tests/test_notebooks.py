@@ -67,7 +67,7 @@ def _stored_text(name: str) -> str:
 
 def test_the_lessons_are_numbered_and_complete() -> None:
     numbers = [int(n[:2]) for n in NAMES]
-    # lessons 01-08 form the course; later ones (11: why IRLS works) may leave gaps
+    # lessons 01-08 form the course; later ones (9 onwards) may leave gaps
     assert numbers[:8] == list(range(1, 9)) and numbers == sorted(set(numbers)), NAMES
     for name in NAMES:
         assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb", name), name

@@ -202,7 +202,7 @@ def test_residual_identities(pois, gam):
 @pytest.mark.parametrize("kind", ["raw", "Deviance", "", None])
 def test_residuals_refuse_unknown_kind(pois, kind):
     with pytest.raises(GLMInputError, match=r"^kind: must be one of 'deviance', 'pearson', 'working', "
-                       rf"'response', got {re.escape(repr(kind))}$"):
+                       rf"'response', 'quantile', got {re.escape(repr(kind))}$"):
         pois.residuals(kind)  # type: ignore[arg-type]
 
 

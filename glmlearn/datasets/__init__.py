@@ -9,7 +9,7 @@ Examples
 --------
 >>> from glmlearn.datasets import load, list_datasets
 >>> list_datasets()
-['beetles', 'budworm', 'challenger', 'clotting', 'dobson_counts', 'doctors', 'ships']
+['beetles', 'budworm', 'challenger', 'clotting', 'dobson_counts', 'doctors', 'quine', 'ships']
 >>> ds = load("beetles")
 >>> ds.n_rows
 8
@@ -187,7 +187,7 @@ def load(name: str) -> Dataset:
     ----------
     name : str
         One of :func:`list_datasets`: ``"beetles"``, ``"budworm"``, ``"challenger"``,
-        ``"clotting"``, ``"dobson_counts"``, ``"doctors"`` or ``"ships"``.
+        ``"clotting"``, ``"dobson_counts"``, ``"doctors"``, ``"quine"`` or ``"ships"``.
 
     Returns
     -------

@@ -84,6 +84,7 @@ The package, one module per concept (everything public is importable from
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
+``theta``          :func:`draw_theta_trace`: the outer loop of a negative binomial fit
 ``layout``         :func:`explorer_figure`, :func:`slide_figure`
 ``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, :func:`slide_style`,
                    state labels, legends
@@ -135,6 +136,7 @@ from .method_race import RaceArtists, draw_race
 from .path import PathArtists, draw_path, path_surface, update_path
 from .registry import PANEL_REGISTRY, PANELS, default_panels
 from .step_line import StepLineArtists, draw_step_line, step_line_values, update_step_line
+from .theta import ThetaTraceArtists, draw_theta_trace
 from .weights import WeightsArtists, draw_weights, update_weights
 from .working import WorkingArtists, draw_working, update_working
 
@@ -158,6 +160,7 @@ __all__ = [
     "RaceArtists",
     "StepLineArtists",
     "Surface",
+    "ThetaTraceArtists",
     "WeightsArtists",
     "WorkingArtists",
     "as_trace",
@@ -171,6 +174,7 @@ __all__ = [
     "draw_path",
     "draw_race",
     "draw_step_line",
+    "draw_theta_trace",
     "draw_weights",
     "draw_working",
     "explorer_figure",
