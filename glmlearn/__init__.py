@@ -25,6 +25,8 @@ Where to start
 * ``result.troubles`` -- what went wrong numerically, found once from the finished trace
   (``glmlearn/_diagnostics.py``); :class:`Trouble` holds its kind, flag and message.
 * :mod:`glmlearn.theorems` -- WLS.1, WLS.3 and the facts around them, checked on states.
+* :func:`anova` and :mod:`glmlearn.inference` -- tests between models, intervals, model
+  checks, each number read from the IRLS states.
 * :mod:`glmlearn.surface` -- the deviance surface over two coefficients.
 * :mod:`glmlearn.compat` -- plain-function names for tutorial-style code.
 
@@ -51,6 +53,7 @@ from .errors import (
     StepHalvingWarning,
 )
 from .family import FAMILIES, LINKS, Family, binomial, gamma, gaussian, inverse_gaussian, poisson
+from .inference import anova
 from .links import Link
 from .results import GLMResult
 
@@ -75,6 +78,7 @@ __all__ = [
     "SeparationWarning",
     "StepHalvingWarning",
     "Trouble",
+    "anova",
     "binomial",
     "fit",
     "gamma",

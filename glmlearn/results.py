@@ -225,6 +225,20 @@ class GLMResult:
         q = stats.norm.ppf(0.5 + level / 2)
         return np.column_stack([self.coef - q * self.bse, self.coef + q * self.bse])
 
+    # --- what a course does with the fit (glmlearn/inference/) ----------------------------
+    def anova(self, test: str | None = None, *, terms: Any = None) -> Any:
+        """Sequential analysis of deviance, terms added first to last (R's ``anova``); see
+        :func:`glmlearn.inference.sequential_anova`."""
+        from .inference import sequential_anova
+
+        return sequential_anova(self, test, terms=terms)
+
+    def drop1(self, test: str | None = None, *, terms: Any = None) -> Any:
+        """Single-term deletions (R's ``drop1``); see :func:`glmlearn.inference.drop1`."""
+        from .inference import drop1
+
+        return drop1(self, test, terms=terms)
+
     # --- residuals -----------------------------------------------------------------------
     @property
     def resid_response(self) -> Array:
