@@ -214,16 +214,25 @@ class GLMResult:
             return 2 * stats.t.sf(t, self.df_residual)
         return 2 * stats.norm.sf(t)
 
-    def conf_int(self, level: float = 0.95) -> Array:
-        r"""Wald confidence intervals :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j`.
+    def conf_int(self, level: float = 0.95, method: str = "wald", which: Any = None) -> Any:
+        r"""Confidence intervals named by coefficient; ``np.asarray`` gives the ``(p, 2)``
+        array (and ``ci[:, 0]``, ``ci.shape`` work on it directly).
 
-        Normal quantiles, as R's ``confint.default`` (R's ``confint`` on a glm profiles
-        the likelihood instead). Returns a ``(p, 2)`` array.
+        ``method="wald"`` (default): :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j`
+        with normal quantiles, as R's ``confint.default``. ``method="profile"``: profile
+        likelihood, as R's ``confint`` on a glm (MASS); see
+        :func:`glmlearn.inference.conf_int`.
         """
-        if not 0 < level < 1:
-            raise GLMInputError(f"level: must be between 0 and 1, got {level!r}")
-        q = stats.norm.ppf(0.5 + level / 2)
-        return np.column_stack([self.coef - q * self.bse, self.coef + q * self.bse])
+        from .inference import conf_int
+
+        return conf_int(self, level, method, which)
+
+    def profile(self, which: Any, level: float = 0.95) -> Any:
+        """One coefficient's profile deviance and both intervals; see
+        :func:`glmlearn.inference.profile` (pictured by ``glmlearn.plot.draw_profile``)."""
+        from .inference import profile
+
+        return profile(self, which, level)
 
     # --- what a course does with the fit (glmlearn/inference/) ----------------------------
     def anova(self, test: str | None = None, *, terms: Any = None) -> Any:

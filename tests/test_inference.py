@@ -5,6 +5,7 @@ tables that print, show and convert like R's, and the relations the numbers must
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -109,3 +110,81 @@ def test_table_relations_and_views() -> None:
     assert d1["AIC"][0] == pytest.approx(fit.aic, rel=1e-12)
     # dropping the last term added is the last step of the sequential table
     np.testing.assert_allclose(d1["LRT"][2], seq["Deviance"][2], rtol=1e-9)
+
+
+# --- intervals -----------------------------------------------------------------------------
+
+ZERO_X = np.column_stack([np.ones(6), [1, 1, 1, 0, 0, 0.0]])
+ZERO_Y = np.array([0, 0, 0, 3, 5, 4.0])
+
+
+def test_conf_int_is_array_like_and_named() -> None:
+    fit = _fit(LDOSE, MALE, names=("ldose", "sexM"))
+    ci = fit.conf_int()
+    assert np.asarray(ci).shape == (3, 2) and ci.shape == (3, 2)
+    np.testing.assert_array_equal(ci["ldose"], np.asarray(ci)[1])
+    np.testing.assert_array_equal(ci[:, 0], np.asarray(ci)[:, 0])
+    assert "ldose" in str(ci) and "97.5 %" in str(ci) and "<th>sexM</th>" in ci._repr_html_()
+    with pytest.raises(KeyError, match="the coefficients are"):
+        ci["dose"]
+    with pytest.raises(GLMInputError, match=r"^method: must be 'wald' or 'profile', got 'exact'"):
+        fit.conf_int(method="exact")
+    prof = fit.conf_int(method="profile", which=["ldose"])
+    assert prof.names == ("ldose",) and prof.method == "profile likelihood"
+    # the profile interval is not symmetric about the estimate; the Wald one is
+    lo, hi = prof["ldose"]
+    b = fit.coef[1]
+    assert abs((hi - b) - (b - lo)) > 1e-3
+    wlo, whi = ci["ldose"]
+    assert (whi - b) == pytest.approx(b - wlo, rel=1e-12)
+
+
+def test_profile_of_an_aliased_coefficient_is_refused() -> None:
+    X = np.column_stack([np.ones(12), LDOSE, 2 * LDOSE])
+    with pytest.warns(glmlearn.RankDeficiencyWarning):
+        fit = glmlearn.fit(X, Y, "binomial", column_names=["(Intercept)", "ldose", "ldose2"])
+    with pytest.raises(GLMInputError, match=r"^which: coefficient 'ldose2' is aliased \(its "
+                       r"column is a linear combination of earlier columns\), so it has no "
+                       r"estimate and no profile; drop the column and refit"):
+        fit.profile("ldose2")
+    with pytest.raises(GLMInputError, match=r"coefficient 'ldose2' is aliased"):
+        fit.conf_int(method="profile", which=["ldose2"])
+    ci = fit.conf_int(method="profile")  # all of them: NaN for the aliased one, as R's NA
+    assert np.isnan(ci["ldose2"]).all() and np.isfinite(ci["ldose"]).all()
+
+
+def test_profile_refuses_unknown_coefficients_and_levels() -> None:
+    fit = _fit(LDOSE)
+    with pytest.raises(GLMInputError, match=r"^which: 'dose' is not a coefficient "
+                       r"\(coefficients: x0, x1\)"):
+        fit.profile("dose")
+    with pytest.raises(GLMInputError, match=r"^which: index 5 is outside 0..1"):
+        fit.profile(5)
+    with pytest.raises(GLMInputError, match=r"^level: must be between 0 and 1, got 1.5"):
+        fit.profile(1, level=1.5)
+
+
+def test_profile_of_an_all_zero_poisson_group_is_open_below() -> None:
+    fit = glmlearn.fit(ZERO_X, ZERO_Y, "poisson", column_names=["(Intercept)", "zero_group"])
+    assert fit.se[1] > 1000  # the Wald interval is useless
+    with pytest.warns(glmlearn.inference.InferenceWarning,
+                      match=r"profile of zero_group: the profile deviance does not reach the "
+                      r"cut-off 1.96 on the lower side"):
+        ci = fit.conf_int(method="profile")
+    lo, hi = ci["zero_group"]
+    assert lo == -np.inf
+    # at the upper limit, a refit with the coefficient held there (in the offset) has a
+    # deviance 1.96^2 above the fit's
+    sub = glmlearn.fit(ZERO_X[:, :1], ZERO_Y, "poisson", offset=hi * ZERO_X[:, 1])
+    assert sub.deviance - fit.deviance == pytest.approx(1.959963984540054**2, rel=1e-8)
+
+
+def test_profile_at_separation_warns() -> None:
+    x = np.array([1.0, 2, 3, 4, 5, 6])
+    with pytest.warns(glmlearn.SeparationWarning), warnings.catch_warnings():
+        warnings.simplefilter("ignore", glmlearn.BoundaryWarning)
+        fit = glmlearn.fit(np.column_stack([np.ones(6), x]), [0, 0, 0, 1, 1, 1], "binomial")
+    with pytest.warns(glmlearn.inference.InferenceWarning,
+                      match=r"the fit has complete separation: some coefficient estimates are "
+                      r"infinite in theory"):
+        fit.profile(1)

@@ -269,3 +269,41 @@ def test_quine_gamma_f_tests(data: dict[str, Any]) -> None:
     ref = data["ref"]["quine_gamma"]
     _same_table(fit.anova("F", terms=m.terms), ref["seq"], "quine Gamma anova F")
     _same_table(fit.drop1("F", terms=m.terms), ref["drop1"], "quine Gamma drop1 F")
+
+
+# --- intervals ---------------------------------------------------------------------------
+
+def _cases(data: dict[str, Any]) -> dict[str, Any]:
+    return {"budworm": lambda: _budworm()[0], "budworm_add": lambda: _budworm(False)[0],
+            "dobson": lambda: _dobson(data)[0], "ships": lambda: _ships(data)[0],
+            "quine_gamma": lambda: _quine(data, "gamma", False)[0]}
+
+
+_CI_REF = {"budworm": ("budworm", "ci"), "budworm_add": ("budworm", "ci_add"),
+           "dobson": ("dobson", "ci"), "ships": ("ships", "ci"), "quine_gamma": ("quine_gamma", "ci")}
+
+
+@pytest.mark.parametrize("case", list(_CI_REF))
+def test_profile_intervals(data: dict[str, Any], case: str) -> None:
+    fit = _cases(data)[case]()
+    a, b = _CI_REF[case]
+    ref = data["ref"][a][b]
+    ci = fit.conf_int(method="profile")
+    assert list(ci.names) == ref["names"]
+    exact, spline = np.array(ref["exact"]), np.array(ref["profile"])
+    width = (exact[:, 1] - exact[:, 0])[:, None]
+    ours = np.asarray(ci)
+    # the roots of tau(b) = -+1.96, solved by R's uniroot on R's own refits
+    assert np.all(np.abs(ours - exact) <= 1e-6 * width), np.abs(ours - exact) / width
+    # MASS's confint.glm: a spline through a grid of the profile, inverted
+    np.testing.assert_allclose(ours, spline, rtol=1e-4, atol=1e-4 * float(width.max()))
+    np.testing.assert_allclose(np.asarray(fit.conf_int()), np.array(ref["wald"]), rtol=1e-8)
+    assert ci.to_frame().columns.tolist() == ["2.5 %", "97.5 %"]
+
+
+def test_profile_interval_at_90_percent(data: dict[str, Any]) -> None:
+    fit = _budworm()[0]
+    ci = fit.conf_int(0.9, method="profile")
+    np.testing.assert_allclose(np.asarray(ci), np.array(data["ref"]["budworm"]["ci"]["profile90"]),
+                               rtol=1e-4, atol=1e-5)
+    assert ci.columns == ("5 %", "95 %")

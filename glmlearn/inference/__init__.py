@@ -19,5 +19,7 @@ from __future__ import annotations
 
 from ._table import Table
 from .anova import InferenceWarning, anova, drop1, sequential_anova
+from .profile import ConfidenceIntervals, Profile, conf_int, profile
 
-__all__ = ["InferenceWarning", "Table", "anova", "drop1", "sequential_anova"]
+__all__ = ["ConfidenceIntervals", "InferenceWarning", "Profile", "Table", "anova", "conf_int",
+           "drop1", "profile", "sequential_anova"]

@@ -20,11 +20,9 @@ import numpy as np
 
 from .._arrays import Array
 from .._diagnostics import diagnose
-from .._fit import _result
 from .._irls import run_irls
 from ..errors import GLMInputError, Trouble
 from ..problem import GLMProblem, Term
-from ..results import GLMResult
 
 __all__ = ["SubFit", "model_terms", "refit"]
 
@@ -44,8 +42,7 @@ class SubFit:
     w : (n,) ndarray
         Working weights of the last weighted least-squares step.
     beta : (len(columns),) ndarray
-    result : GLMResult or None
-        The refit itself (None for the model with no column at all).
+    converged : bool
     """
 
     columns: tuple[int, ...]
@@ -55,7 +52,7 @@ class SubFit:
     resid_working: Array
     w: Array
     beta: Array
-    result: GLMResult | None
+    converged: bool
 
 
 def _empty_fit(problem: GLMProblem, offset: Array) -> SubFit:
@@ -67,7 +64,7 @@ def _empty_fit(problem: GLMProblem, offset: Array) -> SubFit:
         deviance = float(fam.deviance(problem.y, mu, pw))
         w = pw * d**2 / fam.variance(mu)
         r = (problem.y - mu) / d
-    return SubFit((), deviance, problem.n_obs, 0, r, w, np.zeros(0), None)
+    return SubFit((), deviance, problem.n_obs, 0, r, w, np.zeros(0), True)
 
 
 def refit(problem: GLMProblem, columns: Sequence[int], *, offset: Array | None = None,
@@ -105,10 +102,15 @@ def refit(problem: GLMProblem, columns: Sequence[int], *, offset: Array | None =
     for trouble in diagnosis.troubles:
         label = f"refit {what}: " if what else "refit: "
         Trouble(trouble.kind, trouble.flag, label + trouble.message).warn(stacklevel=3)
-    res = _result(sub, states, diagnosis)
-    return SubFit(cols, res.deviance, res.df_residual, res.rank,
-                  np.asarray(res.resid_working), np.asarray(res.trace[-2].w),
-                  np.asarray(res.coef), res)
+    # What a GLMResult would say, without its null deviance (a refit far from the
+    # estimate, with its large offset, need not have a valid null model)
+    final, fam = states[-1], problem.family
+    assert final.beta is not None
+    rank = int(np.count_nonzero(~np.isnan(final.beta)))
+    resid_working = (problem.y - final.mu) / fam.mu_eta(final.eta)
+    return SubFit(cols, float(final.deviance), problem.n_obs - rank, rank,
+                  np.asarray(resid_working), np.asarray(states[-2].w), np.asarray(final.beta),
+                  bool(final.converged))
 
 
 def model_terms(problem: GLMProblem, terms: object = None

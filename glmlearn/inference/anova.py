@@ -78,7 +78,7 @@ def _weighted_rss_drop(X: Array, r: Array, w: Array, intercept: bool) -> float:
 def _as_subfit(res: GLMResult) -> SubFit:
     return SubFit(tuple(range(res.problem.p)), res.deviance, res.df_residual, res.rank,
                   np.asarray(res.resid_working), np.asarray(res.trace[-2].w),
-                  np.asarray(res.coef), res)
+                  np.asarray(res.coef), res.converged)
 
 
 def _scale(res: GLMResult, test: str | None) -> tuple[float, float, tuple[str, ...]]:

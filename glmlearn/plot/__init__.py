@@ -78,6 +78,8 @@ The package, one module per concept (everything public is importable from
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
+``profile``        :func:`draw_profile`: a coefficient's profile deviance beside the Wald
+                   quadratic, both intervals marked (from ``result.profile(name)``)
 ``layout``         :func:`explorer_figure`, :func:`slide_figure`
 ``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, :func:`slide_style`,
                    state labels, legends
@@ -126,6 +128,7 @@ from .fitted import FitArtists, draw_fit, update_fit
 from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
 from .path import PathArtists, draw_path, path_surface, update_path
+from .profile import ProfileArtists, draw_profile
 from .registry import PANEL_REGISTRY, PANELS, default_panels
 from .weights import WeightsArtists, draw_weights, update_weights
 from .working import WorkingArtists, draw_working, update_working
@@ -147,6 +150,7 @@ __all__ = [
     "Panel",
     "PanelSpec",
     "PathArtists",
+    "ProfileArtists",
     "Surface",
     "WeightsArtists",
     "WorkingArtists",
@@ -159,6 +163,7 @@ __all__ = [
     "draw_link",
     "draw_links",
     "draw_path",
+    "draw_profile",
     "draw_weights",
     "draw_working",
     "explorer_figure",

@@ -12,9 +12,23 @@ quiet <- function(expr) suppressWarnings(suppressMessages(expr))
 infl <- function(m) list(hat = unname(hatvalues(m)), rstandard = unname(rstandard(m)),
                          rstudent = unname(rstudent(m)), cooks = unname(cooks.distance(m)),
                          rstandard_pearson = unname(rstandard(m, type = "pearson")))
+# The exact roots of tau(b) = -+ qnorm: MASS's confint.glm interpolates them with a spline.
+exact <- function(m, level = 0.95) {
+  X <- model.matrix(m); o <- m$offset; if (is.null(o)) o <- rep(0, nrow(X))
+  phi <- summary(m)$dispersion; b <- coef(m); se <- sqrt(diag(vcov(m)))
+  q <- qnorm(0.5 + level / 2)
+  tau <- function(j, bj) {
+    f <- glm.fit(X[, -j, drop = FALSE], m$y, m$prior.weights, offset = o + X[, j] * bj,
+                 family = family(m), control = glm.control(epsilon = 1e-12, maxit = 100))
+    sign(bj - b[j]) * sqrt(max(0, (f$deviance - deviance(m)) / phi))
+  }
+  unname(t(sapply(seq_along(b), function(j) c(
+    uniroot(function(x) tau(j, x) + q, b[j] + c(-10, 0) * se[j], tol = 1e-12)$root,
+    uniroot(function(x) tau(j, x) - q, b[j] + c(0, 10) * se[j], tol = 1e-12)$root))))
+}
 ci <- function(m) list(names = names(coef(m)), profile = unname(quiet(confint(m))),
                        wald = unname(confint.default(m)),
-                       profile90 = unname(quiet(confint(m, level = 0.9))))
+                       profile90 = unname(quiet(confint(m, level = 0.9))), exact = exact(m))
 
 bud <- read.csv(file.path(dir, "budworm.csv"), stringsAsFactors = TRUE)
 bud$SF <- cbind(bud$numdead, 20 - bud$numdead)
