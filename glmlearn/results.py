@@ -248,6 +248,14 @@ class GLMResult:
 
         return drop1(self, test, terms=terms)
 
+    def influence(self) -> Any:
+        """Hat values, standardised and studentised residuals, Cook's distances (R's
+        ``hatvalues``, ``rstandard``, ``rstudent``, ``cooks.distance``, from the last WLS
+        step's weights); see :func:`glmlearn.inference.influence`."""
+        from .inference import influence
+
+        return influence(self)
+
     # --- residuals -----------------------------------------------------------------------
     @property
     def resid_response(self) -> Array:

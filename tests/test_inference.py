@@ -188,3 +188,31 @@ def test_profile_at_separation_warns() -> None:
                       match=r"the fit has complete separation: some coefficient estimates are "
                       r"infinite in theory"):
         fit.profile(1)
+
+
+# --- influence -------------------------------------------------------------------------------
+
+def test_influence_relations() -> None:
+    fit = _fit(LDOSE, MALE)
+    infl = fit.influence()
+    assert infl.hat.sum() == pytest.approx(fit.rank, rel=1e-12)  # trace of the hat matrix
+    assert np.all((infl.hat > 0) & (infl.hat < 1))
+    # the hat values come from the last WLS step's weights, not those at the fitted means
+    np.testing.assert_array_equal(infl.w, fit.trace[-2].w)
+    np.testing.assert_allclose(infl.rstandard,
+                               fit.resid_deviance / np.sqrt(fit.dispersion * (1 - infl.hat)),
+                               rtol=1e-12)
+    assert np.argmax(infl.cooks_distance) == np.argmax(
+        (fit.resid_pearson / (1 - infl.hat)) ** 2 * infl.hat)
+
+
+def test_a_row_with_leverage_one_is_said() -> None:
+    own = np.zeros(12)
+    own[4] = 1.0  # a column that only row 4 has: the fit passes through row 4
+    fit = _fit(LDOSE, own)
+    with pytest.warns(glmlearn.inference.InferenceWarning,
+                      match=r"row\(s\) 4 have leverage 1 \(the fit passes through them"):
+        infl = fit.influence()
+    assert infl.hat[4] == 1.0
+    assert np.isnan(infl.rstandard[4]) and np.isnan(infl.cooks_distance[4])
+    assert np.isfinite(np.delete(infl.rstandard, 4)).all()

@@ -13,8 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from scipy import stats as scipy_stats
 
 import glmlearn
+import glmlearn.datasets
 from glmlearn import GLMInputError
 from glmlearn.plot import draw_profile
 
@@ -96,3 +98,90 @@ def test_profile_panel_with_an_open_interval() -> None:
     plt.close(fig)
     with pytest.raises(GLMInputError, match=r"^scale: must be 'deviance' or 'signed_root'"):
         draw_profile(ax, prof, scale="log")  # type: ignore[arg-type]
+
+
+# --- the model-check plots -------------------------------------------------------------------
+
+def _ships() -> glmlearn.GLMResult:
+    ds = glmlearn.datasets.load("ships")
+    keep = np.asarray(ds["service"]) > 0
+
+    def dummies(v: object) -> np.ndarray:
+        v = np.asarray(v)[keep]
+        levels = sorted(set(v.tolist()))
+        return np.column_stack([(v == lv).astype(float) for lv in levels[1:]])
+
+    X = np.column_stack([np.ones(keep.sum()), dummies(ds["type"]), dummies(ds["year"]),
+                         dummies(ds["period"])])
+    return glmlearn.fit(X, np.asarray(ds["incidents"])[keep], "poisson",
+                        offset=np.log(np.asarray(ds["service"])[keep]))
+
+
+@pytest.mark.parametrize("make, residuals", [(_ships, "pearson"), (_budworm, "deviance")])
+def test_modelcheck_panels_show_the_influence_measures(make, residuals, tmp_path) -> None:
+    from glmlearn.plot import modelcheck_figure
+
+    fit = make()
+    infl = fit.influence()
+    art = modelcheck_figure(fit, residuals=residuals)
+    std = infl.rstandard_pearson if residuals == "pearson" else infl.rstandard
+    rf, qq, sl, lev = art.panels
+    np.testing.assert_allclose(rf.points.get_offsets(), np.column_stack([infl.eta,
+                                                                         infl.resid_pearson]))
+    np.testing.assert_allclose(np.sort(qq.points.get_offsets()[:, 1]), np.sort(std))
+    np.testing.assert_allclose(sl.points.get_offsets()[:, 1], np.sqrt(np.abs(std)))
+    np.testing.assert_allclose(lev.points.get_offsets(), np.column_stack([infl.hat, std]))
+    # R's id.n = 3: the largest |residual|, and on the leverage panel the largest Cook's D
+    top = lambda v: set(np.argsort(-np.abs(v))[:3].tolist())  # noqa: E731
+    assert set(rf.labelled) == top(infl.resid_pearson)
+    assert set(qq.labelled) == top(std) and set(sl.labelled) == top(std)
+    assert set(lev.labelled) == top(infl.cooks_distance)
+    for panel in art.panels:
+        for row, text in panel.labelled.items():
+            assert text.get_text() == str(row)
+    # Q-Q: R's ppoints against the sorted residuals, the line through the quartiles
+    n = len(std)
+    a = 3 / 8 if n <= 10 else 0.5
+    q = qq.points.get_offsets()
+    order = np.argsort(q[:, 0])
+    np.testing.assert_allclose(q[order, 0], scipy_stats.norm.ppf((np.arange(1, n + 1) - a)
+                                                                 / (n + 1 - 2 * a)))
+    fig = art.fig
+    r = _render(fig)
+    fig.savefig(tmp_path / "modelcheck.png")
+    radius = 4.5 * fig.dpi / 72.0
+    for panel in art.panels:
+        pts = panel.ax.transData.transform(panel.points.get_offsets())
+        ax_box = panel.ax.get_window_extent(r)
+        covers = [*panel.labelled.values()]
+        legend = panel.ax.get_legend()
+        if legend is not None:
+            covers.append(legend)
+        for c in covers:
+            box = c.get_window_extent(r)
+            hidden = ((pts[:, 0] >= box.x0 - radius) & (pts[:, 0] <= box.x1 + radius)
+                      & (pts[:, 1] >= box.y0 - radius) & (pts[:, 1] <= box.y1 + radius))
+            assert not hidden.any(), (panel.ax.get_title(), "marker under", c)
+            assert (box.x0 >= ax_box.x0 - 1 and box.x1 <= ax_box.x1 + 1
+                    and box.y0 >= ax_box.y0 - 1 and box.y1 <= ax_box.y1 + 1)
+        for i, a_ in enumerate(covers):
+            for b_ in covers[i + 1:]:
+                assert not a_.get_window_extent(r).overlaps(b_.get_window_extent(r))
+    for t in _drawn_texts(fig):
+        assert _inside(t.get_window_extent(r), fig), t.get_text()
+
+
+def test_modelcheck_refuses_bad_input() -> None:
+    from glmlearn.plot import draw_qq, modelcheck_figure
+
+    fit = _budworm()
+    with pytest.raises(GLMInputError, match=r"^residuals: must be 'pearson' or 'deviance', "
+                       r"got 'working'"):
+        modelcheck_figure(fit, residuals="working")  # type: ignore[arg-type]
+    with pytest.raises(GLMInputError, match=r"^labels: 2 labels given for 12 rows"):
+        modelcheck_figure(fit, labels=["a", "b"])
+    fig, ax = plt.subplots()
+    with pytest.raises(GLMInputError, match=r"^fit: expected a GLMResult or its influence\(\), "
+                       r"got ndarray"):
+        draw_qq(ax, np.ones(3))
+    plt.close(fig)

@@ -307,3 +307,30 @@ def test_profile_interval_at_90_percent(data: dict[str, Any]) -> None:
     np.testing.assert_allclose(np.asarray(ci), np.array(data["ref"]["budworm"]["ci"]["profile90"]),
                                rtol=1e-4, atol=1e-5)
     assert ci.columns == ("5 %", "95 %")
+
+
+# --- influence ---------------------------------------------------------------------------
+
+_INFL = {"budworm": (lambda d: _budworm()[0], "budworm"),
+         "dobson": (lambda d: _dobson(d)[0], "dobson"),
+         "ships": (lambda d: _ships(d)[0], "ships"),
+         "quine_gaussian": (lambda d: _quine(d, "gaussian")[0], "quine_gaussian"),
+         "quine_gamma": (lambda d: _quine(d, "gamma", False)[0], "quine_gamma")}
+
+
+@pytest.mark.parametrize("case", list(_INFL))
+def test_influence_measures(data: dict[str, Any], case: str) -> None:
+    make, key = _INFL[case]
+    fit = make(data)
+    ref = data["ref"][key]["influence"]
+    infl = fit.influence()
+    for ours, theirs, what in ((infl.hat, ref["hat"], "hatvalues"),
+                               (infl.rstandard, ref["rstandard"], "rstandard"),
+                               (infl.rstandard_pearson, ref["rstandard_pearson"],
+                                "rstandard pearson"),
+                               (infl.rstudent, ref["rstudent"], "rstudent"),
+                               (infl.cooks_distance, ref["cooks"], "cooks.distance")):
+        theirs = np.asarray(theirs, dtype=float)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9 * np.abs(theirs).max(),
+                                   err_msg=f"{case} {what}")
+    assert infl.hat.sum() == pytest.approx(fit.rank, rel=1e-10)

@@ -78,6 +78,8 @@ The package, one module per concept (everything public is importable from
 ``path``           the path panel and :func:`path_surface` (the surface: core
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
+``modelcheck``     R's four model-check plots (:func:`modelcheck_figure`, from
+                   ``result.influence()``), each point labelled by its row
 ``profile``        :func:`draw_profile`: a coefficient's profile deviance beside the Wald
                    quadratic, both intervals marked (from ``result.profile(name)``)
 ``layout``         :func:`explorer_figure`, :func:`slide_figure`
@@ -127,6 +129,15 @@ from .deviance import DevianceArtists, draw_deviance, update_deviance
 from .fitted import FitArtists, draw_fit, update_fit
 from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
+from .modelcheck import (
+    ModelCheckArtists,
+    ModelCheckPanel,
+    draw_qq,
+    draw_residuals_fitted,
+    draw_residuals_leverage,
+    draw_scale_location,
+    modelcheck_figure,
+)
 from .path import PathArtists, draw_path, path_surface, update_path
 from .profile import ProfileArtists, draw_profile
 from .registry import PANEL_REGISTRY, PANELS, default_panels
@@ -147,6 +158,8 @@ __all__ = [
     "FontSizes",
     "FrameRenderer",
     "LinkArtists",
+    "ModelCheckArtists",
+    "ModelCheckPanel",
     "Panel",
     "PanelSpec",
     "PathArtists",
@@ -164,9 +177,14 @@ __all__ = [
     "draw_links",
     "draw_path",
     "draw_profile",
+    "draw_qq",
+    "draw_residuals_fitted",
+    "draw_residuals_leverage",
+    "draw_scale_location",
     "draw_weights",
     "draw_working",
     "explorer_figure",
+    "modelcheck_figure",
     "moving_artists",
     "path_surface",
     "plot_style",
