@@ -256,6 +256,14 @@ class GLMResult:
 
         return influence(self)
 
+    def explain(self, topic: str | None = None) -> Any:
+        """How a number of the summary (``"se"``, ``"wald"``, ``"deviance"``,
+        ``"null_deviance"``, ``"dispersion"``, ``"aic"``; all without ``topic``) comes from
+        the final IRLS states, with the values; see :func:`glmlearn.inference.explain`."""
+        from .inference import explain
+
+        return explain(self, topic)
+
     # --- residuals -----------------------------------------------------------------------
     @property
     def resid_response(self) -> Array:

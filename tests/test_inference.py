@@ -216,3 +216,35 @@ def test_a_row_with_leverage_one_is_said() -> None:
     assert infl.hat[4] == 1.0
     assert np.isnan(infl.rstandard[4]) and np.isnan(infl.cooks_distance[4])
     assert np.isfinite(np.delete(infl.rstandard, 4)).all()
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+def test_explain_shows_the_numbers_of_the_final_state() -> None:
+    from glmlearn import datasets
+
+    ds = datasets.load("clotting")
+    X = np.column_stack([np.ones(9), np.log(np.asarray(ds["u"], dtype=float))])
+    fit = glmlearn.fit(X, ds["lot1"], "gamma", column_names=["(Intercept)", "log(u)"])
+    se = str(fit.explain("se"))
+    k0 = fit.trace[-2].iteration
+    assert f"working weights of state {k0}, the last weighted least-squares step" in se
+    assert f"se[log(u)] = sqrt({fit.dispersion:.6g} * " in se and f"= {fit.se[1]:.6g}" in se
+    assert se.endswith("= the summary's Std. Error: True")
+    assert f"{fit.tvalues[1]:.6g}" in str(fit.explain("wald"))
+    assert "Student's t on the residual df 7" in str(fit.explain("wald"))
+    assert f"phi = {fit.dispersion * 7:.6g} / 7 = {fit.dispersion:.6g}" in str(
+        fit.explain("dispersion"))
+    assert f"(the summary's {fit.aic:.6g})" in str(fit.explain("aic"))
+    assert f"D = {fit.deviance:.6g} = state {fit.trace[-1].iteration}.deviance" in str(
+        fit.explain("deviance"))
+    assert f"null deviance = {fit.null_deviance:.6g} on 8 df" in str(fit.explain("null_deviance"))
+    everything = fit.explain()
+    assert "Standard errors" in str(everything) and "AIC = -2 loglik + 2k" in str(everything)
+    assert everything._repr_html_().startswith("<div class='glmlearn-explain'><pre>")
+    pois = _fit(LDOSE)
+    assert "phi = 1 for the binomial family" in str(pois.explain("dispersion"))
+    assert "Z ~ N(0, 1) (phi known)" in str(pois.explain("wald"))
+    with pytest.raises(GLMInputError, match=r"^topic: must be one of 'se', 'wald', 'deviance', "
+                       r"'null_deviance', 'dispersion', 'aic', got 'SE'"):
+        fit.explain("SE")

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from ._table import Table
 from .anova import InferenceWarning, anova, drop1, sequential_anova
+from .explain import Explanation, explain
 from .influence import Influence, influence
 from .profile import ConfidenceIntervals, Profile, conf_int, profile
 
-__all__ = ["ConfidenceIntervals", "InferenceWarning", "Influence", "Profile", "Table", "anova",
-           "conf_int", "drop1", "influence", "profile", "sequential_anova"]
+__all__ = ["ConfidenceIntervals", "Explanation", "InferenceWarning", "Influence", "Profile",
+           "Table", "anova", "conf_int", "drop1", "explain", "influence", "profile",
+           "sequential_anova"]
