@@ -6,7 +6,7 @@ panel                      what it shows (R 4.2's ``plot.lm`` for a glm, ``which
 Residuals vs Fitted        Pearson residuals :math:`r_P` against the linear predictor
                            :math:`\hat\eta` ("Predicted values"): a pattern means a
                            wrong link or a missing term
-Q-Q Residuals              standardised residuals against normal quantiles (``ppoints``)
+Normal Q-Q                 standardised residuals against normal quantiles (``ppoints``)
                            with the line through the quartiles
 Scale-Location             :math:`\sqrt{|r_{\text{std}}|}` against :math:`\hat\eta`: a
                            trend means the variance function is wrong
@@ -214,7 +214,7 @@ def draw_qq(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
     xs = np.array(_pad(float(np.nanmin(q)), float(np.nanmax(q)), 0.2))
     (line,) = ax.plot(xs, y1 + slope * (xs - x1), color=_C["black"], lw=0.8, ls=":", zorder=1)
     _limits(ax, q, rs)
-    _style_axes(ax, "Q-Q Residuals", "Theoretical quantiles", _ylab(residuals))
+    _style_axes(ax, "Normal Q-Q", "Theoretical quantiles", _ylab(residuals))
     lab = _label(ax, q, rs, rows, _extreme(rs, rows, id_n), _names(len(rs), labels))
     return ModelCheckPanel(ax, pts, rows, lab, (line,))
 
@@ -268,6 +268,17 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
                                 va="top" if sign > 0 else "bottom", fontsize=_F.text,
                                 color=_C["vermillion"])
                 t.set_in_layout(False)
+    # the legend where it covers no marker, label, contour or contour level
+    crowd = Crowd()
+    crowd.add_points(h[rows], rs[rows])
+    for ln in lines:
+        crowd.add_line(ln.get_xdata(), ln.get_ydata())
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    for t in ax.texts:
+        box = t.get_window_extent(_renderer(fig)).transformed(ax.transData.inverted())
+        crowd.add_points([box.x0, box.x1, box.x0, box.x1], [box.y0, box.y0, box.y1, box.y1])
+    _legend(ax, crowd=crowd)
     return ModelCheckPanel(ax, pts, rows, lab, tuple(lines))
 
 
@@ -302,14 +313,4 @@ def modelcheck_figure(fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
     for ax in axes.flat:
         ax.cla()
     panels = draw_all(id_n)
-    lev = panels[3]
-    crowd = Crowd()
-    offsets = np.asarray(lev.points.get_offsets())
-    crowd.add_points(offsets[:, 0], offsets[:, 1])
-    for ln in lev.lines:
-        crowd.add_line(ln.get_xdata(), ln.get_ydata())
-    for t in [*lev.labelled.values(), *lev.ax.texts]:
-        box = t.get_window_extent(_renderer(fig)).transformed(lev.ax.transData.inverted())
-        crowd.add_points([box.x0, box.x1, box.x0, box.x1], [box.y0, box.y0, box.y1, box.y1])
-    _legend(lev.ax, crowd=crowd)
     return ModelCheckArtists(fig, *panels)
