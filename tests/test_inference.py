@@ -248,3 +248,22 @@ def test_explain_shows_the_numbers_of_the_final_state() -> None:
     with pytest.raises(GLMInputError, match=r"^topic: must be one of 'se', 'wald', 'deviance', "
                        r"'null_deviance', 'dispersion', 'aic', got 'SE'"):
         fit.explain("SE")
+
+
+def test_a_formula_fits_terms_are_used() -> None:
+    """A formula fit fills ``problem.terms`` (R's term labels; the intercept is owned by no
+    term): the tables then use them without a ``terms`` argument."""
+    import dataclasses
+
+    from glmlearn.problem import Term
+
+    fit = _fit(MALE, LDOSE, MALE * LDOSE, names=("sexM", "ldose", "sexM:ldose"))
+    terms = (Term("sex", (1,)), Term("ldose", (2,)), Term("sex:ldose", (3,)))
+    formula_fit = dataclasses.replace(fit, problem=dataclasses.replace(fit.problem, terms=terms))
+    by_problem = formula_fit.anova("Chisq")
+    by_mapping = fit.anova("Chisq", terms={"sex": [1], "ldose": [2], "sex:ldose": [3]})
+    assert by_problem.row_names == ("NULL", "sex", "ldose", "sex:ldose")
+    np.testing.assert_array_equal(by_problem.values, by_mapping.values)
+    assert formula_fit.drop1().row_names == ("<none>", "sex:ldose")  # marginality
+    # an array fit: every column but the intercept is a term of its own
+    assert fit.anova().row_names == ("NULL", "sexM", "ldose", "sexM:ldose")

@@ -17,11 +17,11 @@ a pandas DataFrame with R's column names (``.to_frame()``).
 
 from __future__ import annotations
 
+from ._anova import InferenceWarning, anova, drop1, sequential_anova
+from ._explain import Explanation, explain
+from ._influence import Influence, influence
+from ._profile import ConfidenceIntervals, Profile, conf_int, profile
 from ._table import Table
-from .anova import InferenceWarning, anova, drop1, sequential_anova
-from .explain import Explanation, explain
-from .influence import Influence, influence
-from .profile import ConfidenceIntervals, Profile, conf_int, profile
 
 __all__ = ["ConfidenceIntervals", "Explanation", "InferenceWarning", "Influence", "Profile",
            "Table", "anova", "conf_int", "drop1", "explain", "influence", "profile",

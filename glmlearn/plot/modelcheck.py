@@ -275,8 +275,8 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
         crowd.add_line(ln.get_xdata(), ln.get_ydata())
     fig = ax.get_figure(root=True)
     assert fig is not None
-    for t in ax.texts:
-        box = t.get_window_extent(_renderer(fig)).transformed(ax.transData.inverted())
+    for text in ax.texts:
+        box = text.get_window_extent(_renderer(fig)).transformed(ax.transData.inverted())
         crowd.add_points([box.x0, box.x1, box.x0, box.x1], [box.y0, box.y0, box.y1, box.y1])
     _legend(ax, crowd=crowd)
     return ModelCheckPanel(ax, pts, rows, lab, tuple(lines))

@@ -39,8 +39,8 @@ from scipy import optimize, stats
 from .._arrays import Array
 from ..errors import GLMInputError, GLMWarning
 from ..results import GLMResult
+from ._anova import InferenceWarning
 from ._refit import refit
-from .anova import InferenceWarning
 
 __all__ = ["ConfidenceIntervals", "Profile", "conf_int", "profile"]
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from .._arrays import Array
 from ..results import GLMResult
-from .anova import InferenceWarning
+from ._anova import InferenceWarning
 
 __all__ = ["Influence", "influence"]
 
