@@ -437,9 +437,13 @@ class Summary:
             body.append(f"<tr><th>{html.escape(name)}</th>"
                         + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         foot = "<br>".join(html.escape(x) for x in self._footer())
+        from .inference import explain  # where each number comes from, folded away
+
+        how = html.escape(str(explain(r)))
         return (f"<div class='glmlearn-summary'><p>{html.escape(self._header()[0])}</p>"
                 f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-                f"<p>{foot}</p></div>")
+                f"<p>{foot}</p><details><summary>Where these numbers come from (the final "
+                f"IRLS states)</summary><pre>{how}</pre></details></div>")
 
     def __repr__(self) -> str:
         return str(self)

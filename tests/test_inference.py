@@ -267,3 +267,10 @@ def test_a_formula_fits_terms_are_used() -> None:
     assert formula_fit.drop1().row_names == ("<none>", "sex:ldose")  # marginality
     # an array fit: every column but the intercept is a term of its own
     assert fit.anova().row_names == ("NULL", "sexM", "ldose", "sexM:ldose")
+
+
+def test_the_summarys_html_folds_the_explanation_in() -> None:
+    fit = _fit(LDOSE, MALE)
+    page = fit._repr_html_()
+    assert "<details><summary>Where these numbers come from" in page
+    assert "se[x1] = sqrt(1 * " in page and page.endswith("</details></div>")

@@ -63,7 +63,7 @@ def _se(fit: GLMResult) -> list[str]:
     last = fit.trace[-2]
     keep = ~np.asarray(fit.aliased)
     xtwx = np.asarray(last.xtwx)[np.ix_(keep, keep)]
-    inv = np.linalg.inv(xtwx)
+    inv = np.linalg.pinv(xtwx)  # (the inverse; pinv never raises on a near-singular X'WX)
     se = np.sqrt(fit.dispersion * np.diag(inv))
     lines = [
         "Standard errors:  se_j = sqrt( phi * [(X'WX)^-1]_jj )",
