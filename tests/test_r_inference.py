@@ -334,3 +334,19 @@ def test_influence_measures(data: dict[str, Any], case: str) -> None:
         np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-9 * np.abs(theirs).max(),
                                    err_msg=f"{case} {what}")
     assert infl.hat.sum() == pytest.approx(fit.rank, rel=1e-10)
+
+
+def test_all_zero_poisson_group(data: dict[str, Any]) -> None:
+    """R's estimate and SE of a group with no events (the Wald interval is about +-29000),
+    MASS's confint failing on it, and glmlearn's open profile interval whose upper end is
+    R's root of tau(b) = 1.96."""
+    ref = data["ref"]["zero_group"]
+    X = np.column_stack([np.ones(6), [1, 1, 1, 0, 0, 0.0]])
+    fit = glmlearn.fit(X, [0, 0, 0, 3, 5, 4], "poisson", column_names=["(Intercept)", "zg"])
+    # the MLE is at -inf; both programs stop at the same iterate, with an SE of ~1.5e4
+    np.testing.assert_allclose(fit.se, ref["se"], rtol=1e-6)
+    assert ref["mass_fails"] is True
+    with pytest.warns(InferenceWarning, match="does not reach the cut-off 1.96 on the lower"):
+        lo, hi = fit.conf_int(method="profile")["zg"]
+    assert lo == -np.inf
+    assert hi == pytest.approx(ref["upper"], rel=1e-7)

@@ -49,7 +49,19 @@ qg <- glm(log(Days + 2.5) ~ Eth * Sex + Age + Lrn, family = gaussian, data = qui
 qg0 <- glm(log(Days + 2.5) ~ Eth + Sex + Age + Lrn, family = gaussian, data = quine)
 qG <- glm(Days + 1 ~ Eth + Sex + Age + Lrn, family = Gamma(link = "log"), data = quine)
 
-out <- list(
+# A Poisson group with no events: the estimate runs off to -inf (SE ~ 1.5e4). MASS's
+# confint stops ("no valid set of coefficients"); the upper root of tau(b) = 1.96 exists.
+zg <- c(1, 1, 1, 0, 0, 0); zy <- c(0, 0, 0, 3, 5, 4)
+zfit <- glm(zy ~ zg, family = poisson)
+ztau <- function(b) {
+  f <- glm.fit(cbind(rep(1, 6)), zy, offset = zg * b, family = poisson())
+  sign(b - coef(zfit)[2]) * sqrt(max(0, f$deviance - deviance(zfit)))
+}
+zero_group <- list(coef = unname(coef(zfit)), se = unname(sqrt(diag(vcov(zfit)))),
+                   upper = uniroot(function(b) ztau(b) - qnorm(0.975), c(-10, 5), tol = 1e-12)$root,
+                   mass_fails = inherits(try(quiet(confint(zfit)), silent = TRUE), "try-error"))
+
+out <- list(zero_group = zero_group,
   budworm = list(
     seq = lapply(list(none = NULL, Chisq = "Chisq", F = "F", Rao = "Rao"),
                  function(t) tab(quiet(anova(b1, test = t)))),
