@@ -61,6 +61,11 @@ class ModelCheckPanel:
     ax: Axes
     points: PathCollection
     rows: NDArray[np.intp]
+    #: the plotted coordinates of every row (NaN where a row has no point), and what
+    #: ranks the rows for labelling (the largest |score| are labelled)
+    x: Array = field(repr=False)
+    y: Array = field(repr=False)
+    score: Array = field(repr=False)
     labelled: dict[int, Text] = field(default_factory=dict)
     lines: tuple[Line2D, ...] = ()
 
@@ -188,8 +193,7 @@ def draw_residuals_fitted(ax: Axes, fit: Any, *, id_n: int = 3,
                       lw=0.8, ls=":", zorder=1)
     _limits(ax, x, y)
     _style_axes(ax, "Residuals vs Fitted", "Predicted values (η̂)", "Pearson residuals")
-    lab = _label(ax, x, y, rows, _extreme(y, rows, id_n), _names(len(x), labels))
-    return ModelCheckPanel(ax, pts, rows, lab, (zero,))
+    return _labelled(ModelCheckPanel(ax, pts, rows, x, y, y, lines=(zero,)), id_n, labels)
 
 
 def _ppoints(n: int) -> Array:
@@ -215,8 +219,7 @@ def draw_qq(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
     (line,) = ax.plot(xs, y1 + slope * (xs - x1), color=_C["black"], lw=0.8, ls=":", zorder=1)
     _limits(ax, q, rs)
     _style_axes(ax, "Normal Q-Q", "Theoretical quantiles", _ylab(residuals))
-    lab = _label(ax, q, rs, rows, _extreme(rs, rows, id_n), _names(len(rs), labels))
-    return ModelCheckPanel(ax, pts, rows, lab, (line,))
+    return _labelled(ModelCheckPanel(ax, pts, rows, q, rs, rs, lines=(line,)), id_n, labels)
 
 
 def draw_scale_location(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
@@ -228,8 +231,7 @@ def draw_scale_location(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n
     pts, rows = _scatter(ax, x, y)
     _limits(ax, x, y, y0=0.0)
     _style_axes(ax, "Scale-Location", "Predicted values (η̂)", f"√|{_ylab(residuals)}|")
-    lab = _label(ax, x, y, rows, _extreme(rs, rows, id_n), _names(len(x), labels))
-    return ModelCheckPanel(ax, pts, rows, lab)
+    return _labelled(ModelCheckPanel(ax, pts, rows, x, y, rs), id_n, labels)
 
 
 def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
@@ -255,8 +257,6 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
             lines.append(ln)
     ax.set_ylim(y0, y1)  # the contours run off the view; the data set the limits
     _style_axes(ax, "Residuals vs Leverage", "Leverage (hat values)", _ylab(residuals))
-    lab = _label(ax, h, rs, rows, _extreme(np.asarray(infl.cooks_distance), rows, id_n),
-                 _names(len(h), labels))
     # contour levels written at the right edge, where they leave the view
     for c in cook_levels:
         r_edge = float(np.sqrt(c * infl.rank * (1 - hh[-1]) / hh[-1]))
@@ -268,18 +268,39 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
                                 va="top" if sign > 0 else "bottom", fontsize=_F.text,
                                 color=_C["vermillion"])
                 t.set_in_layout(False)
-    # the legend where it covers no marker, label, contour or contour level
+    panel = ModelCheckPanel(ax, pts, rows, h, rs, np.asarray(infl.cooks_distance),
+                            lines=tuple(lines))
+    _labelled(panel, id_n, labels)
+    _leverage_legend(panel)
+    return panel
+
+
+def _leverage_legend(panel: ModelCheckPanel) -> None:
+    """The legend where it covers no marker, label, contour or contour level."""
+    ax = panel.ax
+    old = ax.get_legend()
+    if old is not None:
+        old.remove()
     crowd = Crowd()
-    crowd.add_points(h[rows], rs[rows])
-    for ln in lines:
+    crowd.add_points(panel.x[panel.rows], panel.y[panel.rows])
+    for ln in panel.lines:
         crowd.add_line(ln.get_xdata(), ln.get_ydata())
     fig = ax.get_figure(root=True)
     assert fig is not None
+    r = _renderer(fig)
     for text in ax.texts:
-        box = text.get_window_extent(_renderer(fig)).transformed(ax.transData.inverted())
+        box = text.get_window_extent(r).transformed(ax.transData.inverted())
         crowd.add_points([box.x0, box.x1, box.x0, box.x1], [box.y0, box.y0, box.y1, box.y1])
     _legend(ax, crowd=crowd)
-    return ModelCheckPanel(ax, pts, rows, lab, tuple(lines))
+
+
+def _labelled(panel: ModelCheckPanel, id_n: int, labels: Sequence[Any] | None
+              ) -> ModelCheckPanel:
+    """Label the ``id_n`` rows of largest |score| of ``panel`` (for its current layout)."""
+    names = _names(len(panel.x), labels)
+    which = _extreme(panel.score, panel.rows, id_n)
+    panel.labelled.update(_label(panel.ax, panel.x, panel.y, panel.rows, which, names))
+    return panel
 
 
 def modelcheck_figure(fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
@@ -298,19 +319,16 @@ def modelcheck_figure(fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
     engine = fig.get_layout_engine()
     assert engine is not None
 
-    def draw_all(id_n: int) -> list[ModelCheckPanel]:
-        kw: dict[str, Any] = {"id_n": id_n, "labels": labels}
-        return [draw_residuals_fitted(axes[0, 0], infl, **kw),
-                draw_qq(axes[0, 1], infl, residuals=residuals, **kw),
-                draw_scale_location(axes[1, 0], infl, residuals=residuals, **kw),
-                draw_residuals_leverage(axes[1, 1], infl, residuals=residuals, **kw)]
-
-    # Lay the axes out with their final titles and tick labels, fix that layout, then
-    # draw again with the labels placed for it.
-    draw_all(0)
+    kw: dict[str, Any] = {"id_n": 0, "labels": labels}
+    panels = [draw_residuals_fitted(axes[0, 0], infl, **kw),
+              draw_qq(axes[0, 1], infl, residuals=residuals, **kw),
+              draw_scale_location(axes[1, 0], infl, residuals=residuals, **kw),
+              draw_residuals_leverage(axes[1, 1], infl, residuals=residuals, **kw)]
+    # Lay the axes out once, fix that layout, then place the labels (and the legend,
+    # which avoids them) for it.
     engine.execute(fig)
     fig.set_layout_engine("none")
-    for ax in axes.flat:
-        ax.cla()
-    panels = draw_all(id_n)
+    for panel in panels:
+        _labelled(panel, id_n, labels)
+    _leverage_legend(panels[3])
     return ModelCheckArtists(fig, *panels)
