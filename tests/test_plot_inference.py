@@ -185,3 +185,25 @@ def test_modelcheck_refuses_bad_input() -> None:
                        r"got ndarray"):
         draw_qq(ax, np.ones(3))
     plt.close(fig)
+
+
+def test_leverage_panel_keeps_contour_levels_beside_row_labels() -> None:
+    """Challenger: row 1 is labelled "1", like the Cook's distance 1 contour; both stay."""
+    from glmlearn.plot import draw_residuals_leverage
+
+    ch = glmlearn.datasets.load("challenger")
+    X = np.column_stack([np.ones(23), ch["temperature"].astype(float)])
+    fit = glmlearn.fit(X, ch["damage"], "binomial")
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    panel = draw_residuals_leverage(ax, fit)
+    assert sorted(panel.labelled) == [1, 10, 20]
+    labels = list(panel.labelled.values())
+    levels = [t.get_text() for t in ax.texts if t not in labels]
+    # the contour levels in view, both kept; no label left over from trying positions
+    assert sorted(levels) == ["0.5", "1"]
+    assert sorted(t.get_text() for t in labels) == ["1", "10", "20"]
+    r = _render(fig)
+    legend = ax.get_legend().get_window_extent(r)
+    for t in ax.texts:
+        assert not legend.overlaps(t.get_window_extent(r)), t.get_text()
+    plt.close(fig)

@@ -146,32 +146,28 @@ def _label(ax: Axes, x: Array, y: Array, rows: NDArray[np.intp], which: Sequence
                ((6, 6), "left", "bottom"), ((-6, 6), "right", "bottom"),
                ((6, -6), "left", "top"), ((-6, -6), "right", "top")]
     for i in which:
-        best = None
+        tried: list[Text] = []
+        chosen: Text | None = None
         for (dx, dy), ha, va in offsets:
-            t = ax.annotate(names[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points",
+            t: Text = ax.annotate(names[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points",
                             ha=ha, va=va, fontsize=_F.text, color=_C["black"], zorder=4)
             t.set_in_layout(False)
+            tried.append(t)
             box = t.get_window_extent(r)
             covers = np.any((pts[:, 0] >= box.x0 - radius) & (pts[:, 0] <= box.x1 + radius)
                             & (pts[:, 1] >= box.y0 - radius) & (pts[:, 1] <= box.y1 + radius))
             inside = (box.x0 >= axbox.x0 and box.x1 <= axbox.x1 and box.y0 >= axbox.y0
                       and box.y1 <= axbox.y1)
-            clash = any(box.overlaps(b) for b in taken)
-            if not covers and inside and not clash:
-                best = (t, box)
+            if not covers and inside and not any(box.overlaps(b) for b in taken):
+                chosen = t
                 break
-            if best is None:  # the first try, kept if nothing is free
-                best = (t, box)
-            else:
-                t.remove()
-        assert best is not None
-        t, box = best
-        # remove the fall-back if a later try won
-        for child in list(ax.texts):
-            if child is not t and child.get_text() == names[i] and child not in out.values():
-                child.remove()
-        taken.append(box)
-        out[i] = t
+        if chosen is None:  # nowhere free: the first position, beside the point
+            chosen = tried[0]
+        for other in tried:
+            if other is not chosen:
+                other.remove()
+        taken.append(chosen.get_window_extent(r))
+        out[i] = chosen
     return out
 
 
