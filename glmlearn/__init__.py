@@ -34,6 +34,8 @@ Where to start
 * ``result.troubles`` -- what went wrong numerically, found once from the finished trace
   (``glmlearn/_diagnostics.py``); :class:`Trouble` holds its kind, flag and message.
 * :mod:`glmlearn.theorems` -- WLS.1, WLS.3 and the facts around them, checked on states.
+* :func:`anova` and :mod:`glmlearn.inference` -- tests between models, intervals, model
+  checks, each number read from the IRLS states.
 * :mod:`glmlearn.surface` -- the deviance surface over two coefficients.
 * :mod:`glmlearn.compat` -- plain-function names for tutorial-style code.
 
@@ -80,6 +82,7 @@ from .family import (
     quasibinomial,
     quasipoisson,
 )
+from .inference import anova
 from .links import Link
 from .results import GLMResult
 from .theorems import convergence_order
@@ -112,6 +115,7 @@ __all__ = [
     "ThetaStep",
     "ThetaWarning",
     "Trouble",
+    "anova",
     "binomial",
     "convergence_order",
     "dispersion_check",

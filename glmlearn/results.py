@@ -229,16 +229,55 @@ class GLMResult:
             return 2 * stats.t.sf(t, self.df_residual)
         return 2 * stats.norm.sf(t)
 
-    def conf_int(self, level: float = 0.95) -> Array:
-        r"""Wald confidence intervals :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j`.
+    def conf_int(self, level: float = 0.95, method: str = "wald", which: Any = None) -> Any:
+        r"""Confidence intervals named by coefficient; ``np.asarray`` gives the ``(p, 2)``
+        array (and ``ci[:, 0]``, ``ci.shape`` work on it directly).
 
-        Normal quantiles, as R's ``confint.default`` (R's ``confint`` on a glm profiles
-        the likelihood instead). Returns a ``(p, 2)`` array.
+        ``method="wald"`` (default): :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j`
+        with normal quantiles, as R's ``confint.default``. ``method="profile"``: profile
+        likelihood, as R's ``confint`` on a glm (MASS); see
+        :func:`glmlearn.inference.conf_int`.
         """
-        if not 0 < level < 1:
-            raise GLMInputError(f"level: must be between 0 and 1, got {level!r}")
-        q = stats.norm.ppf(0.5 + level / 2)
-        return np.column_stack([self.coef - q * self.bse, self.coef + q * self.bse])
+        from .inference import conf_int
+
+        return conf_int(self, level, method, which)
+
+    def profile(self, which: Any, level: float = 0.95) -> Any:
+        """One coefficient's profile deviance and both intervals; see
+        :func:`glmlearn.inference.profile` (pictured by ``glmlearn.plot.draw_profile``)."""
+        from .inference import profile
+
+        return profile(self, which, level)
+
+    # --- what a course does with the fit (glmlearn/inference/) ----------------------------
+    def anova(self, test: str | None = None, *, terms: Any = None) -> Any:
+        """Sequential analysis of deviance, terms added first to last (R's ``anova``); see
+        :func:`glmlearn.inference.sequential_anova`."""
+        from .inference import sequential_anova
+
+        return sequential_anova(self, test, terms=terms)
+
+    def drop1(self, test: str | None = None, *, terms: Any = None) -> Any:
+        """Single-term deletions (R's ``drop1``); see :func:`glmlearn.inference.drop1`."""
+        from .inference import drop1
+
+        return drop1(self, test, terms=terms)
+
+    def influence(self) -> Any:
+        """Hat values, standardised and studentised residuals, Cook's distances (R's
+        ``hatvalues``, ``rstandard``, ``rstudent``, ``cooks.distance``, from the last WLS
+        step's weights); see :func:`glmlearn.inference.influence`."""
+        from .inference import influence
+
+        return influence(self)
+
+    def explain(self, topic: str | None = None) -> Any:
+        """How a number of the summary (``"se"``, ``"wald"``, ``"deviance"``,
+        ``"null_deviance"``, ``"dispersion"``, ``"aic"``; all without ``topic``) comes from
+        the final IRLS states, with the values; see :func:`glmlearn.inference.explain`."""
+        from .inference import explain
+
+        return explain(self, topic)
 
     # --- residuals -----------------------------------------------------------------------
     @property
@@ -479,9 +518,13 @@ class Summary:
             body.append(f"<tr><th>{html.escape(name)}</th>"
                         + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         foot = "<br>".join(html.escape(x) for x in self._footer())
+        from .inference import explain  # where each number comes from, folded away
+
+        how = html.escape(str(explain(r)))
         return (f"<div class='glmlearn-summary'><p>{html.escape(self._header()[0])}</p>"
                 f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-                f"<p>{foot}</p></div>")
+                f"<p>{foot}</p><details><summary>Where these numbers come from (the final "
+                f"IRLS states)</summary><pre>{how}</pre></details></div>")
 
     def __repr__(self) -> str:
         return str(self)

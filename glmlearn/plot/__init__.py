@@ -85,6 +85,10 @@ The package, one module per concept (everything public is importable from
                    :mod:`glmlearn.surface`)
 ``links``          :func:`draw_link`, :func:`draw_links`
 ``theta``          :func:`draw_theta_trace`: the outer loop of a negative binomial fit
+``modelcheck``     R's four model-check plots (:func:`modelcheck_figure`, from
+                   ``result.influence()``), each point labelled by its row
+``profile``        :func:`draw_profile`: a coefficient's profile deviance beside the Wald
+                   quadratic, both intervals marked (from ``result.profile(name)``)
 ``layout``         :func:`explorer_figure`, :func:`slide_figure`
 ``_style``         palette, :data:`FONT_SIZES`, :func:`plot_style`, :func:`slide_style`,
                    state labels, legends
@@ -133,7 +137,17 @@ from .fitted import FitArtists, draw_fit, update_fit
 from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
 from .method_race import RaceArtists, draw_race
+from .modelcheck import (
+    ModelCheckArtists,
+    ModelCheckPanel,
+    draw_qq,
+    draw_residuals_fitted,
+    draw_residuals_leverage,
+    draw_scale_location,
+    modelcheck_figure,
+)
 from .path import PathArtists, draw_path, path_surface, update_path
+from .profile import ProfileArtists, draw_profile
 from .registry import PANEL_REGISTRY, PANELS, default_panels
 from .step_line import StepLineArtists, draw_step_line, step_line_values, update_step_line
 from .theta import ThetaTraceArtists, draw_theta_trace
@@ -154,11 +168,14 @@ __all__ = [
     "FontSizes",
     "FrameRenderer",
     "LinkArtists",
+    "ModelCheckArtists",
+    "ModelCheckPanel",
     "Panel",
     "PanelSpec",
     "PathArtists",
     "RaceArtists",
     "StepLineArtists",
+    "ProfileArtists",
     "Surface",
     "ThetaTraceArtists",
     "WeightsArtists",
@@ -175,9 +192,15 @@ __all__ = [
     "draw_race",
     "draw_step_line",
     "draw_theta_trace",
+    "draw_profile",
+    "draw_qq",
+    "draw_residuals_fitted",
+    "draw_residuals_leverage",
+    "draw_scale_location",
     "draw_weights",
     "draw_working",
     "explorer_figure",
+    "modelcheck_figure",
     "moving_artists",
     "path_surface",
     "plot_style",

@@ -1,0 +1,136 @@
+"""A small table of numbers with named rows and columns, printed the way R prints it.
+
+Analysis-of-deviance tables, single-term deletions and interval tables are all one
+:class:`Table`: row labels, R's column names, a float array (NaN where R prints nothing)
+and a heading. It prints as text, shows as HTML in a notebook and becomes a pandas
+DataFrame with :meth:`Table.to_frame` (pandas is imported only then).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._arrays import Array
+
+__all__ = ["Table", "format_p"]
+
+#: Columns holding counts (printed without decimals) and p-values (printed as R does).
+_COUNT_COLUMNS = frozenset({"Df", "Resid. Df"})
+
+
+def format_p(p: float) -> str:
+    """A p-value as R's ``format.pval`` prints it in a table (``< 2.2e-16`` below
+    machine precision; three significant digits otherwise)."""
+    if math.isnan(p):
+        return ""
+    if p < 2.2e-16:
+        return "< 2.2e-16"
+    return f"{p:.3g}" if p >= 1e-4 else f"{p:.2e}"
+
+
+def _stars(p: float) -> str:
+    if math.isnan(p):
+        return ""
+    for cut, mark in ((0.001, "***"), (0.01, "**"), (0.05, "*"), (0.1, ".")):
+        if p < cut:
+            return mark
+    return ""
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """Rows of numbers under R's column names.
+
+    Attributes
+    ----------
+    heading : tuple of str
+        Lines printed above the table (what was tested, how).
+    row_names, columns : tuple of str
+    values : (rows, columns) ndarray
+        NaN where R prints nothing (the first row's ``Df`` and ``Deviance``).
+    notes : tuple of str
+        Lines printed below the table (e.g. the dispersion a test used).
+    """
+
+    heading: tuple[str, ...]
+    row_names: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: Array
+    notes: tuple[str, ...] = ()
+
+    def __getitem__(self, column: str) -> Array:
+        """One column by its R name, e.g. ``table["Pr(>Chi)"]``."""
+        if column not in self.columns:
+            raise KeyError(f"{column!r}: the columns are {', '.join(map(repr, self.columns))}")
+        return self.values[:, self.columns.index(column)]
+
+    def to_frame(self) -> Any:
+        """The table as a pandas DataFrame with R's column names and row names."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - pandas is in every test setup
+            raise ImportError("to_frame needs pandas: pip install pandas") from exc
+        return pd.DataFrame(np.array(self.values), index=list(self.row_names),
+                            columns=list(self.columns))
+
+    def _cells(self) -> list[list[str]]:
+        rows = []
+        for i in range(len(self.row_names)):
+            cells = []
+            for j, col in enumerate(self.columns):
+                v = float(self.values[i, j])
+                if math.isnan(v):
+                    cells.append("")
+                elif col.startswith("Pr("):
+                    cells.append(format_p(v))
+                elif col in _COUNT_COLUMNS and v == round(v):
+                    cells.append(f"{v:.0f}")
+                else:
+                    cells.append(f"{v:.5g}")
+            rows.append(cells)
+        return rows
+
+    def _p_column(self) -> int | None:
+        for j, col in enumerate(self.columns):
+            if col.startswith("Pr("):
+                return j
+        return None
+
+    def __str__(self) -> str:
+        cells = self._cells()
+        pj = self._p_column()
+        stars = [_stars(float(self.values[i, pj])) if pj is not None else ""
+                 for i in range(len(self.row_names))]
+        w0 = max(len(r) for r in self.row_names)
+        widths = [max(len(c), *(len(r[j]) for r in cells)) for j, c in enumerate(self.columns)]
+        lines = [*self.heading, ""] if self.heading else []
+        lines.append(" " * w0 + "".join(f"  {c:>{w}}" for c, w in zip(self.columns, widths,
+                                                                       strict=True)))
+        for name, row, star in zip(self.row_names, cells, stars, strict=True):
+            lines.append(f"{name:<{w0}}" + "".join(f"  {c:>{w}}" for c, w in
+                                                    zip(row, widths, strict=True))
+                         + (f" {star}" if star else ""))
+        if any(stars):
+            lines += ["---", "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"]
+        lines += list(self.notes)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in ("", *self.columns))
+        body = "".join(
+            f"<tr><th>{html.escape(name)}</th>"
+            + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for name, row in zip(self.row_names, self._cells(), strict=True))
+        top = "<br>".join(html.escape(x) for x in self.heading)
+        foot = "<br>".join(html.escape(x) for x in self.notes)
+        return (f"<div class='glmlearn-table'><p>{top}</p><table><thead><tr>{head}</tr>"
+                f"</thead><tbody>{body}</tbody></table>"
+                + (f"<p>{foot}</p>" if foot else "") + "</div>")
