@@ -125,8 +125,11 @@ def model_terms(problem: GLMProblem, terms: object = None
     """
     if terms is None:
         if problem.terms:
-            owned = {j for t in problem.terms for j in t.columns}
-            return tuple(j for j in range(problem.p) if j not in owned), problem.terms
+            # A formula's intercept is a term of the design but the null model of the
+            # tables, as R's anova: it is neither added nor dropped.
+            kept = tuple(t for t in problem.terms if t.name != "(Intercept)")
+            owned = {j for t in kept for j in t.columns}
+            return tuple(j for j in range(problem.p) if j not in owned), kept
         X = problem.X
         constant = np.flatnonzero((X == X[0]).all(axis=0) & (X[0] != 0))
         null = (int(constant[0]),) if constant.size else ()

@@ -16,11 +16,23 @@ from typing import Any
 import numpy as np
 
 from .._arrays import Array
+from .._rformat import format_pvalues, format_real
 
 __all__ = ["Table", "format_p"]
 
 #: Columns holding counts (printed without decimals) and p-values (printed as R does).
 _COUNT_COLUMNS = frozenset({"Df", "Resid. Df"})
+
+
+def _zapsmall(v: np.ndarray, digits: int) -> np.ndarray:
+    """R's ``zapsmall(v, digits)``: round to the decimals the largest ``|v|`` allows."""
+    finite = v[np.isfinite(v)]
+    mx = float(np.abs(finite).max()) if finite.size else 0.0
+    if mx == 0:
+        return v
+    # R 4.2's zapsmall: round(x, max(0, digits - log10(mx))), round() taking the
+    # nearest whole number of decimals
+    return np.round(v, math.floor(max(0.0, digits - math.log10(mx)) + 0.5))
 
 
 def format_p(p: float) -> str:
@@ -79,21 +91,27 @@ class Table:
                             columns=list(self.columns))
 
     def _cells(self) -> list[list[str]]:
-        rows = []
-        for i in range(len(self.row_names)):
-            cells = []
-            for j, col in enumerate(self.columns):
-                v = float(self.values[i, j])
-                if math.isnan(v):
-                    cells.append("")
-                elif col.startswith("Pr("):
-                    cells.append(format_p(v))
-                elif col in _COUNT_COLUMNS and v == round(v):
-                    cells.append(f"{v:.0f}")
-                else:
-                    cells.append(f"{v:.5g}")
-            rows.append(cells)
-        return rows
+        # A column of statistics prints as R's print.anova prints it: zapped to the
+        # decimals its largest value allows at 5 digits (R's zapsmall, so 1.8e-14 next to
+        # 5.45 is 0), then formatted together (R's format: one number of decimals).
+        columns = []
+        for j, col in enumerate(self.columns):
+            v = np.asarray(self.values[:, j], dtype=float)
+            ok = ~np.isnan(v)
+            out = [""] * len(v)
+            if col.startswith("Pr("):  # R's printCoefmat: format.pval at digits 4, together
+                for i, text in zip(np.flatnonzero(ok), format_pvalues(list(v[ok]), 4),
+                                   strict=True):
+                    out[i] = text.strip()
+            elif col in _COUNT_COLUMNS and bool((v[ok] == np.round(v[ok])).all()):
+                out = [f"{x:.0f}" if k else "" for x, k in zip(v, ok, strict=True)]
+            elif ok.any():
+                vals = _zapsmall(v[ok], 5)
+                for i, text in zip(np.flatnonzero(ok), format_real(list(vals), 5), strict=True):
+                    out[i] = text.strip()
+            columns.append(out)
+        return [[columns[j][i] for j in range(len(self.columns))]
+                for i in range(len(self.row_names))]
 
     def _p_column(self) -> int | None:
         for j, col in enumerate(self.columns):
