@@ -113,6 +113,14 @@ def _snap(problem: GLMProblem, i: int, value: float) -> float:
     return float(value)
 
 
+def _round_to(value: float, limits: tuple[float, float]) -> float:
+    """A clicked coordinate to the digits a click can mean: about a thousandth of the
+    axis' span (a pixel is a few of them), so the β boxes show 11.97, not 11.9661356."""
+    span = abs(limits[1] - limits[0])
+    decimals = max(0, 3 - int(np.floor(np.log10(span)))) if span > 0 else 6
+    return float(np.round(value, decimals))
+
+
 def _fmt(v: float) -> str:
     return f"{v:.4g}" if np.isfinite(v) else "NA"
 
@@ -252,6 +260,10 @@ class HandsOn(FigureWidget):
         self.point_box.observe(self._on_point_box, names="value")
         self.y_box.observe(self._on_y_box, names="value")
         canvas = self.figure.canvas
+        if self.view.mode == "ipympl":
+            # ipympl's toolbar floats over the right edge of the figure, where the fit
+            # panel's points are; its pan and zoom would also take the clicks meant for β.
+            canvas.toolbar_visible = False
         self._cids = [canvas.mpl_connect("button_press_event", self.on_press),
                       canvas.mpl_connect("motion_notify_event", self.on_motion),
                       canvas.mpl_connect("button_release_event", self.on_release)]
@@ -394,7 +406,9 @@ class HandsOn(FigureWidget):
         if event.button != 1 or self._toolbar_busy() or event.xdata is None:
             return
         if event.inaxes is self.panels["path"].ax:
-            self.set_beta((event.xdata, event.ydata))
+            ax = event.inaxes
+            self.set_beta((_round_to(event.xdata, ax.get_xlim()),
+                           _round_to(event.ydata, ax.get_ylim())))
         elif event.inaxes is self.panels["fit"].ax:
             i = self._nearest_point(event)
             if i is not None:
@@ -423,7 +437,14 @@ class HandsOn(FigureWidget):
         """Dropping a dragged point refits with its new response."""
         i, y_new = self._drag, self._drag_y
         self._drag = self._drag_y = None
-        if i is None or y_new is None or y_new == float(self.problem.y[i]):
+        if i is None:
+            return
+        # Where the button is let go counts (the browser may send fewer moves than made);
+        # outside the fit panel, the last position inside it.
+        if event.inaxes is self.panels["fit"].ax and event.ydata is not None:
+            y_new = _snap(self.problem, i, float(event.ydata))
+        if y_new is None or y_new == float(self.problem.y[i]):
+            self._show_text()
             return
         self.set_response(i, y_new)
 
