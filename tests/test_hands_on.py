@@ -34,6 +34,8 @@ SMALL_X = np.arange(1.0, 9.0)
 SMALL_Y = np.array([0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0])
 COUNTS_X = np.arange(1.0, 11.0)
 COUNTS_Y = np.array([2.0, 1.0, 4.0, 3.0, 6.0, 5.0, 9.0, 8.0, 13.0, 12.0])
+#: Two predictors for the counts: x and a 0/1 group (three coefficients).
+TWO_X = np.column_stack([COUNTS_X, np.tile([0.0, 1.0], 5)])
 
 
 def design(x: np.ndarray) -> np.ndarray:
@@ -52,7 +54,7 @@ def r_fits(rscript: Any, tmp_path_factory: pytest.TempPathFactory) -> list[dict[
     flipped = damage.copy()
     flipped[int(np.argmax(temp))] = 1.0  # the warmest flight, dragged up to "damaged"
     cases = [("binomial", temp, damage), ("binomial", temp, flipped),
-             ("poisson", COUNTS_X, COUNTS_Y)]
+             ("poisson", COUNTS_X, COUNTS_Y), ("poisson", TWO_X, COUNTS_Y)]
     path = tmp_path_factory.mktemp("hands_on") / "cases.json"
     path.write_text(json.dumps([{"family": f, "x": x.tolist(), "y": y.tolist()}
                                 for f, x, y in cases]))
@@ -64,7 +66,7 @@ def widget() -> HandsOn:
     temp, damage = challenger()
     result = glmlearn.fit(design(temp), damage, "binomial",
                           column_names=["(Intercept)", "temperature"])
-    return hands_on(result, start=(10.0, -0.15), backend="png")
+    return hands_on(result, start=(10.0, -0.15), backend="png", dpi=40)
 
 
 def press(w: HandsOn, panel: str, x: float, y: float, name: str = "button_press_event"
@@ -208,7 +210,7 @@ def test_typing_a_response_refits_and_a_forbidden_one_is_refused(widget: HandsOn
 
 def test_a_refit_that_separates_is_said_and_the_widget_stays_usable() -> None:
     result = glmlearn.fit(design(SMALL_X), SMALL_Y, "binomial")
-    w = hands_on(result, backend="png")
+    w = hands_on(result, backend="png", dpi=40)
     assert w.set_response(2, 0.0)  # the data separate at x = 4.5 save one point ...
     assert w.set_response(5, 1.0)  # ... and now completely
     assert "SeparationWarning" in w.status.value
@@ -230,26 +232,46 @@ def test_leverage_is_rs_hatvalues(r_fits: list[Any]) -> None:
 
 
 def test_poisson_points_snap_to_counts() -> None:
-    w = hands_on(glmlearn.fit(design(COUNTS_X), COUNTS_Y, "poisson"), backend="png")
+    w = hands_on(glmlearn.fit(design(COUNTS_X), COUNTS_Y, "poisson"), backend="png", dpi=40)
     press(w, "fit", COUNTS_X[4], COUNTS_Y[4])
     press(w, "fit", COUNTS_X[4], 10.4, "motion_notify_event")
     press(w, "fit", COUNTS_X[4], 10.4, "button_release_event")
     assert w.y[4] == 10.0 and w.refits == 1 and w.errors == []
 
 
+def test_with_three_coefficients_the_surface_is_a_slice(r_fits: list[Any]) -> None:
+    X = np.column_stack([np.ones(10), TWO_X])
+    w = hands_on(glmlearn.fit(X, COUNTS_Y, "poisson"), start=(0.0, 0.0, 0.3), backend="png", dpi=40)
+    event = press(w, "path", 0.5, 0.2)
+    assert event.inaxes is w.panels["path"].ax
+    assert np.allclose(w.beta, [0.5, 0.2, 0.3], atol=0.01) and w.beta[2] == 0.3  # held
+    assert np.array_equal(w.surface.at, w.beta)
+    # the slice: the deviance at a grid point, written out for the log link
+    s = w.surface
+    mu = np.exp(s.beta0[7] + s.beta1[11] * COUNTS_X + 0.3 * TWO_X[:, 1])
+    ylogy = np.where(COUNTS_Y > 0, COUNTS_Y * np.log(COUNTS_Y / mu), 0.0)
+    assert np.isclose(s.deviance[11, 7], 2 * np.sum(ylogy - (COUNTS_Y - mu)))
+    assert "β₂ = 0.3000" in w.readout.value and "held" in w.panels["path"].note
+    w.run_button.click()
+    np.testing.assert_allclose(w.trace[-1].beta, r_fits[3]["coef"], rtol=1e-7)
+    np.testing.assert_allclose(w.leverage, r_fits[3]["hat"], rtol=1e-6, atol=1e-12)
+    w.slider.value = 2
+    assert np.allclose(w.panels["path"].current.get_xydata()[0], w.trace[2].beta[:2])
+    assert w.errors == []
+
+
 def test_bad_arguments_are_refused() -> None:
-    X3 = np.column_stack([np.ones(8), SMALL_X, SMALL_X**2])
     with pytest.raises(GLMInputError, match="result: the deviance surface shows two"):
-        hands_on(glmlearn.fit(X3, SMALL_Y, "binomial"), backend="png")
+        hands_on(glmlearn.fit(np.ones((8, 1)), SMALL_Y, "binomial"), backend="png", dpi=40)
     with pytest.raises(GLMTypeError, match="result: expected a GLMResult"):
-        hands_on("pass_fail", backend="png")
-    with pytest.raises(GLMInputError, match=r"start: expected two finite numbers"):
+        hands_on("pass_fail", backend="png", dpi=40)
+    with pytest.raises(GLMInputError, match=r"start: expected two numbers \(β₀, β₁\), all finite"):
         hands_on(glmlearn.fit(design(SMALL_X), SMALL_Y, "binomial"), start=(1, 2, 3),
-                 backend="png")
+                 backend="png", dpi=40)
 
 
 def test_the_default_is_lesson_1s_data_and_the_bundle_has_a_picture() -> None:
-    w = hands_on(backend="png")
+    w = hands_on(backend="png", dpi=40)
     assert w.problem.n == 200 and np.allclose(w.beta, 0.0)
     assert f"D = {277.2589:.4f}" in w.readout.value  # lesson 4's deviance at β = 0
     bundle = w._repr_mimebundle_()

@@ -3,7 +3,8 @@ r"""Hands on the model: set β by hand, move the data, and watch the model answe
 The explorer replays what IRLS computed; here the learner moves the model itself:
 
 * **Set β.** A click on the deviance surface (or the two β boxes) sets the two
-  coefficients :math:`(\beta_0, \beta_1)` by hand. The picture shows that β as state 0
+  coefficients :math:`(\beta_0, \beta_1)` by hand (any others are held, and the
+  surface is the slice through them). The picture shows that β as state 0
   of a trace: its fitted curve, working weights, working response, deviance, and the
   step IRLS would take from there (the dashed segment on the surface). *Run IRLS from
   this β* runs IRLS from it; the slider (or Play) then steps through the new trace as
@@ -46,8 +47,8 @@ from .. import plot
 from .._arrays import Array
 from .._irls import IRLSState, run_irls
 from ..errors import GLMInputError, GLMTypeError
-from ..plot._style import OKABE_ITO
-from ..plot.path import path_surface
+from ..plot._style import OKABE_ITO, _coef_label, _state_label, _style_axes
+from ..plot.path import PathArtists, _contour_levels, path_surface
 from ..plot.registry import PANEL_REGISTRY
 from ..problem import GLMProblem, make_problem
 from ..results import GLMResult
@@ -60,6 +61,7 @@ from ._view import Backend, FigureWidget, guarded, note_html, quiet_fit
 
 __all__ = ["PICK_RADIUS_PX", "HandsOn", "hands_on", "leverage"]
 
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 #: A press this close to a data point (in pixels) picks it.
 PICK_RADIUS_PX = 10.0
 #: The panels, in the figure's reading order (two per row).
@@ -113,6 +115,50 @@ def _snap(problem: GLMProblem, i: int, value: float) -> float:
     return float(value)
 
 
+def _slice_box(states: Any, margin: float = 0.6, n_grid: int = 60) -> tuple[Array, Array]:
+    """A grid of (β₀, β₁) around the first two coefficients of the states and their steps
+    (the rule of :func:`glmlearn.plot.path_surface`, which needs a model of two)."""
+    pts = np.array([b[:2] for s in states for b in (s.beta, s.beta_next) if b is not None],
+                   dtype=float)
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    half = np.maximum.reduce([(hi - lo) * (0.5 + margin), 0.25 * np.abs(pts[-1]), np.full(2, 0.1)])
+    mid = (lo + hi) / 2
+    return (np.linspace(mid[0] - half[0], mid[0] + half[0], n_grid),
+            np.linspace(mid[1] - half[1], mid[1] + half[1], n_grid))
+
+
+def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surface: Surface,
+                **_: Any) -> PathArtists:
+    r"""The path panel of a model with more than two coefficients: the iterates'
+    :math:`(eta_0, eta_1)` over the deviance surface *sliced* at the other
+    coefficients (``surface.at``). The same artists as :func:`glmlearn.plot.draw_path`
+    (whose ``update`` reads only the first two coefficients); only the surface differs."""
+    levels = _contour_levels(surface.deviance)
+    contours = ax.contour(surface.beta0, surface.beta1, surface.deviance, levels=levels,
+                          cmap="cividis", linewidths=1.0, zorder=1)
+    pts = np.array([s.beta[:2] for s in trace if s.beta is not None], dtype=float).reshape(-1, 2)
+    counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in trace]))
+    (full_path,) = ax.plot(pts[:, 0], pts[:, 1], "-", color=OKABE_ITO["black"], alpha=0.25,
+                           linewidth=1, zorder=2)
+    (path,) = ax.plot([], [], "-o", color=OKABE_ITO["blue"], markersize=5, linewidth=1.5,
+                      zorder=3)
+    (step,) = ax.plot([], [], "--", color=OKABE_ITO["vermillion"], linewidth=1.5, zorder=3)
+    (current,) = ax.plot([], [], "o", color=OKABE_ITO["vermillion"], markersize=10, zorder=4)
+    ax.set_xlim(surface.beta0[0], surface.beta0[-1])
+    ax.set_ylim(surface.beta1[0], surface.beta1[-1])
+    names = state.problem.column_names
+    _style_axes(ax, "Deviance surface, a slice", _coef_label(0, names[0]),
+                _coef_label(1, names[1]))
+    held = ", ".join(f"{_coef_label(j, names[j]).split(' ')[0].rstrip(':')} = {surface.at[j]:.3g}"
+                     for j in range(2, len(surface.at)))
+    art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path, current=current,
+                      step=step, label=_state_label(ax, 2), trace=trace, surface=surface,
+                      points=pts, counts=counts, note=f"contours of D with {held} held")
+    art.update(state)
+    return art
+
+
 def _round_to(value: float, limits: tuple[float, float]) -> float:
     """A clicked coordinate to the digits a click can mean: about a thousandth of the
     axis' span (a pixel is a few of them), so the β boxes show 11.97, not 11.9661356."""
@@ -131,11 +177,13 @@ class HandsOn(FigureWidget):
     Parameters
     ----------
     result : GLMResult, optional
-        A fit with two coefficients (an intercept and one predictor, say); its data,
-        family, prior weights and offset are the widget's. Default: the simulated exam
-        data of lesson 1 (pass/fail against hours), logistic regression.
-    start : (2,) array_like
-        The β shown first (default ``(0, 0)``, where lesson 4's hand-written loop starts).
+        A fit with two or more coefficients; its data, family, prior weights and offset
+        are the widget's. The surface shows the first two, :math:`(\beta_0, \beta_1)`;
+        with more, it is a slice with the others held at the β set (at the refit's
+        :math:`\hat\beta` after a change of the data). Default: the simulated exam data
+        of lesson 1 (pass/fail against hours), logistic regression.
+    start : (p,) array_like, optional
+        The β shown first (default all zeros, where lesson 4's hand-written loop starts).
     backend : {"auto", "ipympl", "png"}
         As for :class:`~glmlearn.widgets.IRLSExplorer`.
     figsize : (float, float)
@@ -178,7 +226,7 @@ class HandsOn(FigureWidget):
     >>> hands_on(result)                            # doctest: +SKIP
     """
 
-    def __init__(self, result: GLMResult | None = None, *, start: Any = (0.0, 0.0),
+    def __init__(self, result: GLMResult | None = None, *, start: Any = None,
                  backend: Backend = "auto", figsize: tuple[float, float] = (10.5, 7.6),
                  dpi: float = 80, interval: int = 600) -> None:
         if result is None:
@@ -189,11 +237,12 @@ class HandsOn(FigureWidget):
         if not isinstance(result, GLMResult):
             raise GLMTypeError(f"result: expected a GLMResult (from glmlearn.fit), got "
                                f"{type(result).__name__}")
-        if result.problem.p != 2:
+        if result.problem.p < 2:
             raise GLMInputError(
                 f"result: the deviance surface shows two coefficients, this fit has "
                 f"{result.problem.p} ({', '.join(result.problem.column_names)}); fit a "
-                "model with an intercept and one predictor")
+                "model with an intercept and at least one predictor")
+        self._p = result.problem.p
         interval = check_int("interval", interval, 1, where="milliseconds per iteration")
         super().__init__(figsize, dpi, backend)
         self._original = result
@@ -207,17 +256,21 @@ class HandsOn(FigureWidget):
         self._hold = False
         self.panels: dict[str, Any] = {}
         self._marks: list[Line2D] = []
-        b = self._check_beta(start, "start")
+        b = self._check_beta(np.zeros(self._p) if start is None else start, "start")
         #: The β set by hand (a click, the boxes, or ``start``): where IRLS runs from.
         self.beta_set: Array = b
         # The window on the surface stays put (the fit's path from β = 0 and the start,
         # with room around them), so a click means the same β all along.
         from_zero = quiet_fit(result.problem.X, result.problem.y, result.family,
                               weights=result.problem.prior_weights,
-                              offset=result.problem.offset, start=np.zeros(2)).trace
-        box = path_surface((*from_zero, _state_at(result.problem, b)), margin=0.6)
-        self._grid = (np.asarray(box.beta0), np.asarray(box.beta1))
-        self.surface: Surface = box
+                              offset=result.problem.offset, start=np.zeros(self._p)).trace
+        around = (*from_zero, _state_at(result.problem, b))
+        if self._p == 2:
+            box = path_surface(around, margin=0.6)
+            self._grid = (np.asarray(box.beta0), np.asarray(box.beta1))
+        else:
+            self._grid = _slice_box(around)
+        self.surface: Surface = self._surface()
 
         style = {"description_width": "initial"}
         lay = widgets.Layout(width="170px")
@@ -263,7 +316,7 @@ class HandsOn(FigureWidget):
         if self.view.mode == "ipympl":
             # ipympl's toolbar floats over the right edge of the figure, where the fit
             # panel's points are; its pan and zoom would also take the clicks meant for β.
-            canvas.toolbar_visible = False
+            setattr(canvas, "toolbar_visible", False)  # noqa: B010  (ipympl's trait)
         self._cids = [canvas.mpl_connect("button_press_event", self.on_press),
                       canvas.mpl_connect("motion_notify_event", self.on_motion),
                       canvas.mpl_connect("button_release_event", self.on_release)]
@@ -390,7 +443,7 @@ class HandsOn(FigureWidget):
                            column_names=p.column_names, response_name=p.response_name)
         self.result = result
         self.refits += 1
-        self.surface = deviance_surface(result.problem, *self._grid)
+        self.surface = self._surface()
         self._note = "".join(f"the refit: {kind}: {msg}. " for kind, msg in troubles_of(result))
         self._draw(result.trace, len(result.trace) - 1, "refit")
         return True
@@ -403,7 +456,8 @@ class HandsOn(FigureWidget):
     @guarded
     def on_press(self, event: MouseEvent) -> None:
         """A press on the surface sets β; on a data point, reads it and starts a drag."""
-        if event.button != 1 or self._toolbar_busy() or event.xdata is None:
+        if (event.button != 1 or self._toolbar_busy() or event.xdata is None
+                or event.ydata is None):
             return
         if event.inaxes is self.panels["path"].ax:
             ax = event.inaxes
@@ -522,11 +576,23 @@ class HandsOn(FigureWidget):
         ``kind``: ``"set"`` (the β set by hand, alone), ``"run"`` (IRLS from it) or
         ``"refit"`` (the fit to changed data)."""
         self._kind = kind
+        if self._p > 2:  # the slice through the surface follows the coefficients held
+            self.surface = self._surface()
         fig = self.figure
+        trace = tuple(trace)
         with self.view.lock:
             if not self.panels:  # the layout is computed once, for the first trace
-                _, panels = plot.explorer_figure(trace, k, panels=PANELS, ncols=2, fig=fig,
+                # With more than two coefficients the path panel cannot be drawn (it needs
+                # the whole surface); lay out the deviance trace in its place, then draw the
+                # slice into that axes.
+                names = PANELS if self._p == 2 else ("deviance", *PANELS[1:])
+                _, panels = plot.explorer_figure(trace, k, panels=names, ncols=2, fig=fig,
                                                  panel_kw={"path": {"surface": self.surface}})
+                if self._p > 2:
+                    ax = panels.pop("deviance").ax
+                    ax.cla()
+                    panels = {"path": _draw_slice(ax, trace[k], trace=trace,
+                                                  surface=self.surface), **panels}
             else:
                 # Later traces are drawn into the same axes: the frozen layout keeps
                 # their places, which saves laying the figure out again on every click.
@@ -534,8 +600,9 @@ class HandsOn(FigureWidget):
                 for name, old in self.panels.items():
                     old.ax.cla()
                     kw = {"surface": self.surface} if name == "path" else {}
-                    panels[name] = PANEL_REGISTRY[name].draw(old.ax, trace[k], trace=trace,
-                                                             **kw)
+                    draw = (_draw_slice if name == "path" and self._p > 2
+                            else PANEL_REGISTRY[name].draw)
+                    panels[name] = draw(old.ax, trace[k], trace=trace, **kw)
             self._marks = [
                 panels[name].ax.plot([], [], "o", markersize=13, markerfacecolor="none",
                                      markeredgecolor=OKABE_ITO["orange"],
@@ -574,13 +641,27 @@ class HandsOn(FigureWidget):
             self.beta0_box.value, self.beta1_box.value = float(b[0]), float(b[1])
 
     def _check_beta(self, beta: Any, arg: str) -> Array:
+        """β as p numbers; two numbers set (β₀, β₁) and keep the others of the β set."""
+        p = self._p
+        want = "two numbers (β₀, β₁)" if p == 2 else f"{p} numbers, or two (β₀, β₁)"
         try:
             b = np.asarray(beta, dtype=float).reshape(-1)
         except (TypeError, ValueError) as exc:
-            raise GLMTypeError(f"{arg}: expected two numbers (β₀, β₁), got {beta!r}") from exc
-        if b.size != 2 or not np.all(np.isfinite(b)):
-            raise GLMInputError(f"{arg}: expected two finite numbers (β₀, β₁), got {beta!r}")
+            raise GLMTypeError(f"{arg}: expected {want}, got {beta!r}") from exc
+        if b.size == 2 and p > 2 and hasattr(self, "beta_set"):
+            b = np.concatenate([b, self.beta_set[2:]])
+        if b.size != p or not np.all(np.isfinite(b)):
+            raise GLMInputError(f"{arg}: expected {want}, all finite, got {beta!r}")
         return b
+
+    def _surface(self) -> Surface:
+        """The deviance over the window of (β₀, β₁); with more coefficients, a slice at
+        those of the β set (of the refit, after a change of the data)."""
+        if self._p == 2:
+            return deviance_surface(self.problem, *self._grid)
+        held = self.beta_set if getattr(self, "_kind", "set") != "refit" else np.nan_to_num(
+            np.asarray(self.result.beta))
+        return deviance_surface(self.problem, *self._grid, at=held)
 
     def state_text(self) -> str:
         """What the picture shows, in one line."""
@@ -593,7 +674,8 @@ class HandsOn(FigureWidget):
         if b is None:
             return (f"R's starting means μ⁽⁰⁾ (no β yet; a guess, not a model); deviance "
                     f"D = {s.deviance:.4f}; state 0 of {last} of the refit")
-        return (f"β₀ = {b[0]:.4f}, β₁ = {b[1]:.4f}; deviance D = {s.deviance:.4f}; {where}")
+        coefs = ", ".join(f"β{str(j).translate(_SUB)} = {v:.4f}" for j, v in enumerate(b))
+        return f"{coefs}; deviance D = {s.deviance:.4f}; {where}"
 
     def point_text(self) -> str:
         """The selected point's numbers at the state shown ("" when none is selected)."""
