@@ -28,6 +28,9 @@ them by name):
   beetles, probit (a non-canonical link).
 * :func:`exercise_poisson_deviance` -- the deviance
   :math:`D = 2\sum_i w_i\{y_i\log(y_i/\mu_i) - (y_i - \mu_i)\}`; ships (some counts are 0).
+* :func:`exercise_own_irls` -- the whole IRLS loop, on a problem drawn from your own id
+  (``exercise_own_irls("your id")``); :meth:`OwnIRLSExercise.check` compares your
+  iterations with glmlearn's and names the first iteration and quantity where they part.
 
 The same grading works on any IRLS state of your own: :func:`grade_working_weights`,
 :func:`grade_working_response`, :func:`grade_irls_step`, :func:`grade_score` and
@@ -69,10 +72,12 @@ order, with the tolerance used for the right answer, and names the first that ma
 from __future__ import annotations
 
 from ._feedback import Exercise, Feedback, Mistake
+from ._own_irls import LoopFeedback, OwnIRLSExercise
 from .catalogue import (
     EXERCISES,
     STATES,
     exercise_irls_step,
+    exercise_own_irls,
     exercise_poisson_deviance,
     exercise_score,
     exercise_working_response,
@@ -91,8 +96,11 @@ __all__ = [
     "STATES",
     "Exercise",
     "Feedback",
+    "LoopFeedback",
     "Mistake",
+    "OwnIRLSExercise",
     "exercise_irls_step",
+    "exercise_own_irls",
     "exercise_poisson_deviance",
     "exercise_score",
     "exercise_working_response",

@@ -16,6 +16,7 @@ from ..datasets import load
 from ..errors import GLMInputError
 from ..family import binomial, poisson
 from ._feedback import Exercise
+from ._own_irls import OwnIRLSExercise, exercise_own_irls
 from .grading import (
     build_deviance,
     build_irls_step,
@@ -28,6 +29,7 @@ __all__ = [
     "EXERCISES",
     "STATES",
     "exercise_irls_step",
+    "exercise_own_irls",
     "exercise_poisson_deviance",
     "exercise_score",
     "exercise_working_response",
@@ -133,13 +135,16 @@ def exercise_poisson_deviance(iteration: int = 1) -> Exercise:
     return build_deviance(_ships(iteration))
 
 
-#: The exercise factories by :attr:`Exercise.name`, in the order of the lesson.
-EXERCISES: Mapping[str, Callable[[int], Exercise]] = MappingProxyType({
+#: The exercise factories by :attr:`Exercise.name`, in the order of the lesson. The
+#: one-state exercises take ``iteration``; ``"own IRLS"`` (the whole loop) takes the
+#: learner's ``student_id``.
+EXERCISES: Mapping[str, Callable[..., Exercise | OwnIRLSExercise]] = MappingProxyType({
     "working weights": exercise_working_weights,
     "working response": exercise_working_response,
     "IRLS step": exercise_irls_step,
     "score": exercise_score,
     "deviance": exercise_poisson_deviance,
+    "own IRLS": exercise_own_irls,
 })
 
 

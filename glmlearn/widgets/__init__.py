@@ -15,6 +15,9 @@ when you import :mod:`glmlearn.widgets`.
                           away and the fit's troubles appear
 :func:`method_race`       Fisher scoring, Newton-Raphson and gradient ascent stepped together
                           on one deviance surface, with their iteration counts
+:func:`hands_on`          click the deviance surface to set β, run IRLS from there, drag a
+                          data point and watch the refit, its weight and its leverage
+                          (:class:`HandsOn`)
 ========================  ==================================================================
 
 How they work (the design's item 10): the trace is computed once; a slider or ``Play``
@@ -28,9 +31,9 @@ fit, then per frame only what moves (the same pixels). What a fit did (non-conve
 separation, ...) is read from ``result.troubles``; the widgets silence the fit's warnings
 and show each trouble once in their status line.
 
-One private module per widget: ``_irls_explorer``, ``_link_explorer``,
-``_wls_playground``, ``_separation_demo``, ``_method_race``; ``_view`` (the figure, live or a picture, and
-the status line), ``_ipympl_fixes`` (the workarounds for ipympl and ipywidgets, each with
+One private module per widget: ``_irls_explorer``, ``_hands_on``, ``_link_explorer``,
+``_wls_playground``, ``_separation_demo``, ``_method_race``; ``_view`` (the figure, live or
+a picture, and the status line), ``_ipympl_fixes`` (the workarounds for ipympl and ipywidgets, each with
 its reason and test), ``_text`` (tables and status lines), ``_data`` (the explorer's
 problems). The public names are those of this package: ``glmlearn.widgets.link_explorer``
 is the function, and no public module has a widget's name.
@@ -48,6 +51,7 @@ Examples
 from __future__ import annotations
 
 from ._data import DATASETS, ExplorerData, pass_fail
+from ._hands_on import HandsOn, hands_on, leverage
 from ._ipympl_fixes import SnapshotBox
 from ._irls_explorer import IRLSExplorer, irls_explorer
 from ._link_explorer import LinkExplorer, link_explorer
@@ -61,14 +65,17 @@ __all__ = [
     "ExplorerData",
     "FigureView",
     "FigureWidget",
+    "HandsOn",
     "IRLSExplorer",
     "LinkExplorer",
     "MethodRace",
     "SeparationDemo",
     "SnapshotBox",
     "WLSPlayground",
+    "hands_on",
     "ipympl_active",
     "irls_explorer",
+    "leverage",
     "link_explorer",
     "method_race",
     "pass_fail",
