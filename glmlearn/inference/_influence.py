@@ -34,7 +34,7 @@ from .._arrays import Array
 from ..results import GLMResult
 from ._anova import InferenceWarning
 
-__all__ = ["Influence", "influence"]
+__all__ = ["Influence", "hat_values", "influence"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,15 +68,23 @@ class Influence:
     rank: int
 
 
+def hat_values(fit: GLMResult) -> Array:
+    r"""R's ``hatvalues``: :math:`h_i = w_i\,x_i^\top (X^\top W X)^{-1} x_i` with the working
+    weights of the last weighted least-squares step (the one whose solution is
+    :math:`\hat\beta`), aliased columns left out; values within rounding of 1 are 1."""
+    keep = ~np.asarray(fit.aliased)
+    X = np.asarray(fit.problem.X)[:, keep]
+    w = np.asarray(fit.trace[-2].w)
+    cov = np.asarray(fit.cov_unscaled)[np.ix_(keep, keep)]
+    h = w * np.einsum("ij,jk,ik->i", X, cov, X)
+    return np.where(h > 1 - 10 * np.finfo(float).eps, 1.0, h)  # R's tolerance for h = 1
+
+
 def influence(fit: GLMResult) -> Influence:
     """Hat values, standardised and studentised residuals and Cook's distances of ``fit``,
     with the working weights of its last weighted least-squares step."""
-    keep = ~np.asarray(fit.aliased)
-    X = np.asarray(fit.problem.X)[:, keep]
     w = np.asarray(fit.trace[-2].w)  # the weights of the step whose solution is beta-hat
-    cov = np.asarray(fit.cov_unscaled)[np.ix_(keep, keep)]
-    h = w * np.einsum("ij,jk,ik->i", X, cov, X)
-    h = np.where(h > 1 - 10 * np.finfo(float).eps, 1.0, h)  # R's tolerance for h = 1
+    h = hat_values(fit)
     rd, rp = np.asarray(fit.resid_deviance), np.asarray(fit.resid_pearson)
     phi = float(fit.dispersion)
     one = h == 1

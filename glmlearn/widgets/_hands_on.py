@@ -76,9 +76,8 @@ def leverage(result: GLMResult) -> Array:
 
     :math:`h_i = [W^{1/2} X (X^\top W X)^{-1} X^\top W^{1/2}]_{ii}`, with the working
     weights :math:`W` of the step that gave :math:`\hat\beta` (those of the state before
-    the last; R's ``hatvalues`` of a ``glm``). Computed as the squared row norms of
-    :math:`Q` in :math:`W^{1/2} X = QR`, never forming the n×n matrix. Aliased columns are
-    left out, as in the fit.
+    the last; R's ``hatvalues`` of a ``glm``), as ``result.influence().hat``. Aliased
+    columns are left out, as in the fit.
 
     Parameters
     ----------
@@ -89,11 +88,9 @@ def leverage(result: GLMResult) -> Array:
     (n,) ndarray
         Between 0 and 1, summing to the rank of X; 0 where the weight is 0.
     """
-    tr = result.trace
-    w = np.asarray((tr[-2] if len(tr) > 1 else tr[-1]).w)
-    X = np.asarray(result.problem.X)[:, ~np.isnan(np.asarray(result.beta))]
-    q, _ = np.linalg.qr(np.sqrt(w)[:, None] * X)
-    return np.sum(q * q, axis=1)
+    from ..inference._influence import hat_values
+
+    return hat_values(result)
 
 
 def _state_at(problem: GLMProblem, beta: Array) -> IRLSState:
