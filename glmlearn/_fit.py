@@ -19,7 +19,7 @@ import numpy as np
 
 from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
-from ._irls import IRLSState, TraceMode, run_irls
+from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
 from .family import Family
 from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_start, make_problem
@@ -39,6 +39,7 @@ def fit(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    step_halving: HalvingRule = "R",
     column_names: Any = None,
     response_name: str | None = None,
     intercept: bool = True,
@@ -47,8 +48,10 @@ def fit(
 
     Parameters
     ----------
-    X, y, family, weights, offset, start, max_iter, tol, trace
-        As for :func:`glmlearn.irls`.
+    X, y, family, weights, offset, start, max_iter, tol, trace, step_halving
+        As for :func:`glmlearn.irls` (``step_halving="R"``: R's rule, halving only for a
+        non-finite deviance or an invalid eta/mu; ``"deviance"``: glm2's, also when the
+        deviance rises).
     column_names : sequence of str, optional
         Names for the columns of X (a DataFrame's own names are used otherwise).
     response_name : str, optional
@@ -74,9 +77,9 @@ def fit(
     problem = make_problem(X, y, family, weights=weights, offset=offset,
                            column_names=column_names, response_name=response_name,
                            intercept=intercept)
-    check_controls(max_iter, tol)
+    check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
-                            tol=tol, trace=trace))
+                            tol=tol, trace=trace, step_halving=step_halving))
     diagnosis = diagnose(problem, states, max_iter)
     for trouble in diagnosis.troubles:
         trouble.warn(stacklevel=2)
@@ -151,7 +154,13 @@ def _null_deviance(problem: GLMProblem) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             return fam.deviance(y, fam.link_inverse(off), pw)
     if not np.any(off):
-        mean = np.broadcast_to(np.sum(pw * y) / np.sum(pw), y.shape)  # (one value, not n)
+        m = float(np.sum(pw * y) / np.sum(pw))
+        if np.all(y[pw > 0] == m):
+            # every y the same (all zero counts, all successes): the null model fits them
+            # exactly, and its mean may be the edge of the range (mu = 0), where the unit
+            # deviance is a limit, 0, not the 0/0 numpy would compute
+            return 0.0
+        mean = np.broadcast_to(m, y.shape)  # (one value, not n)
         return fam.deviance(y, mean, pw)
     null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
     *_, last = run_irls(null, trace="compact")  # the loop never warns

@@ -7,8 +7,11 @@ The loop reads like the textbook. From the current linear predictor :math:`\eta`
 3. working weights  :math:`w = w^{\text{prior}} / \{V(\mu)\, g'(\mu)^2\}`
 4. weighted least squares  :math:`\beta^{\text{next}} = \arg\min \sum_i w_i (z_i - o_i - x_i^\top\beta)^2`
    (:math:`o` is the offset)
-5. update :math:`\eta = X\beta^{\text{next}} + o`, halving the step while the deviance is
-   not finite, :math:`\eta` or :math:`\mu` leaves its valid range, or the deviance rises;
+5. update :math:`\eta = X\beta^{\text{next}} + o`, halving the step towards the previous
+   :math:`\beta` while the deviance is not finite or :math:`\eta` or :math:`\mu` leaves its
+   valid range (R's ``glm.fit``: ``step_halving="R"``, the default), and with
+   ``step_halving="deviance"`` also while the deviance rises (the rule of the R package
+   glm2, Marschner 2011, *The R Journal* 3(2));
 6. converged when R's criterion :math:`|D - D_{\text{old}}| / (|D| + 0.1) <` ``tol``.
 
 The loop never warns: what happened (halvings, a stalled step, the criterion) is recorded
@@ -57,6 +60,7 @@ from .problem import GLMProblem, _show, check_controls, check_start, make_proble
 
 __all__ = [
     "FULL_TRACE_MAX_N",
+    "HalvingRule",
     "IRLSState",
     "irls",
     "score",
@@ -69,6 +73,14 @@ MAX_HALVINGS = 30
 #: How ``halving_reason`` ends on a state where step-halving gave up.
 STALL_SUFFIX = "step-halving failed"
 TraceMode = Literal["auto", "full", "compact"]
+#: What makes step 5 halve its step (see :func:`irls`).
+HalvingRule = Literal["R", "deviance"]
+#: With ``step_halving="deviance"``, a rise of the deviance smaller than this, relative to
+#: :math:`|D| + 0.1`, is rounding, not a rise: the deviance is a sum of n terms, each
+#: rounded, and near the optimum two nearly equal coefficient vectors can give deviances
+#: a few units in the last place apart in either direction. 1024 units of 2^-52 is about
+#: 2.3e-13: far below the default tolerance (1e-8), far above a few ulps.
+RISE_ROUNDING = float(1024 * np.finfo(float).eps)
 
 
 # --- the textbook steps, each a small pure function -----------------------------------------
@@ -133,6 +145,7 @@ def irls(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    step_halving: HalvingRule = "R",
 ) -> Iterator[IRLSState]:
     r"""Run IRLS and yield one :class:`IRLSState` per iteration.
 
@@ -156,6 +169,16 @@ def irls(
         Convergence tolerance of R's relative-deviance criterion (R's ``epsilon``, 1e-8).
     trace : {"auto", "full", "compact"}
         Whether states store their n-length vectors; see the module docstring.
+    step_halving : {"R", "deviance"}
+        When step 5 halves its step towards the previous coefficients. ``"R"`` (the
+        default), as R's ``glm.fit``: only while the deviance is not finite or
+        :math:`\eta`/:math:`\mu` is outside its valid range (R warns "step size truncated
+        due to divergence" and "step size truncated: out of bounds"). ``"deviance"``, as
+        the R package glm2 (Marschner 2011): also while the deviance rises by more than
+        ``tol`` relative, :math:`(D - D_{\text{old}}) / (|D| + 0.1) \ge` ``tol`` (a rise at
+        rounding level, below ``RISE_ROUNDING``, never halves). glm2's rule gets IRLS out
+        of starts from which R's oscillates or diverges; on a fit where no step raises the
+        deviance the two rules give the same iterates.
 
     Yields
     ------
@@ -172,9 +195,9 @@ def irls(
     True
     """
     problem = make_problem(X, y, family, weights=weights, offset=offset)
-    check_controls(max_iter, tol)
+    check_controls(max_iter, tol, step_halving)
     return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
-                    trace=trace)
+                    trace=trace, step_halving=step_halving)
 
 
 def run_irls(
@@ -184,16 +207,18 @@ def run_irls(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    step_halving: HalvingRule = "R",
 ) -> Iterator[IRLSState]:
     """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`)."""
     if trace not in ("auto", "full", "compact"):
         raise GLMInputError(f"trace: must be 'auto', 'full' or 'compact', got {trace!r}")
     keep_vectors = trace == "full" or (trace == "auto" and problem.n <= FULL_TRACE_MAX_N)
-    return _iterate(problem, start, max_iter, tol, keep_vectors)
+    return _iterate(problem, start, max_iter, tol, keep_vectors, step_halving)
 
 
 def _iterate(
-    problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool
+    problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool,
+    step_halving: HalvingRule = "R",
 ) -> Iterator[IRLSState]:
     vec, terms, deviance = _start(problem, start)  # state 0: the starting values
     first = _wls_step(problem, vec, None, terms)  # finds the aliased columns (R's rule) once
@@ -225,7 +250,7 @@ def _iterate(
         del vec
         # (ruff misreads the `del`: both are read at the top of the loop)
         step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
-            problem, beta, deviance, sol.solution.beta, tol)
+            problem, beta, deviance, sol.solution.beta, tol, step_halving)
         criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
         beta, deviance = step.beta, new_deviance
 
@@ -265,13 +290,15 @@ class _Step:
 
 
 def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
-               tol: float) -> tuple[_Step, _Vectors, Array, float]:
+               tol: float, rule: HalvingRule = "R") -> tuple[_Step, _Vectors, Array, float]:
     """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
-    ``beta``. After ``MAX_HALVINGS`` halvings give up honestly: go back to ``beta`` and
-    report the step as stalled (the loop then stops, not converged), rather than accept
-    a worse or invalid point. Nothing is warned here: the state records what happened.
-    A trial needs only eta, mu and the deviance; w, z and the score terms are computed
-    for the accepted point alone."""
+    ``beta``. Unacceptable: a deviance that is not finite, or eta or mu outside its valid
+    range (R's rule), and with ``rule="deviance"`` also a deviance that rose by at least
+    ``tol`` and more than rounding (glm2's rule). After ``MAX_HALVINGS`` halvings give up
+    honestly: go back to ``beta`` and report the step as stalled (the loop then stops, not
+    converged), rather than accept a worse or invalid point. Nothing is warned here: the
+    state records what happened. A trial needs only eta, mu and the deviance; w, z and the
+    score terms are computed for the accepted point alone."""
     fam, y, pw = problem.family, problem.y, problem.weights_or_none
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
@@ -285,7 +312,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
                 why = "the deviance was not finite"
             elif not _valid(problem, eta, mu):
                 why = "eta or mu left the valid range"
-            elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
+            elif rule == "deviance" and beta is not None and _rose(deviance, new_dev, tol):
                 why = "the deviance increased"
             else:
                 vec, terms = _vectors_at(problem, eta, mu)
@@ -300,3 +327,9 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
             return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
                     fam.deviance(y, vec.mu, pw))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
+
+
+def _rose(deviance: float, new_deviance: float, tol: float) -> bool:
+    """Did the deviance rise by ``tol`` in R's relative measure, and by more than rounding?"""
+    rise = (new_deviance - deviance) / (abs(new_deviance) + 0.1)
+    return rise >= tol and rise > RISE_ROUNDING

@@ -51,7 +51,8 @@ from ._intent import _formula_error, _intercept_notice, _ones_in_span, _swap_err
 from .errors import GLMInputError, GLMTypeError, NonIntegerWarning, Trouble
 from .family import Family, get_family
 
-__all__ = ["BINARY_WORDS", "GLMProblem", "Term", "check_controls", "check_start", "make_problem"]
+__all__ = ["BINARY_WORDS", "STEP_HALVING_RULES", "GLMProblem", "Term", "check_controls",
+           "check_start", "make_problem"]
 
 
 class Term(NamedTuple):
@@ -298,9 +299,18 @@ def make_problem(
 
 # --- the controls of the loop -------------------------------------------------------------
 
-def check_controls(max_iter: Any, tol: Any) -> None:
-    """Refuse a ``max_iter`` that is not a positive integer or a ``tol`` that is not a
-    positive finite number."""
+#: The rules for halving a step (``step_halving=``): R's ``glm.fit``, and glm2's.
+STEP_HALVING_RULES = ("R", "deviance")
+
+
+def check_controls(max_iter: Any, tol: Any, step_halving: Any = "R") -> None:
+    """Refuse a ``max_iter`` that is not a positive integer, a ``tol`` that is not a
+    positive finite number, or a ``step_halving`` rule glmlearn does not know."""
+    if not isinstance(step_halving, str) or step_halving not in STEP_HALVING_RULES:
+        raise GLMInputError(
+            f"step_halving: must be 'R' (halve only for a non-finite deviance or an invalid "
+            f"eta/mu, as R's glm.fit) or 'deviance' (also when the deviance rises, as the R "
+            f"package glm2), got {_show(step_halving)}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
         raise GLMInputError(f"max_iter: must be a positive integer, got {_show(max_iter)}")
     if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating):

@@ -170,8 +170,9 @@ class GLMResult:
     @property
     def flags(self) -> frozenset[str]:
         """The flag of every trouble met (see :attr:`troubles`): a subset of
-        ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
-        "step_halving", "non_integer", "no_intercept"}``."""
+        ``{"not_converged", "false_convergence", "separation", "infinite_estimate",
+        "boundary", "rank_deficient", "ill_conditioned", "no_residual_df", "step_halving",
+        "non_integer", "no_intercept"}`` (the table in ``glmlearn/_diagnostics.py``)."""
         return frozenset(t.flag for t in self.troubles)
 
     @property
@@ -309,7 +310,10 @@ class GLMResult:
         if not se:
             return out
         cov = self.cov_params[np.ix_(keep, keep)]
-        se_eta = np.sqrt(np.einsum("ij,jk,ik->i", Xn[:, keep], cov, Xn[:, keep]))
+        # x' Cov x >= 0 in exact arithmetic; with a covariance as ill conditioned as that of
+        # coefficients running off to infinity, rounding can make it a little negative
+        quad = np.einsum("ij,jk,ik->i", Xn[:, keep], cov, Xn[:, keep])
+        se_eta = np.sqrt(np.maximum(quad, 0.0))
         if kind == "link":
             return Prediction(out, se_eta)
         return Prediction(out, np.abs(self.family.mu_eta(eta)) * se_eta)

@@ -40,7 +40,9 @@ def _stall():
     rng.uniform(0, 1, 40)
     x = np.linspace(-3, 3, 30)
     y = (rng.uniform(size=30) < 1 / (1 + np.exp(-x))).astype(float)
-    return (np.column_stack([np.ones(30), x]), y, "binomial"), {"start": [5.0, -5.0]}
+    # glm2's rule: every halving of the step from the start still raises the deviance
+    return ((np.column_stack([np.ones(30), x]), y, "binomial"),
+            {"start": [5.0, -5.0], "step_halving": "deviance"})
 
 
 def _max_iter():
