@@ -50,7 +50,6 @@ X); only when it does not is the linear program solved.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,6 +59,7 @@ from scipy import optimize
 
 from ._arrays import Array
 from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
+from ._state import _linear_predictor
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -70,6 +70,7 @@ from .errors import (
     StepHalvingWarning,
     Trouble,
 )
+from .linalg import matvec
 from .problem import GLMProblem
 
 __all__ = ["BOUNDARY_EPS", "Diagnosis", "Trouble", "detect_separation", "diagnose"]
@@ -113,7 +114,7 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
                            f"{', '.join(names)} aliased (linearly dependent on earlier "
                            "columns); their coefficients are NaN"))
     fam = problem.family
-    recession = _infinite_estimates(problem, final, aliased)
+    recession = _infinite_estimates(problem, states, aliased)
     separation = recession.kind if recession is not None and fam.name == "binomial" else None
     if recession is not None:
         out.append(recession.trouble)
@@ -225,33 +226,44 @@ def _edge_signs(problem: GLMProblem) -> Array | None:
     return None
 
 
-def _mle_certified(problem: GLMProblem, final: IRLSState, signs: Array,
+def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Array,
                    aliased: NDArray[np.bool_]) -> bool:
-    r"""Does the converged fit prove that no direction of recession exists?
+    r"""Does the trace prove that no direction of recession exists?
 
-    At the fit the score is :math:`U = X^\top t` with terms
-    :math:`t_i = w_i \mu'(\eta_i) / V(\mu_i)\,(y_i - \mu_i)`, and on a row at the edge
-    :math:`s_i t_i = \lambda_i > 0` (the mean lies inside the range, on the side away
-    from y). For a direction b with :math:`s_i x_i^\top b \ge 0` on those rows and
-    :math:`x_i^\top b = 0` on the others, :math:`\sum_i \lambda_i s_i x_i^\top b =
-    U^\top b`, so the linear program's objective is at most
-    :math:`\lVert U \rVert_1 / \min_i \lambda_i` (columns scaled as there, so
-    :math:`|b_j| \le 1`). Below its threshold the program would say "no separation".
+    Stiemke's lemma: no such direction exists if some :math:`c` with :math:`c_i > 0` on the
+    rows at the edge (free on the others) has :math:`\sum_i c_i s_i x_i = 0` (take any
+    direction b: :math:`0 = \sum_i c_i s_i x_i^\top b`, a sum of terms
+    :math:`\ge 0` that would have one :math:`> 0`). IRLS hands us one, nearly: at a
+    state, the score's terms :math:`t_i = w_i \mu'(\eta_i) / V(\mu_i)\,(y_i - \mu_i)`
+    are :math:`s_i t_i = \lambda_i > 0` on the edge rows, and :math:`X^\top t = U`,
+    small but not 0. The WLS step :math:`v = (X^\top W X)^{-1} U` (``beta_next - beta``)
+    corrects it: :math:`c_i = \lambda_i - W_i s_i x_i^\top v` gives exactly
+    :math:`\sum_i c_i s_i x_i = U - X^\top W X v = 0`, and stays positive when
+    :math:`W_i |x_i^\top v| < \lambda_i`, i.e. :math:`\mu'(\eta_i)\,|x_i^\top v| <
+    |y_i - \mu_i|`. The state before the last one is used: its step is already solved,
+    so the check costs one product :math:`X v` (and, for a compact trace, the state's
+    vectors).
     """
     pw = problem.prior_weights
     edge = (signs != 0) & (pw > 0)
     if not edge.any():
         return True
-    fam, mu, y = problem.family, final.mu, problem.y
+    state = states[-2]
+    if state.beta is None:  # (state 0 started from R's mustart: no step to correct with)
+        return False
+    fam, y, X = problem.family, problem.y, problem.X
     with np.errstate(all="ignore"):
-        terms = pw * fam.mu_eta(final.eta) / fam.variance(mu) * (y - mu)
-        lam = float(np.min(signs[edge] * terms[edge]))
-        if not (math.isfinite(lam) and lam > 0):
+        v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))
+        if not np.all(np.isfinite(v)):
             return False
-        X = problem.X[:, ~aliased]
-        scale = np.max(np.abs(X[pw > 0]), axis=0)
-        u = float(np.sum(np.abs(X.T @ terms) / np.where(scale > 0, scale, 1.0)))
-    return u < lam * _threshold(int(edge.sum()))
+        eta = _linear_predictor(problem, np.asarray(state.beta))
+        xv = np.abs(matvec(X, v))
+        if not edge.all():
+            y, eta, xv = y[edge], eta[edge], xv[edge]
+        gap = np.abs(y - fam.link_inverse(eta))
+        slack = gap - fam.mu_eta(eta) * xv
+        # half the gap: room for the rounding in v and in X v
+        return bool(np.all(slack > 0.5 * gap) and np.all(gap > 0))
 
 
 def _threshold(n_edge: int) -> float:
@@ -267,8 +279,9 @@ class _Recession:
     trouble: Trouble
 
 
-def _infinite_estimates(problem: GLMProblem, final: IRLSState, aliased: NDArray[np.bool_]
-                        ) -> _Recession | None:
+def _infinite_estimates(problem: GLMProblem, states: Sequence[IRLSState],
+                        aliased: NDArray[np.bool_]) -> _Recession | None:
+    final = states[-1]
     signs = _edge_signs(problem)
     if signs is None:
         fam = problem.family
@@ -278,7 +291,7 @@ def _infinite_estimates(problem: GLMProblem, final: IRLSState, aliased: NDArray[
             return None
         # the binomial log link: only a fit that already looks bad is checked
         signs = np.where(problem.y >= 1, 1.0, np.where(problem.y <= 0, -1.0, 0.0))
-    elif final.converged and _mle_certified(problem, final, signs, aliased):
+    elif final.converged and _mle_certified(problem, states, signs, aliased):
         return None
     names = [n for n, a in zip(problem.column_names, aliased, strict=True) if not a]
     found = _recession_direction(problem.X[:, ~aliased], signs, problem.prior_weights)
