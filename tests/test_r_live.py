@@ -251,6 +251,9 @@ def _clotting() -> list[Case]:
         Case("clotting_gamma_both_lots", "gamma", "inverse", Xboth, both),
         Case("clotting_gaussian_identity", "gaussian", "identity", X, lot1),
         Case("clotting_gaussian_log", "gaussian", "log", X, lot1),
+        # from beta = 0 the first full step jumps to a deviance of 3.7e75, and every later
+        # step only divides it by ~7: R's rule does not converge in 25 iterations
+        Case("clotting_gaussian_log_zero_start", "gaussian", "log", X, lot1, start=(0.0, 0.0)),
         Case("clotting_gaussian_inverse", "gaussian", "inverse", X, lot1),
         Case("clotting_inverse_gaussian", "inverse_gaussian", "inverse_squared", X, lot1),
         Case("clotting_inverse_gaussian_inverse", "inverse_gaussian", "inverse", Xboth, both),
@@ -710,6 +713,21 @@ def test_glm2_rule_from_bad_starts(r_fits, py_fits) -> None:
     assert glm2.converged and glm2.flags == {"step_halving"}
     assert any("'step size truncated due to increasing deviance'" in str(w.message)
                for w in caught)
+
+    # clotting times, gaussian with a log link from beta = 0: R creeps down from a deviance
+    # of 3.7e75 for 25 iterations; glm2's rule halves the first step and reaches the optimum
+    # R finds from its default start (both within R's criterion: the log link converges
+    # linearly here)
+    r_bad, r_mle = r_fits["clotting_gaussian_log_zero_start"], r_fits["clotting_gaussian_log"]
+    assert r_bad["converged"] is False and _number(r_bad["deviance"]) > 1e50
+    case = BY_NAME["clotting_gaussian_log_zero_start"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glmlearn.GLMWarning)
+        glm2 = glmlearn.fit(case.X, case.y, glmlearn.gaussian("log"), start=case.start,
+                            step_halving="deviance")
+    assert glm2.converged and glm2.flags == {"step_halving"}
+    assert _close(glm2.coef, _vector(r_mle["coef"]), 1e-5) is None
+    assert _close(glm2.deviance, _number(r_mle["deviance"]), 1e-8) is None
 
     # gamma, log link: Fisher scoring converges linearly, so the two paths stop at points
     # within R's criterion of the same optimum, and glm2's path is shorter
