@@ -310,6 +310,12 @@ def _lesson() -> list[Case]:
     # from a bad start: the first full step raises the deviance
     cases.append(Case("lesson_passfail_logit_bad_start", "binomial", "logit", X, passed,
                       start=(0.0, 1.0)))
+    # lesson 7: the first ten students who passed took a prep course (a 0/1 column all of
+    # whose rows passed): quasi-complete separation, which R fits without a warning
+    prep = np.zeros(200)
+    prep[np.flatnonzero(passed)[:10]] = 1.0
+    cases.append(Case("lesson_prep_course_dummy", "binomial", "logit", _design(hours, prep),
+                      passed))
     return cases
 
 
@@ -414,6 +420,22 @@ def _near_boundary() -> list[Case]:
                  start=(1.0, 0.1), numbers=False)]
 
 
+def _infinite_estimates() -> list[Case]:
+    """Lesson 7's counts at three sites, the third with zero counts only (a 0/1 column all
+    of whose rows have y = 0), and responses that are all 0 or all 1: R converges by its
+    criterion and says nothing; glmlearn matches its numbers and names the trouble."""
+    rng = np.random.default_rng(1)
+    site = np.repeat([0, 1, 2], 8)
+    counts = np.r_[rng.poisson(4, 8), rng.poisson(2, 8), np.zeros(8)].astype(float)
+    Xs = _design((site == 1).astype(float), (site == 2).astype(float))
+    x = np.arange(1.0, 21.0)
+    return [Case("poisson_zero_site", "poisson", "log", Xs, counts),
+            # (deviances ~1e-10, left by cancellation: compared in test_r_is_silent_here)
+            Case("poisson_all_zero", "poisson", "log", _design(x), np.zeros(20), numbers=False),
+            Case("binomial_all_ones", "binomial", "logit", _design(x), np.ones(20),
+                 numbers=False)]
+
+
 def _warning_cases() -> list[Case]:
     """Fits whose numbers are not comparable (coefficients running off to infinity) but whose
     warnings are: glmlearn must report what R warns about."""
@@ -431,7 +453,7 @@ def _warning_cases() -> list[Case]:
 
 CASES: list[Case] = [*_beetles(), *_challenger(), *_clotting(), *_dobson(), *_doctors(),
                      *_ships(), *_lesson(), *_simulated(), *_near_boundary(),
-                     *_warning_cases()]
+                     *_infinite_estimates(), *_warning_cases()]
 BY_NAME = {c.name: c for c in CASES}
 assert len(BY_NAME) == len(CASES), "case names must be unique"
 NUMBER_CASES = [c.name for c in CASES if c.numbers]
@@ -741,6 +763,22 @@ def test_glm2_rule_from_bad_starts(r_fits, py_fits) -> None:
     assert glm2.n_iter < int(r_bad["n_iter"])
     assert _close(glm2.deviance, _number(r_bad["deviance"]), 1e-8) is None
     assert _close(glm2.coef, _vector(r_bad["coef"]), 1e-5) is None
+
+
+@pytest.mark.parametrize(("name", "flag"), [
+    ("lesson_prep_course_dummy", "separation"), ("poisson_zero_site", "infinite_estimate"),
+    ("poisson_all_zero", "infinite_estimate"), ("binomial_all_ones", "separation")])
+def test_r_is_silent_here(r_fits, py_fits, name: str, flag: str) -> None:
+    """R converges by its criterion and warns nothing; glmlearn stops at the same iterate
+    and names the trouble."""
+    r, (res, _) = r_fits[name], py_fits[name]
+    assert r["converged"] is True and _r_warnings(r) == []
+    assert res.converged and res.n_iter == int(r["n_iter"])
+    # (a slope that is 0 in theory is noise next to the intercept: compared against it)
+    rc = _vector(r["coef"])
+    assert _close(res.coef, rc, 1e-8, floor=float(np.max(np.abs(rc)))) is None
+    assert _close(res.deviance, _number(r["deviance"]), 1e-4, floor=1e-12) is None
+    assert flag in res.flags
 
 
 def test_one_r_process_for_the_module(r_fits) -> None:
