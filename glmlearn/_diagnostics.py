@@ -26,6 +26,8 @@ kind                          flag                   when
                                                      (a criterion at rounding level is said
                                                      so: the estimates are then the MLE)
 ``RankDeficiencyWarning``     ``rank_deficient``     columns of X aliased (R's rule)
+``IllConditionedWarning``     ``ill_conditioned``    scaled X'WX with condition number over
+                                                     ``COND_MAX`` (1e10), or a QR step
 ``SeparationWarning``         ``separation``         binomial classes (quasi-)completely
                                                      separated, by a combination of columns
                                                      or a 0/1 dummy, or all y = 1 / all y = 0
@@ -50,6 +52,7 @@ X); only when it does not is the linear program solved.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +66,7 @@ from ._state import _linear_predictor
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
+    IllConditionedWarning,
     InfiniteEstimateWarning,
     RankDeficiencyWarning,
     ResidualDFWarning,
@@ -114,12 +118,18 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
                            f"{', '.join(names)} aliased (linearly dependent on earlier "
                            "columns); their coefficients are NaN"))
     fam = problem.family
+    # Means at the edge of their range make working weights ~0 or huge: X'WX is then ill
+    # conditioned because of the fit, not the design, and the boundary warning says so.
+    at_edge = _at_edge(problem, final.mu)
+    ill = (_ill_conditioning(problem, states, aliased)
+           if (at_edge is None or not at_edge.any()) and not final.step_halvings else None)
+    if ill is not None:
+        out.append(ill)
     recession = _infinite_estimates(problem, states, aliased)
     separation = recession.kind if recession is not None and fam.name == "binomial" else None
     if recession is not None:
         out.append(recession.trouble)
     boundary = False
-    at_edge = _at_edge(problem, final.mu)
     if at_edge is not None and at_edge.any():
         boundary = True
         out.extend(_boundary_troubles(problem, final, at_edge, recession))
@@ -196,6 +206,47 @@ def _step_troubles(states: Sequence[IRLSState], max_iter: int) -> list[Trouble]:
                            f"{final.criterion:.3g}, deviance {final.deviance:.6g}); the "
                            "estimates are not the MLE"))
     return out
+
+
+#: X'WX, its columns scaled to unit length, is reported as ill conditioned from this
+#: condition number on: its solution keeps about 16 - log10(cond) correct digits, under 6.
+COND_MAX = 1e10
+
+
+def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
+                      aliased: NDArray[np.bool_]) -> Trouble | None:
+    """X'WX of the last step (kept columns, scaled to unit diagonal) nearly singular, or a
+    step that had to be solved by QR: the condition number and the columns involved (the
+    eigenvector of the smallest eigenvalue names the nearly dependent combination)."""
+    keep = ~aliased
+    if keep.sum() < 2:
+        return None
+    G = np.asarray(states[-2].xtwx)[np.ix_(keep, keep)]
+    d = np.sqrt(np.diag(G))
+    if not np.all(np.isfinite(G)) or not np.all(d > 0):
+        return None
+    eigval, eigvec = np.linalg.eigh(G / np.outer(d, d))
+    cond = float(eigval[-1] / eigval[0]) if eigval[0] > 0 else math.inf
+    qr = any(s.wls_method == "qr" for s in states[:-1])
+    if cond < COND_MAX and not qr:
+        return None
+    names = [n for n, k in zip(problem.column_names, keep, strict=True) if k]
+    v = eigvec[:, 0] / d  # in the units of X's columns
+    v = v / np.max(np.abs(v))
+    big = np.flatnonzero(np.abs(eigvec[:, 0]) >= 0.1 * np.max(np.abs(eigvec[:, 0])))
+    combo = " ".join(f"{'-' if v[j] < 0 else '+'} {abs(v[j]):.3g} * {names[j]}"
+                     for j in big).removeprefix("+ ")
+    combo = "-" + combo[2:] if combo.startswith("- ") else combo
+    digits = max(0, round(16 - math.log10(cond))) if math.isfinite(cond) else 0
+    how = ("; the weighted least-squares steps were solved by QR instead of Cholesky"
+           if qr else "")
+    return Trouble(
+        IllConditionedWarning, "ill_conditioned",
+        f"X is ill conditioned though not rank deficient: X'WX has condition number "
+        f"{cond:.2g} with its columns scaled to unit length; the nearly dependent columns "
+        f"are {', '.join(names[j] for j in big)} ({combo} is nearly 0 on every row), so "
+        f"their estimates keep only about {digits} reliable digits and have inflated "
+        f"standard errors{how}. Centre or rescale those columns, or drop one of them")
 
 
 # --- estimates running off to infinity ------------------------------------------------------
@@ -308,8 +359,11 @@ def _recession_trouble(problem: GLMProblem, kind: str, b: Array, names: list[str
     kept = pw > 0
     binomial = fam.name == "binomial"
     big = np.abs(b) >= 1e-6 * np.max(np.abs(b))
-    terms = [f"{b[j]:+.3g} * {names[j]}" for j in np.flatnonzero(big)]
-    direction = " ".join(terms).lstrip("+")
+    direction = ""
+    for j in np.flatnonzero(big):
+        sign = "-" if b[j] < 0 else "+"
+        lead = (sign if sign == "-" else "") if not direction else f" {sign} "
+        direction += f"{lead}{abs(b[j]):.3g} * {names[j]}"
     involved = ", ".join(names[j] for j in np.flatnonzero(big))
     Xk = problem.X[:, ~aliased]
     single = int(np.flatnonzero(big)[0]) if big.sum() == 1 else None

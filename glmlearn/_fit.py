@@ -20,6 +20,7 @@ import numpy as np
 from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
+from .errors import GLMInputError, GLMTypeError
 from .family import Family
 from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_start, make_problem
@@ -43,6 +44,7 @@ def fit(
     column_names: Any = None,
     response_name: str | None = None,
     intercept: bool = True,
+    singular_ok: bool = True,
 ) -> GLMResult:
     """Fit a GLM by IRLS, keeping every iteration.
 
@@ -61,6 +63,10 @@ def fit(
         glmlearn never adds the column: put a column of ones in X. With True and no
         intercept column in X, ``fit`` warns an :class:`~glmlearn.errors.InterceptNotice`
         (flag ``no_intercept``); pass False for a model without intercept on purpose.
+    singular_ok : bool, default True
+        R's ``singular.ok``. With True, columns of X that are linear combinations of
+        earlier ones are aliased (coefficient NaN) and the fit goes on with a
+        :class:`~glmlearn.errors.RankDeficiencyWarning`; with False such an X is an error.
 
     Returns
     -------
@@ -80,6 +86,17 @@ def fit(
     check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
                             tol=tol, trace=trace, step_halving=step_halving))
+    if not isinstance(singular_ok, bool | np.bool_):
+        raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
+    aliased = np.isnan(np.asarray(states[-1].beta))
+    if not singular_ok and aliased.any():
+        names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]
+        raise GLMInputError(
+            f"X: singular fit encountered (singular_ok=False): {', '.join(names)} "
+            f"{'is' if len(names) == 1 else 'are'} linearly dependent on earlier columns "
+            f"(rank {problem.p - len(names)} < {problem.p} columns); drop "
+            f"{'it' if len(names) == 1 else 'them'}, or pass singular_ok=True to fit "
+            "without them (their coefficients are then NaN, as in R)")
     diagnosis = diagnose(problem, states, max_iter)
     for trouble in diagnosis.troubles:
         trouble.warn(stacklevel=2)

@@ -284,6 +284,21 @@ def make_problem(
                 "their product counts successes)",
             ))
 
+    if fam.name == "poisson":
+        # R: dpois (in poisson()$aic) warns "non-integer x = ..." when |x - round(x)| >
+        # 1e-7 max(1, |x|), and the fit goes on (its log-likelihood is then -inf)
+        frac = np.abs(ya - np.round(ya)) > 1e-7 * np.maximum(1.0, np.abs(ya))
+        if frac.any():
+            i = int(np.argmax(frac))
+            troubles.append(Trouble(
+                NonIntegerWarning, "non_integer",
+                f"non-integer x = {ya[i]:.6f} (y at index {i}; {int(frac.sum())} value(s) in "
+                "all): Poisson counts are whole numbers. The fit is made, and its estimates "
+                "are those of a quasi-Poisson model, but the Poisson likelihood of such y is "
+                "0, so logLik is -inf and AIC and BIC are inf, as in R (which warns the same "
+                "words); for rates, fit the counts with offset=log(exposure)",
+            ))
+
     return GLMProblem(
         X=readonly(Xa, copy=False),
         y=readonly(ya, copy=False),
