@@ -23,7 +23,7 @@ from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
 from .errors import GLMInputError, GLMTypeError
 from .family import Family
 from .linalg import covariance
-from .problem import GLMProblem, check_controls, check_start, make_problem
+from .problem import GLMProblem, check_controls, check_eta_start, check_start, make_problem
 from .results import GLMResult
 
 __all__ = ["detect_separation", "fit"]
@@ -41,6 +41,8 @@ def fit(
     tol: float = 1e-8,
     trace: TraceMode = "auto",
     step_halving: HalvingRule = "R",
+    mustart: Any = None,
+    etastart: Any = None,
     column_names: Any = None,
     response_name: str | None = None,
     intercept: bool = True,
@@ -50,7 +52,7 @@ def fit(
 
     Parameters
     ----------
-    X, y, family, weights, offset, start, max_iter, tol, trace, step_halving
+    X, y, family, weights, offset, start, max_iter, tol, trace, step_halving, mustart, etastart
         As for :func:`glmlearn.irls` (``step_halving="R"``: R's rule, halving only for a
         non-finite deviance or an invalid eta/mu; ``"deviance"``: glm2's, also when the
         deviance rises).
@@ -85,7 +87,8 @@ def fit(
                            intercept=intercept)
     check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
-                            tol=tol, trace=trace, step_halving=step_halving))
+                            tol=tol, trace=trace, step_halving=step_halving,
+                            eta_start=check_eta_start(problem, mustart, etastart)))
     if not isinstance(singular_ok, bool | np.bool_):
         raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
     aliased = np.isnan(np.asarray(states[-1].beta))

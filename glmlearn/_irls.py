@@ -56,7 +56,14 @@ from ._arrays import Array, readonly
 from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at, _wls_step
 from .errors import GLMInputError
 from .family import Family
-from .problem import GLMProblem, _show, check_controls, check_start, make_problem
+from .problem import (
+    GLMProblem,
+    _show,
+    check_controls,
+    check_eta_start,
+    check_start,
+    make_problem,
+)
 
 __all__ = [
     "FULL_TRACE_MAX_N",
@@ -146,6 +153,8 @@ def irls(
     tol: float = 1e-8,
     trace: TraceMode = "auto",
     step_halving: HalvingRule = "R",
+    mustart: Any = None,
+    etastart: Any = None,
 ) -> Iterator[IRLSState]:
     r"""Run IRLS and yield one :class:`IRLSState` per iteration.
 
@@ -179,6 +188,12 @@ def irls(
         rounding level, below ``RISE_ROUNDING``, never halves). glm2's rule gets IRLS out
         of starts from which R's oscillates or diverges; on a fit where no step raises the
         deviance the two rules give the same iterates.
+    mustart, etastart : (n,) array_like, optional
+        R's ``mustart`` and ``etastart``: starting means, or a starting linear predictor
+        (offset included), instead of the family's default starting means. As in R,
+        ``etastart`` comes first, then ``start``, then ``mustart``; from ``etastart`` or
+        ``mustart`` there are no previous coefficients to halve a first step towards
+        (state 0's ``beta`` is None).
 
     Yields
     ------
@@ -197,7 +212,8 @@ def irls(
     problem = make_problem(X, y, family, weights=weights, offset=offset)
     check_controls(max_iter, tol, step_halving)
     return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
-                    trace=trace, step_halving=step_halving)
+                    trace=trace, step_halving=step_halving,
+                    eta_start=check_eta_start(problem, mustart, etastart))
 
 
 def run_irls(
@@ -208,19 +224,25 @@ def run_irls(
     tol: float = 1e-8,
     trace: TraceMode = "auto",
     step_halving: HalvingRule = "R",
+    eta_start: tuple[str, Array] | None = None,
 ) -> Iterator[IRLSState]:
-    """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`)."""
+    """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`); ``eta_start``
+    is ``(argument name, starting eta)`` from :func:`~glmlearn.problem.check_eta_start`."""
     if trace not in ("auto", "full", "compact"):
         raise GLMInputError(f"trace: must be 'auto', 'full' or 'compact', got {trace!r}")
     keep_vectors = trace == "full" or (trace == "auto" and problem.n <= FULL_TRACE_MAX_N)
-    return _iterate(problem, start, max_iter, tol, keep_vectors, step_halving)
+    if eta_start is not None and eta_start[0] == "etastart":
+        start = None  # R: etastart comes first, and leaves no coefficients to halve towards
+    elif start is not None:
+        eta_start = None  # R: start comes before mustart
+    return _iterate(problem, start, max_iter, tol, keep_vectors, step_halving, eta_start)
 
 
 def _iterate(
     problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool,
-    step_halving: HalvingRule = "R",
+    step_halving: HalvingRule = "R", eta_start: tuple[str, Array] | None = None,
 ) -> Iterator[IRLSState]:
-    vec, terms, deviance = _start(problem, start)  # state 0: the starting values
+    vec, terms, deviance = _start(problem, start, eta_start)  # state 0: the starting values
     first = _wls_step(problem, vec, None, terms)  # finds the aliased columns (R's rule) once
     aliased = first.solution.aliased
     beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
@@ -255,17 +277,19 @@ def _iterate(
         beta, deviance = step.beta, new_deviance
 
 
-def _start(problem: GLMProblem, start: Array | None) -> tuple[_Vectors, Array, float]:
+def _start(problem: GLMProblem, start: Array | None,
+           eta_start: tuple[str, Array] | None = None) -> tuple[_Vectors, Array, float]:
     """State 0: its vectors, score terms and deviance, refusing starting values outside
     the valid range."""
     fam = problem.family
     # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
-        eta = _starting_eta(problem, start)
+        eta = _starting_eta(problem, start) if eta_start is None else eta_start[1].copy()
         mu = fam.link_inverse(eta)
     if not _valid(problem, eta, mu):
         i = _first_invalid(problem, eta, mu)
-        what = "start" if start is not None else "start (R's default starting means)"
+        what = ("start" if start is not None else eta_start[0] if eta_start is not None
+                else "start (R's default starting means)")
         raise GLMInputError(
             f"{what}: gives an invalid linear predictor or mean at index {i} "
             f"(eta = {_show(eta[i])}, mu = {_show(mu[i])}, y = {_show(problem.y[i])}) "

@@ -52,7 +52,7 @@ from .errors import GLMInputError, GLMTypeError, NonIntegerWarning, Trouble
 from .family import Family, get_family
 
 __all__ = ["BINARY_WORDS", "STEP_HALVING_RULES", "GLMProblem", "Term", "check_controls",
-           "check_start", "make_problem"]
+           "check_eta_start", "check_start", "make_problem"]
 
 
 class Term(NamedTuple):
@@ -350,3 +350,39 @@ def check_start(start: Any, problem: GLMProblem) -> Array | None:
     if bad.size:
         raise GLMInputError(f"start: non-finite value {_show(b[bad[0]])} at index {int(bad[0])}")
     return b
+
+
+def check_eta_start(problem: GLMProblem, mustart: Any = None, etastart: Any = None
+                    ) -> tuple[str, Array] | None:
+    """R's ``etastart`` (a starting linear predictor, offset included) or ``mustart``
+    (starting means, turned into eta by the link), checked: n finite numbers, means in the
+    family's range. Returns ``(argument name, eta)``, ``etastart`` first as in R, or None
+    when neither is given."""
+    fam = problem.family
+    for name, value in (("etastart", etastart), ("mustart", mustart)):
+        if value is None:
+            continue
+        try:
+            v = np.array(value, dtype=float).reshape(-1)
+        except (TypeError, ValueError) as exc:
+            raise GLMInputError(f"{name}: could not be read as numbers ({exc})") from exc
+        if v.shape[0] != problem.n:
+            raise GLMInputError(
+                f"{name}: length {v.shape[0]} does not match the {problem.n} rows of X "
+                f"(one starting {'linear predictor' if name == 'etastart' else 'mean'} "
+                "per observation)")
+        bad = np.flatnonzero(~np.isfinite(v))
+        if bad.size:
+            raise GLMInputError(
+                f"{name}: non-finite value {_show(v[bad[0]])} at index {int(bad[0])}")
+        if name == "mustart":
+            out = np.flatnonzero(~fam.valid_mu(v))
+            if out.size:
+                i = int(out[0])
+                raise GLMInputError(
+                    f"mustart: mean {_show(v[i])} at index {i} is outside the {fam.name} "
+                    f"family's range ({fam.mu_domain}); pass means inside it")
+            with np.errstate(all="ignore"):
+                return name, np.asarray(fam.link_fun(v), dtype=float)
+        return name, v
+    return None

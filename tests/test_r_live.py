@@ -123,6 +123,8 @@ class Case:
     weights: np.ndarray | None = None
     offset: np.ndarray | None = None
     start: tuple[float, ...] | None = None
+    mustart: tuple[float, ...] | None = None
+    etastart: tuple[float, ...] | None = None
     numbers: bool = True  # False: compare only warnings, flags and convergence
 
     @property
@@ -138,6 +140,7 @@ class Case:
             warnings.simplefilter("always")
             res = glmlearn.fit(self.X, self.y, FAMILIES[self.family](self.link),
                                weights=self.weights, offset=self.offset, start=self.start,
+                               mustart=self.mustart, etastart=self.etastart,
                                intercept=self.intercept)  # R's formula says 0 + x1 + ...
         return res, caught
 
@@ -165,7 +168,9 @@ class Case:
                 "link": R_LINK.get(self.link, self.link), "xcols": xcols[first:],
                 "intercept": self.intercept, "two_column": self.two_column,
                 "weights": self.weights is not None, "offset": self.offset is not None,
-                "start": None if self.start is None else list(self.start)}
+                "start": None if self.start is None else list(self.start),
+                "mustart": None if self.mustart is None else list(self.mustart),
+                "etastart": None if self.etastart is None else list(self.etastart)}
 
 
 # ================================================================================================
@@ -254,6 +259,11 @@ def _clotting() -> list[Case]:
         # from beta = 0 the first full step jumps to a deviance of 3.7e75, and every later
         # step only divides it by ~7: R's rule does not converge in 25 iterations
         Case("clotting_gaussian_log_zero_start", "gaussian", "log", X, lot1, start=(0.0, 0.0)),
+        # R's mustart and etastart: the same fits from other starting points
+        Case("clotting_gamma_log_mustart", "gamma", "log", X, lot1,
+             mustart=tuple(np.full(len(u), 40.0))),
+        Case("clotting_gamma_identity_etastart", "gamma", "identity", X, lot1,
+             etastart=tuple(np.full(len(u), 30.0))),
         Case("clotting_gaussian_inverse", "gaussian", "inverse", X, lot1),
         Case("clotting_inverse_gaussian", "inverse_gaussian", "inverse_squared", X, lot1),
         Case("clotting_inverse_gaussian_inverse", "inverse_gaussian", "inverse", Xboth, both),
