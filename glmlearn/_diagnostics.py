@@ -27,7 +27,7 @@ kind                          flag                   when
                                                      so: the estimates are then the MLE)
 ``RankDeficiencyWarning``     ``rank_deficient``     columns of X aliased (R's rule)
 ``IllConditionedWarning``     ``ill_conditioned``    scaled X'WX with condition number over
-                                                     ``COND_MAX`` (1e10), or a QR step
+                                                     ``COND_MAX`` (1e10)
 ``SeparationWarning``         ``separation``         binomial classes (quasi-)completely
                                                      separated, by a combination of columns
                                                      or a 0/1 dummy, or all y = 1 / all y = 0
@@ -215,8 +215,8 @@ COND_MAX = 1e10
 
 def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
                       aliased: NDArray[np.bool_]) -> Trouble | None:
-    """X'WX of the last step (kept columns, scaled to unit diagonal) nearly singular, or a
-    step that had to be solved by QR: the condition number and the columns involved (the
+    """X'WX of the last step (kept columns, scaled to unit diagonal) nearly singular: the
+    condition number and the columns involved (the
     eigenvector of the smallest eigenvalue names the nearly dependent combination)."""
     keep = ~aliased
     if keep.sum() < 2:
@@ -228,7 +228,9 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
     eigval, eigvec = np.linalg.eigh(G / np.outer(d, d))
     cond = float(eigval[-1] / eigval[0]) if eigval[0] > 0 else math.inf
     qr = any(s.wls_method == "qr" for s in states[:-1])
-    if cond < COND_MAX and not qr:
+    # (QR alone is no trouble: badly scaled columns, as in "income in dollars" next to an
+    # intercept, make the unscaled X'WX look ill conditioned while the estimates are fine)
+    if cond < COND_MAX:
         return None
     names = [n for n, k in zip(problem.column_names, keep, strict=True) if k]
     v = eigvec[:, 0] / d  # in the units of X's columns
