@@ -221,6 +221,12 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
     keep = ~aliased
     if keep.sum() < 2:
         return None
+    # Scaling the columns to unit length is nearly the best diagonal scaling (van der
+    # Sluis), so an unscaled condition number below COND_MAX / p (LAPACK's estimate,
+    # from the step's Cholesky) already rules the trouble out, without an eigenvalue
+    # problem.
+    if states[-2]._wls.solution.rcond * COND_MAX > keep.sum():
+        return None
     G = np.asarray(states[-2].xtwx)[np.ix_(keep, keep)]
     d = np.sqrt(np.diag(G))
     if not np.all(np.isfinite(G)) or not np.all(d > 0):
@@ -309,12 +315,16 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Arra
         v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))
         if not np.all(np.isfinite(v)):
             return False
-        eta = _linear_predictor(problem, np.asarray(state.beta))
         xv = np.abs(matvec(X, v))
+        if state.is_compact:  # recompute eta alone, not all of the state's vectors
+            eta = _linear_predictor(problem, np.asarray(state.beta))
+            mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
+        else:
+            mu, mu_eta = state.mu, state._get().mu_eta
         if not edge.all():
-            y, eta, xv = y[edge], eta[edge], xv[edge]
-        gap = np.abs(y - fam.link_inverse(eta))
-        slack = gap - fam.mu_eta(eta) * xv
+            y, mu, mu_eta, xv = y[edge], mu[edge], mu_eta[edge], xv[edge]
+        gap = np.abs(y - mu)
+        slack = gap - mu_eta * xv
         # half the gap: room for the rounding in v and in X v
         return bool(np.all(slack > 0.5 * gap) and np.all(gap > 0))
 

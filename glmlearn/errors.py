@@ -63,7 +63,9 @@ class RankDeficiencyWarning(GLMWarning):
 
 
 class StepHalvingWarning(GLMWarning):
-    """IRLS had to halve its step and could not find a valid or better point."""
+    """IRLS halved a step (R: "step size truncated ..."), or could not find an acceptable
+    one by halving. Which steps are halved is ``step_halving=``'s rule: R's (a
+    non-finite deviance or an invalid eta/mu) or glm2's (also a rising deviance)."""
 
 
 class IllConditionedWarning(GLMWarning):

@@ -60,7 +60,16 @@ class GLMResult:
     rank : int
         Number of non-aliased columns.
     loglik, aic, bic : float
-        As R's ``logLik``, ``AIC`` and ``BIC``.
+        As R's ``logLik``, ``AIC`` and ``BIC``: :math:`\mathrm{AIC} = -2\ell + 2k`,
+        :math:`\mathrm{BIC} = -2\ell + k \log n`, with :math:`k` the rank plus one when
+        the dispersion is estimated. One deliberate difference, for rows of prior weight
+        zero (checked against R 4.2.2 in ``tests/test_r_live.py``): glmlearn leaves them
+        out of :math:`\ell` and of :math:`n`, which is what R gives for the same fit
+        without those rows, while R keeps them in BIC's :math:`n` (``logLik.glm``'s
+        ``nobs`` counts every row) and, for the gaussian family, in the likelihood too
+        (``gaussian()$aic`` adds :math:`-\sum \log w_i = +\infty`, so R's AIC and BIC
+        are ``Inf``). For Poisson counts that are not whole numbers :math:`\ell` is
+        :math:`-\infty` and both criteria are ``inf``, as in R.
     converged : bool
     n_iter : int
         Number of WLS steps (R's "Fisher Scoring iterations").

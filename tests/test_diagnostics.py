@@ -3,7 +3,8 @@
 
 Each case is built so that the trouble is known independently of glmlearn: a step that
 must be halved (a start far off for a gamma inverse link makes the full step leave
-mu > 0), a stall (30 failed halvings from a steep logistic start), an iteration limit,
+mu > 0), a stall (30 failed halvings from a steep logistic start, under glm2's rule,
+``step_halving="deviance"``), an iteration limit,
 perfectly separated classes, an aliased column and a saturated gaussian fit.
 """
 
