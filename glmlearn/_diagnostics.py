@@ -121,8 +121,10 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
     # Means at the edge of their range make working weights ~0 or huge: X'WX is then ill
     # conditioned because of the fit, not the design, and the boundary warning says so.
     at_edge = _at_edge(problem, final.mu)
+    # So are those of a fit that did not converge, somewhere far from the MLE.
     ill = (_ill_conditioning(problem, states, aliased)
-           if (at_edge is None or not at_edge.any()) and not final.step_halvings else None)
+           if (at_edge is None or not at_edge.any()) and not final.step_halvings
+           and final.converged else None)
     if ill is not None:
         out.append(ill)
     recession = _infinite_estimates(problem, states, aliased)
