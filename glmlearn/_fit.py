@@ -19,11 +19,12 @@ import numpy as np
 
 from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
-from ._irls import IRLSState, TraceMode, run_irls
+from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
+from .errors import GLMInputError, GLMTypeError
 from .family import Family, get_family
 from .formula import formula_problem, is_formula, offset_with_exposure
 from .linalg import covariance
-from .problem import GLMProblem, check_controls, check_start, make_problem
+from .problem import GLMProblem, check_controls, check_eta_start, check_start, make_problem
 from .results import GLMResult
 
 __all__ = ["detect_separation", "fit"]
@@ -44,16 +45,22 @@ def fit(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    step_halving: HalvingRule = "R",
+    mustart: Any = None,
+    etastart: Any = None,
     column_names: Any = None,
     response_name: str | None = None,
     intercept: bool = True,
+    singular_ok: bool = True,
 ) -> GLMResult:
     """Fit a GLM by IRLS, keeping every iteration.
 
     Parameters
     ----------
-    X, y, family, weights, offset, start, max_iter, tol, trace
-        As for :func:`glmlearn.irls`.
+    X, y, family, weights, offset, start, max_iter, tol, trace, step_halving, mustart, etastart
+        As for :func:`glmlearn.irls` (``step_halving="R"``: R's rule, halving only for a
+        non-finite deviance or an invalid eta/mu; ``"deviance"``: glm2's, also when the
+        deviance rises).
     data, link, exposure, na_action
         For a formula fit, as for :func:`glmlearn.irls`.
     column_names : sequence of str, optional
@@ -65,6 +72,10 @@ def fit(
         glmlearn never adds the column: put a column of ones in X. With True and no
         intercept column in X, ``fit`` warns an :class:`~glmlearn.errors.InterceptNotice`
         (flag ``no_intercept``); pass False for a model without intercept on purpose.
+    singular_ok : bool, default True
+        R's ``singular.ok``. With True, columns of X that are linear combinations of
+        earlier ones are aliased (coefficient NaN) and the fit goes on with a
+        :class:`~glmlearn.errors.RankDeficiencyWarning`; with False such an X is an error.
 
     Returns
     -------
@@ -101,9 +112,21 @@ def fit(
 
         return fit_negative_binomial_problem(problem, start=start, max_iter=max_iter,  # type: ignore[return-value]
                                              tol=tol, trace=trace, _stacklevel=4)
-    check_controls(max_iter, tol)
+    check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
-                            tol=tol, trace=trace))
+                            tol=tol, trace=trace, step_halving=step_halving,
+                            eta_start=check_eta_start(problem, mustart, etastart)))
+    if not isinstance(singular_ok, bool | np.bool_):
+        raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
+    aliased = np.isnan(np.asarray(states[-1].beta))
+    if not singular_ok and aliased.any():
+        names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]
+        raise GLMInputError(
+            f"X: singular fit encountered (singular_ok=False): {', '.join(names)} "
+            f"{'is' if len(names) == 1 else 'are'} linearly dependent on earlier columns "
+            f"(rank {problem.p - len(names)} < {problem.p} columns); drop "
+            f"{'it' if len(names) == 1 else 'them'}, or pass singular_ok=True to fit "
+            "without them (their coefficients are then NaN, as in R)")
     diagnosis = diagnose(problem, states, max_iter)
     for trouble in diagnosis.troubles:
         trouble.warn(stacklevel=2)
@@ -185,7 +208,13 @@ def _null_deviance(problem: GLMProblem) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             return fam.deviance(y, fam.link_inverse(off), pw)
     if not np.any(off):
-        mean = np.broadcast_to(np.sum(pw * y) / np.sum(pw), y.shape)  # (one value, not n)
+        m = float(np.sum(pw * y) / np.sum(pw))
+        if np.all(y[pw > 0] == m):
+            # every y the same (all zero counts, all successes): the null model fits them
+            # exactly, and its mean may be the edge of the range (mu = 0), where the unit
+            # deviance is a limit, 0, not the 0/0 numpy would compute
+            return 0.0
+        mean = np.broadcast_to(m, y.shape)  # (one value, not n)
         return fam.deviance(y, mean, pw)
     null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
     *_, last = run_irls(null, trace="compact")  # the loop never warns

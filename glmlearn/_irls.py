@@ -7,8 +7,11 @@ The loop reads like the textbook. From the current linear predictor :math:`\eta`
 3. working weights  :math:`w = w^{\text{prior}} / \{V(\mu)\, g'(\mu)^2\}`
 4. weighted least squares  :math:`\beta^{\text{next}} = \arg\min \sum_i w_i (z_i - o_i - x_i^\top\beta)^2`
    (:math:`o` is the offset)
-5. update :math:`\eta = X\beta^{\text{next}} + o`, halving the step while the deviance is
-   not finite, :math:`\eta` or :math:`\mu` leaves its valid range, or the deviance rises;
+5. update :math:`\eta = X\beta^{\text{next}} + o`, halving the step towards the previous
+   :math:`\beta` while the deviance is not finite or :math:`\eta` or :math:`\mu` leaves its
+   valid range (R's ``glm.fit``: ``step_halving="R"``, the default), and with
+   ``step_halving="deviance"`` also while the deviance rises (the rule of the R package
+   glm2, Marschner 2011, *The R Journal* 3(2));
 6. converged when R's criterion :math:`|D - D_{\text{old}}| / (|D| + 0.1) <` ``tol``.
 
 The loop never warns: what happened (halvings, a stalled step, the criterion) is recorded
@@ -58,10 +61,18 @@ from ._methods import FISHER, Proposal, StepRule, check_method, step_rule
 from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at
 from .errors import GLMInputError
 from .family import Family, get_family
-from .problem import GLMProblem, _show, check_controls, check_start, make_problem
+from .problem import (
+    GLMProblem,
+    _show,
+    check_controls,
+    check_eta_start,
+    check_start,
+    make_problem,
+)
 
 __all__ = [
     "FULL_TRACE_MAX_N",
+    "HalvingRule",
     "IRLSState",
     "irls",
     "score",
@@ -74,6 +85,14 @@ MAX_HALVINGS = 30
 #: How ``halving_reason`` ends on a state where step-halving gave up.
 STALL_SUFFIX = "step-halving failed"
 TraceMode = Literal["auto", "full", "compact"]
+#: What makes step 5 halve its step (see :func:`irls`).
+HalvingRule = Literal["R", "deviance"]
+#: With ``step_halving="deviance"``, a rise of the deviance smaller than this, relative to
+#: :math:`|D| + 0.1`, is rounding, not a rise: the deviance is a sum of n terms, each
+#: rounded, and near the optimum two nearly equal coefficient vectors can give deviances
+#: a few units in the last place apart in either direction. 1024 units of 2^-52 is about
+#: 2.3e-13: far below the default tolerance (1e-8), far above a few ulps.
+RISE_ROUNDING = float(1024 * np.finfo(float).eps)
 
 
 # --- the textbook steps, each a small pure function -----------------------------------------
@@ -143,6 +162,9 @@ def irls(
     trace: TraceMode = "auto",
     method: str = "fisher",
     step_size: float | None = None,
+    step_halving: HalvingRule = "R",
+    mustart: Any = None,
+    etastart: Any = None,
 ) -> Iterator[IRLSState]:
     r"""Run IRLS and yield one :class:`IRLSState` per iteration.
 
@@ -186,6 +208,24 @@ def irls(
     step_size : float, optional
         A fixed step size :math:`\alpha` for ``method="gradient"`` (step
         :math:`\alpha U`); only that method takes one.
+    step_halving : {"R", "deviance"}
+        When step 5 halves its step towards the previous coefficients. ``"R"`` (the
+        default), as R's ``glm.fit``: only while the deviance is not finite or
+        :math:`\eta`/:math:`\mu` is outside its valid range (R warns "step size truncated
+        due to divergence" and "step size truncated: out of bounds"). ``"deviance"``, as
+        the R package glm2 (Marschner 2011): also while the deviance rises by more than
+        ``tol`` relative, :math:`(D - D_{\text{old}}) / (|D| + 0.1) \ge` ``tol`` (a rise at
+        rounding level, below ``RISE_ROUNDING``, never halves). glm2's rule gets IRLS out
+        of starts from which R's oscillates or diverges; on a fit where no step raises the
+        deviance the two rules give the same iterates. ``method="gradient"`` always
+        uses ``"deviance"``: halving while the log-likelihood falls is its backtracking
+        line search.
+    mustart, etastart : (n,) array_like, optional
+        R's ``mustart`` and ``etastart``: starting means, or a starting linear predictor
+        (offset included), instead of the family's default starting means. As in R,
+        ``etastart`` comes first, then ``start``, then ``mustart``; from ``etastart`` or
+        ``mustart`` there are no previous coefficients to halve a first step towards
+        (state 0's ``beta`` is None).
 
     Yields
     ------
@@ -212,9 +252,11 @@ def irls(
         fam = get_family(family, link)
         problem = make_problem(X, y, family if link is None else fam, weights=weights,
                                offset=offset_with_exposure(offset, exposure, fam))
-    check_controls(max_iter, tol)
+    check_controls(max_iter, tol, step_halving)
     return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
-                    trace=trace, method=method, step_size=step_size)
+                    trace=trace, method=method, step_size=step_size,
+                    step_halving=step_halving,
+                    eta_start=check_eta_start(problem, mustart, etastart))
 
 
 def run_irls(
@@ -226,20 +268,31 @@ def run_irls(
     trace: TraceMode = "auto",
     method: str = "fisher",
     step_size: float | None = None,
+    step_halving: HalvingRule = "R",
+    eta_start: tuple[str, Array] | None = None,
 ) -> Iterator[IRLSState]:
-    """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`)."""
+    """IRLS on an already validated :class:`GLMProblem` (see :func:`irls`); ``eta_start``
+    is ``(argument name, starting eta)`` from :func:`~glmlearn.problem.check_eta_start`."""
     if trace not in ("auto", "full", "compact"):
         raise GLMInputError(f"trace: must be 'auto', 'full' or 'compact', got {trace!r}")
     rule = step_rule(check_method(method, problem.family, step_size), step_size)
     keep_vectors = trace == "full" or (trace == "auto" and problem.n <= FULL_TRACE_MAX_N)
-    return _iterate(problem, start, max_iter, tol, keep_vectors, rule)
+    if eta_start is not None and eta_start[0] == "etastart":
+        start = None  # R: etastart comes first, and leaves no coefficients to halve towards
+    elif start is not None:
+        eta_start = None  # R: start comes before mustart
+    if rule.name == "gradient":
+        step_halving = "deviance"  # (its backtracking line search)
+    return _iterate(problem, start, max_iter, tol, keep_vectors, rule, step_halving,
+                    eta_start)
 
 
 def _iterate(
     problem: GLMProblem, start: Array | None, max_iter: int, tol: float, keep_vectors: bool,
-    rule: StepRule = FISHER,
+    rule: StepRule = FISHER, step_halving: HalvingRule = "R",
+    eta_start: tuple[str, Array] | None = None,
 ) -> Iterator[IRLSState]:
-    vec, terms, deviance = _start(problem, start)  # state 0: the starting values
+    vec, terms, deviance = _start(problem, start, eta_start)  # state 0: the starting values
     # Step 4 of state 0; it finds the aliased columns (R's rule) once.
     first = rule.propose(problem, vec, None, terms, start)
     aliased = first.step4.solution.aliased
@@ -278,22 +331,24 @@ def _iterate(
         del vec, prop
         # (ruff misreads the `del`: both are read at the top of the loop)
         step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
-            problem, beta, deviance, sol.solution.beta, tol)
+            problem, beta, deviance, sol.solution.beta, tol, step_halving)
         criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
         beta, deviance = step.beta, new_deviance
 
 
-def _start(problem: GLMProblem, start: Array | None) -> tuple[_Vectors, Array, float]:
+def _start(problem: GLMProblem, start: Array | None,
+           eta_start: tuple[str, Array] | None = None) -> tuple[_Vectors, Array, float]:
     """State 0: its vectors, score terms and deviance, refusing starting values outside
     the valid range."""
     fam = problem.family
     # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
-        eta = _starting_eta(problem, start)
+        eta = _starting_eta(problem, start) if eta_start is None else eta_start[1].copy()
         mu = fam.link_inverse(eta)
     if not _valid(problem, eta, mu):
         i = _first_invalid(problem, eta, mu)
-        what = "start" if start is not None else "start (R's default starting means)"
+        what = ("start" if start is not None else eta_start[0] if eta_start is not None
+                else "start (R's default starting means)")
         raise GLMInputError(
             f"{what}: gives an invalid linear predictor or mean at index {i} "
             f"(eta = {_show(eta[i])}, mu = {_show(mu[i])}, y = {_show(problem.y[i])}) "
@@ -318,13 +373,15 @@ class _Step:
 
 
 def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
-               tol: float) -> tuple[_Step, _Vectors, Array, float]:
+               tol: float, rule: HalvingRule = "R") -> tuple[_Step, _Vectors, Array, float]:
     """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
-    ``beta``. After ``MAX_HALVINGS`` halvings give up honestly: go back to ``beta`` and
-    report the step as stalled (the loop then stops, not converged), rather than accept
-    a worse or invalid point. Nothing is warned here: the state records what happened.
-    A trial needs only eta, mu and the deviance; w, z and the score terms are computed
-    for the accepted point alone."""
+    ``beta``. Unacceptable: a deviance that is not finite, or eta or mu outside its valid
+    range (R's rule), and with ``rule="deviance"`` also a deviance that rose by at least
+    ``tol`` and more than rounding (glm2's rule). After ``MAX_HALVINGS`` halvings give up
+    honestly: go back to ``beta`` and report the step as stalled (the loop then stops, not
+    converged), rather than accept a worse or invalid point. Nothing is warned here: the
+    state records what happened. A trial needs only eta, mu and the deviance; w, z and the
+    score terms are computed for the accepted point alone."""
     fam, y, pw = problem.family, problem.y, problem.weights_or_none
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
@@ -338,7 +395,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
                 why = "the deviance was not finite"
             elif not _valid(problem, eta, mu):
                 why = "eta or mu left the valid range"
-            elif beta is not None and (new_dev - deviance) / (abs(new_dev) + 0.1) >= tol:
+            elif rule == "deviance" and beta is not None and _rose(deviance, new_dev, tol):
                 why = "the deviance increased"
             else:
                 vec, terms = _vectors_at(problem, eta, mu)
@@ -353,3 +410,9 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
             return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
                     fam.deviance(y, vec.mu, pw))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
+
+
+def _rose(deviance: float, new_deviance: float, tol: float) -> bool:
+    """Did the deviance rise by ``tol`` in R's relative measure, and by more than rounding?"""
+    rise = (new_deviance - deviance) / (abs(new_deviance) + 0.1)
+    return rise >= tol and rise > RISE_ROUNDING

@@ -43,7 +43,14 @@ class ConvergenceWarning(GLMWarning):
     """IRLS stopped at ``max_iter`` before the convergence criterion was met."""
 
 
-class SeparationWarning(GLMWarning):
+class InfiniteEstimateWarning(GLMWarning):
+    """The maximum-likelihood estimate does not exist: along some direction of the
+    coefficients the likelihood keeps rising forever, so IRLS's estimates grow without
+    bound (a Poisson group of zero counts, an all-zero response, or, for binomial data,
+    :class:`SeparationWarning`)."""
+
+
+class SeparationWarning(InfiniteEstimateWarning):
     """The binary classes are (quasi-)completely separated: the MLE does not exist."""
 
 
@@ -56,7 +63,15 @@ class RankDeficiencyWarning(GLMWarning):
 
 
 class StepHalvingWarning(GLMWarning):
-    """IRLS had to halve its step and could not find a valid or better point."""
+    """IRLS halved a step (R: "step size truncated ..."), or could not find an acceptable
+    one by halving. Which steps are halved is ``step_halving=``'s rule: R's (a
+    non-finite deviance or an invalid eta/mu) or glm2's (also a rising deviance)."""
+
+
+class IllConditionedWarning(GLMWarning):
+    """X (with the working weights) is nearly rank deficient: not aliased by R's rule, but
+    so ill conditioned that the estimates of the columns involved carry few reliable
+    digits and large standard errors."""
 
 
 class ResidualDFWarning(GLMWarning):
@@ -114,6 +129,8 @@ __all__ = [
     "GLMInputError",
     "GLMTypeError",
     "GLMWarning",
+    "IllConditionedWarning",
+    "InfiniteEstimateWarning",
     "InterceptNotice",
     "NonIntegerWarning",
     "RankDeficiencyWarning",

@@ -51,7 +51,8 @@ from ._intent import _formula_error, _intercept_notice, _ones_in_span, _swap_err
 from .errors import GLMInputError, GLMTypeError, NonIntegerWarning, Trouble
 from .family import Family, get_family
 
-__all__ = ["BINARY_WORDS", "GLMProblem", "Term", "check_controls", "check_start", "make_problem"]
+__all__ = ["BINARY_WORDS", "STEP_HALVING_RULES", "GLMProblem", "Term", "check_controls",
+           "check_eta_start", "check_start", "make_problem"]
 
 
 class Term(NamedTuple):
@@ -284,6 +285,21 @@ def make_problem(
                 "their product counts successes)",
             ))
 
+    if fam.name == "poisson":
+        # R: dpois (in poisson()$aic) warns "non-integer x = ..." when |x - round(x)| >
+        # 1e-7 max(1, |x|), and the fit goes on (its log-likelihood is then -inf)
+        frac = np.abs(ya - np.round(ya)) > 1e-7 * np.maximum(1.0, np.abs(ya))
+        if frac.any():
+            i = int(np.argmax(frac))
+            troubles.append(Trouble(
+                NonIntegerWarning, "non_integer",
+                f"non-integer x = {ya[i]:.6f} (y at index {i}; {int(frac.sum())} value(s) in "
+                "all): Poisson counts are whole numbers. The fit is made, and its estimates "
+                "are those of a quasi-Poisson model, but the Poisson likelihood of such y is "
+                "0, so logLik is -inf and AIC and BIC are inf, as in R (which warns the same "
+                "words); for rates, fit the counts with offset=log(exposure)",
+            ))
+
     return GLMProblem(
         X=readonly(Xa, copy=False),
         y=readonly(ya, copy=False),
@@ -299,9 +315,18 @@ def make_problem(
 
 # --- the controls of the loop -------------------------------------------------------------
 
-def check_controls(max_iter: Any, tol: Any) -> None:
-    """Refuse a ``max_iter`` that is not a positive integer or a ``tol`` that is not a
-    positive finite number."""
+#: The rules for halving a step (``step_halving=``): R's ``glm.fit``, and glm2's.
+STEP_HALVING_RULES = ("R", "deviance")
+
+
+def check_controls(max_iter: Any, tol: Any, step_halving: Any = "R") -> None:
+    """Refuse a ``max_iter`` that is not a positive integer, a ``tol`` that is not a
+    positive finite number, or a ``step_halving`` rule glmlearn does not know."""
+    if not isinstance(step_halving, str) or step_halving not in STEP_HALVING_RULES:
+        raise GLMInputError(
+            f"step_halving: must be 'R' (halve only for a non-finite deviance or an invalid "
+            f"eta/mu, as R's glm.fit) or 'deviance' (also when the deviance rises, as the R "
+            f"package glm2), got {_show(step_halving)}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
         raise GLMInputError(f"max_iter: must be a positive integer, got {_show(max_iter)}")
     if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating):
@@ -326,3 +351,39 @@ def check_start(start: Any, problem: GLMProblem) -> Array | None:
     if bad.size:
         raise GLMInputError(f"start: non-finite value {_show(b[bad[0]])} at index {int(bad[0])}")
     return b
+
+
+def check_eta_start(problem: GLMProblem, mustart: Any = None, etastart: Any = None
+                    ) -> tuple[str, Array] | None:
+    """R's ``etastart`` (a starting linear predictor, offset included) or ``mustart``
+    (starting means, turned into eta by the link), checked: n finite numbers, means in the
+    family's range. Returns ``(argument name, eta)``, ``etastart`` first as in R, or None
+    when neither is given."""
+    fam = problem.family
+    for name, value in (("etastart", etastart), ("mustart", mustart)):
+        if value is None:
+            continue
+        try:
+            v = np.array(value, dtype=float).reshape(-1)
+        except (TypeError, ValueError) as exc:
+            raise GLMInputError(f"{name}: could not be read as numbers ({exc})") from exc
+        if v.shape[0] != problem.n:
+            raise GLMInputError(
+                f"{name}: length {v.shape[0]} does not match the {problem.n} rows of X "
+                f"(one starting {'linear predictor' if name == 'etastart' else 'mean'} "
+                "per observation)")
+        bad = np.flatnonzero(~np.isfinite(v))
+        if bad.size:
+            raise GLMInputError(
+                f"{name}: non-finite value {_show(v[bad[0]])} at index {int(bad[0])}")
+        if name == "mustart":
+            out = np.flatnonzero(~fam.valid_mu(v))
+            if out.size:
+                i = int(out[0])
+                raise GLMInputError(
+                    f"mustart: mean {_show(v[i])} at index {i} is outside the {fam.name} "
+                    f"family's range ({fam.mu_domain}); pass means inside it")
+            with np.errstate(all="ignore"):
+                return name, np.asarray(fam.link_fun(v), dtype=float)
+        return name, v
+    return None

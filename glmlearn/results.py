@@ -72,8 +72,17 @@ class GLMResult:
     rank : int
         Number of non-aliased columns.
     loglik, aic, bic : float
-        As R's ``logLik``, ``AIC`` and ``BIC``; NaN for a quasi family, which has no
-        likelihood (R: NA; the summary prints NA).
+        As R's ``logLik``, ``AIC`` and ``BIC``: :math:`\mathrm{AIC} = -2\ell + 2k`,
+        :math:`\mathrm{BIC} = -2\ell + k \log n`, with :math:`k` the rank plus one when
+        the dispersion is estimated. One deliberate difference, for rows of prior weight
+        zero (checked against R 4.2.2 in ``tests/test_r_live.py``): glmlearn leaves them
+        out of :math:`\ell` and of :math:`n`, which is what R gives for the same fit
+        without those rows, while R keeps them in BIC's :math:`n` (``logLik.glm``'s
+        ``nobs`` counts every row) and, for the gaussian family, in the likelihood too
+        (``gaussian()$aic`` adds :math:`-\sum \log w_i = +\infty`, so R's AIC and BIC
+        are ``Inf``). For Poisson counts that are not whole numbers :math:`\ell` is
+        :math:`-\infty` and both criteria are ``inf``, as in R. NaN for a quasi family, which has no likelihood (R: NA;
+        the summary prints NA).
     converged : bool
     n_iter : int
         Number of WLS steps (R's "Fisher Scoring iterations").
@@ -183,10 +192,11 @@ class GLMResult:
     @property
     def flags(self) -> frozenset[str]:
         """The flag of every trouble met (see :attr:`troubles`): a subset of
-        ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
-        "step_halving", "non_integer", "no_intercept"}`` (and, for a negative binomial
-        with theta estimated, ``"theta_infinite"``, ``"theta_at_zero"``,
-        ``"theta_not_converged"``)."""
+        ``{"not_converged", "false_convergence", "separation", "infinite_estimate",
+        "boundary", "rank_deficient", "ill_conditioned", "no_residual_df", "step_halving",
+        "non_integer", "no_intercept"}`` (the table in ``glmlearn/_diagnostics.py``; and,
+        for a negative binomial with theta estimated, ``"theta_infinite"``,
+        ``"theta_at_zero"``, ``"theta_not_converged"``)."""
         return frozenset(t.flag for t in self.troubles)
 
     @property
@@ -375,7 +385,10 @@ class GLMResult:
         if not se and interval is None:
             return out
         cov = self.cov_params[np.ix_(keep, keep)]
-        se_eta = np.sqrt(np.einsum("ij,jk,ik->i", Xn[:, keep], cov, Xn[:, keep]))
+        # x' Cov x >= 0 in exact arithmetic; with a covariance as ill conditioned as that of
+        # coefficients running off to infinity, rounding can make it a little negative
+        quad = np.einsum("ij,jk,ik->i", Xn[:, keep], cov, Xn[:, keep])
+        se_eta = np.sqrt(np.maximum(quad, 0.0))
         se_out = se_eta if kind == "link" else np.abs(self.family.mu_eta(eta)) * se_eta
         if interval is None:
             return Prediction(out, se_out)

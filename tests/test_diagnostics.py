@@ -3,7 +3,8 @@
 
 Each case is built so that the trouble is known independently of glmlearn: a step that
 must be halved (a start far off for a gamma inverse link makes the full step leave
-mu > 0), a stall (30 failed halvings from a steep logistic start), an iteration limit,
+mu > 0), a stall (30 failed halvings from a steep logistic start, under glm2's rule,
+``step_halving="deviance"``), an iteration limit,
 perfectly separated classes, an aliased column and a saturated gaussian fit.
 """
 
@@ -40,7 +41,9 @@ def _stall():
     rng.uniform(0, 1, 40)
     x = np.linspace(-3, 3, 30)
     y = (rng.uniform(size=30) < 1 / (1 + np.exp(-x))).astype(float)
-    return (np.column_stack([np.ones(30), x]), y, "binomial"), {"start": [5.0, -5.0]}
+    # glm2's rule: every halving of the step from the start still raises the deviance
+    return ((np.column_stack([np.ones(30), x]), y, "binomial"),
+            {"start": [5.0, -5.0], "step_halving": "deviance"})
 
 
 def _max_iter():

@@ -82,12 +82,14 @@ def halving_traces():
     Xg = np.column_stack([np.ones(40), x])
     yg = rng.gamma(2.0, 1 / (0.2 + 3 * x) / 2)
     out["invalid"] = (Xg, yg, glmlearn.gamma(), _states(Xg, yg, "gamma", start=[5.0, 5.0]))
-    # logistic regression from a steep start: the full Newton step overshoots uphill
+    # logistic regression from a steep start: the full Newton step overshoots uphill, and
+    # glm2's rule (step_halving="deviance") halves it
     rng = np.random.default_rng(7)
     x = np.linspace(-3, 3, 30)
     Xb = np.column_stack([np.ones(30), x])
     yb = (rng.uniform(size=30) < 1 / (1 + np.exp(-x))).astype(float)
-    out["increase"] = (Xb, yb, glmlearn.binomial(), _states(Xb, yb, "binomial", start=[0.0, 10.0]))
+    out["increase"] = (Xb, yb, glmlearn.binomial(),
+                       _states(Xb, yb, "binomial", start=[0.0, 10.0], step_halving="deviance"))
     return out
 
 
@@ -205,8 +207,9 @@ def test_step_halving_is_recorded(halving_traces, reason):
     # halving found a better point each time: the deviance never rose
     devs = [s.deviance for s in states]
     assert all(b <= a * (1 + 1e-8) + 1e-8 for a, b in itertools.pairwise(devs))
+    rule = "deviance" if reason == "increase" else "R"
     with pytest.warns(StepHalvingWarning, match=r"^IRLS halved its step at iterations? \d"):
-        res = glmlearn.fit(X, y, fam, start=states[0].beta)
+        res = glmlearn.fit(X, y, fam, start=states[0].beta, step_halving=rule)
     assert "step_halving" in res.flags
     np.testing.assert_allclose(res.coef, glmlearn.fit(X, y, fam).coef, rtol=1e-6)
 
@@ -377,7 +380,7 @@ def test_failed_step_halving_never_ends_converged_at_a_worse_point():
     y = (rng.uniform(size=30) < 1 / (1 + np.exp(-x))).astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GLMWarning)
-        res = glmlearn.fit(X, y, "binomial", start=[5.0, -5.0])
+        res = glmlearn.fit(X, y, "binomial", start=[5.0, -5.0], step_halving="deviance")
     best_seen = min(s.deviance for s in res.trace[1:])
     assert not res.converged or res.deviance <= best_seen * (1 + 1e-8), (
         f"converged at deviance {res.deviance:.6g} after visiting {best_seen:.6g}")

@@ -4,6 +4,12 @@ A choice is a :data:`Key`, ``(dataset, family, link, start)``. :class:`ExplorerC
 (a base of :class:`~glmlearn.widgets._irls_explorer.IRLSExplorer`) keeps the problems on
 offer, completes and checks a choice (:meth:`~ExplorerChoices._resolve`), and sets the
 four menus to one (:meth:`~ExplorerChoices._set_menus`) without refitting.
+
+A fifth menu, ``halving_menu``, picks the step-halving rule (``step_halving=`` of
+:func:`glmlearn.fit`): R's ``glm.fit``, which halves a step only when it leaves the valid
+range, or glm2's, which also halves a step that raises the deviance. The fits are kept
+apart for each rule (``_fits`` is the current rule's), so switching back shows the trace
+already computed.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .._irls import HalvingRule
 from ..errors import GLMInputError, GLMTypeError
 from ..family import FAMILIES
 from ..problem import _show
@@ -25,26 +32,46 @@ from ._view import error_html, quiet_fit
 
 Key = tuple[str, str, str, str]
 
-__all__ = ["ExplorerChoices", "Key", "fit_choice", "unfittable_error", "unfittable_html"]
+#: The step-halving menu: (label, ``step_halving=`` value).
+HALVING_OPTIONS = (("R: only out of range", "R"), ("glm2: also when D rises", "deviance"))
+
+__all__ = ["HALVING_OPTIONS", "ExplorerChoices", "Key", "fit_choice", "unfittable_error",
+           "unfittable_html"]
 
 
 def fit_choice(data: ExplorerData, family: str, link: str | None, start: str, *,
-               max_iter: int = 25, tol: float = 1e-8) -> GLMResult:
+               max_iter: int = 25, tol: float = 1e-8,
+               step_halving: HalvingRule = "R") -> GLMResult:
     """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly: the status
     line shows the fit's ``result.troubles`` instead of stderr, where a notebook would show
     them once, far from the picture they explain."""
     fam = FAMILIES[family]() if link is None else FAMILIES[family](link)
     return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset,
                      start=data.start_beta(start), max_iter=max_iter, tol=tol,
-                     column_names=list(data.column_names) or None)
+                     step_halving=step_halving, column_names=list(data.column_names) or None)
 
 
 class ExplorerChoices:
     """The menus of an explorer and the (dataset, family, link, start) they choose."""
 
-    _fits: dict[Key, GLMResult]
     _data: dict[str, ExplorerData | None]
     _hold: int
+    _fits_by_rule: dict[str, dict[Key, GLMResult]]
+
+    @property
+    def step_halving(self) -> HalvingRule:
+        """The step-halving rule of the menus (``"R"`` before they exist)."""
+        menu = getattr(self, "halving_menu", None)
+        return "R" if menu is None else menu.value
+
+    @property
+    def _fits(self) -> dict[Key, GLMResult]:
+        """The fits computed so far under the current step-halving rule."""
+        return self._fits_by_rule.setdefault(self.step_halving, {})
+
+    @_fits.setter
+    def _fits(self, fits: dict[Key, GLMResult]) -> None:
+        self._fits_by_rule = {self.step_halving: fits}
 
     def _offer(self, dataset: Any) -> str:
         """Register ``dataset`` and every named dataset; the name of ``dataset``."""
@@ -57,7 +84,7 @@ class ExplorerChoices:
         return first
 
     def _make_menus(self, first: str) -> None:
-        """The four menus (in the box ``self._menu_box``), the dataset menu at ``first``."""
+        """The menus (in the box ``self._menu_box``), the dataset menu at ``first``."""
         style = {"description_width": "initial"}
         self.dataset_menu = widgets.Dropdown(
             options=[(n.replace("_", " "), n) for n in self._data], value=first,
@@ -65,11 +92,16 @@ class ExplorerChoices:
         self.family_menu = widgets.Dropdown(description="family", style=style)
         self.link_menu = widgets.Dropdown(description="link", style=style)
         self.start_menu = widgets.Dropdown(description="start", style=style)
+        self.halving_menu = widgets.Dropdown(
+            options=list(HALVING_OPTIONS), value="R", description="halve a step",
+            style=style, layout=widgets.Layout(width="290px"))
         for w, cls in [(self.dataset_menu, "glmlearn-dataset"), (self.family_menu, "glmlearn-family"),
-                       (self.link_menu, "glmlearn-link"), (self.start_menu, "glmlearn-start")]:
+                       (self.link_menu, "glmlearn-link"), (self.start_menu, "glmlearn-start"),
+                       (self.halving_menu, "glmlearn-halving")]:
             w.add_class(cls)
-        self._menu_box = widgets.HBox([self.dataset_menu, self.family_menu, self.link_menu,
-                                   self.start_menu])
+        self._menu_box = widgets.VBox([
+            widgets.HBox([self.dataset_menu, self.family_menu, self.link_menu, self.start_menu]),
+            self.halving_menu])
 
     def _register(self, dataset: Any) -> str:
         if isinstance(dataset, GLMResult):

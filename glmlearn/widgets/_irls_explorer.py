@@ -38,7 +38,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
-from .._irls import IRLSState
+from .._irls import HalvingRule, IRLSState
 from ..narrate import describe_state
 from ..problem import check_controls
 from ..results import GLMResult
@@ -82,6 +82,10 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         Milliseconds per iteration when playing.
     max_iter, tol : int, float
         Passed to :func:`glmlearn.fit`.
+    step_halving : {"R", "deviance"}
+        The step-halving rule first chosen in the ``halving_menu`` (passed to
+        :func:`glmlearn.fit`): R's, or glm2's, which also halves a step that raises the
+        deviance.
 
     Raises
     ------
@@ -99,7 +103,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
     result : GLMResult
         The fit shown; the menus name it (:attr:`key`).
     slider, play, back_button, forward_button : ipywidgets
-    dataset_menu, family_menu, link_menu, start_menu : ipywidgets.Dropdown
+    dataset_menu, family_menu, link_menu, start_menu, halving_menu : ipywidgets.Dropdown
     table, status : ipywidgets.HTML
     errors : list of Exception
         Exceptions raised by callbacks (also shown in ``status``); empty when all is well.
@@ -126,8 +130,9 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         interval: int = 700,
         max_iter: int = 25,
         tol: float = 1e-8,
+        step_halving: HalvingRule = "R",
     ) -> None:
-        check_controls(max_iter, tol)
+        check_controls(max_iter, tol, step_halving)
         interval = check_int("interval", interval, 1, where="milliseconds per iteration")
         iteration = check_int("iteration", iteration, 0)
         super().__init__(figsize, dpi, backend)
@@ -142,6 +147,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         key = self._resolve(first, family, link, start)
 
         self._make_menus(first)
+        self.halving_menu.value = step_halving
         style = {"description_width": "initial"}
         self.play = widgets.Play(value=0, min=0, max=1, step=1, interval=interval,
                                  description="play", show_repeat=False)
@@ -185,6 +191,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         self.family_menu.observe(self._on_family, names="value")
         self.link_menu.observe(self._on_choice, names="value")
         self.start_menu.observe(self._on_choice, names="value")
+        self.halving_menu.observe(self._on_choice, names="value")
         self.back_button.on_click(self._on_back)
         self.forward_button.on_click(self._on_forward)
 
@@ -242,7 +249,8 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         if key not in self._fits:
             name, family, link, start = key
             self._fits[key] = fit_choice(self._problem(name), family, link, start,
-                                         max_iter=self.max_iter, tol=self.tol)
+                                         max_iter=self.max_iter, tol=self.tol,
+                                         step_halving=self.step_halving)
         return self._fits[key]
 
     def _choose(self, key: Key, iteration: int = 0) -> bool:

@@ -11,6 +11,7 @@
 #   two_column    TRUE for a cbind(successes, failures) response
 #   weights, offset  TRUE when the case has prior weights or an offset (columns w, off)
 #   start         starting coefficients, or null for R's default (mustart)
+#   mustart, etastart  starting means or linear predictor (one per row), or null
 # Output: an object keyed by case name. Every number is printed with toJSON(digits = NA),
 # i.e. 15 significant digits; NA, NaN and ±Inf are written as the strings "NA", "NaN",
 # "Inf", "-Inf" (na = "string"). R's warnings are collected per case, not printed.
@@ -26,12 +27,16 @@ fit_case <- function(case) {
     form <- as.formula(paste(lhs, "~", rhs))
     fam <- get(case$family, mode = "function")(link = case$link)
     start <- if (is.null(case$start)) NULL else as.numeric(unlist(case$start))
+    ms <- if (is.null(case$mustart)) NULL else as.numeric(unlist(case$mustart))
+    es <- if (is.null(case$etastart)) NULL else as.numeric(unlist(case$etastart))
     warns <- character()
     m <- withCallingHandlers({
         if (isTRUE(case$offset)) {
-            glm(form, family = fam, data = d, weights = w, offset = off, start = start)
+            glm(form, family = fam, data = d, weights = w, offset = off, start = start,
+                mustart = ms, etastart = es)
         } else {
-            glm(form, family = fam, data = d, weights = w, start = start)
+            glm(form, family = fam, data = d, weights = w, start = start, mustart = ms,
+                etastart = es)
         }
     }, warning = function(w) {
         warns <<- c(warns, conditionMessage(w))
