@@ -217,9 +217,9 @@ def irls(
         ``tol`` relative, :math:`(D - D_{\text{old}}) / (|D| + 0.1) \ge` ``tol`` (a rise at
         rounding level, below ``RISE_ROUNDING``, never halves). glm2's rule gets IRLS out
         of starts from which R's oscillates or diverges; on a fit where no step raises the
-        deviance the two rules give the same iterates. ``method="gradient"`` always
-        uses ``"deviance"``: halving while the log-likelihood falls is its backtracking
-        line search.
+        deviance the two rules give the same iterates. ``method="newton"`` and
+        ``method="gradient"`` always use ``"deviance"``: halving while the log-likelihood
+        falls is their line search (gradient ascent's backtracking).
     mustart, etastart : (n,) array_like, optional
         R's ``mustart`` and ``etastart``: starting means, or a starting linear predictor
         (offset included), instead of the family's default starting means. As in R,
@@ -281,8 +281,10 @@ def run_irls(
         start = None  # R: etastart comes first, and leaves no coefficients to halve towards
     elif start is not None:
         eta_start = None  # R: start comes before mustart
-    if rule.name == "gradient":
-        step_halving = "deviance"  # (its backtracking line search)
+    if rule.name != "fisher":
+        # Newton's and gradient ascent's steps are not IRLS's: they keep their line
+        # search on the deviance (glm2's rule) wherever R's rule would let them diverge
+        step_halving = "deviance"
     return _iterate(problem, start, max_iter, tol, keep_vectors, rule, step_halving,
                     eta_start)
 

@@ -114,7 +114,8 @@ def test_not_applicable_without_coefficients() -> None:
 def test_deviance_along_the_step_against_the_parabola() -> None:
     """Far from the optimum the full step overshoots (halving); near it the model is exact."""
     X, y = DATA["binary"]
-    trace = list(glmlearn.irls(X, y, glmlearn.binomial(), start=[0.0, 4.0]))
+    trace = list(glmlearn.irls(X, y, glmlearn.binomial(), start=[0.0, 4.0],
+                               step_halving="deviance"))  # (glm2: a rise halves)
     halved = [s for s in trace[:-1] if trace[s.iteration + 1].step_halvings > 0]
     assert halved, "this start needs step-halving"
     s = halved[0]
@@ -135,7 +136,8 @@ def test_deviance_along_the_step_against_the_parabola() -> None:
 
 def test_path_panel_marks_the_model_minimum_and_joins_it_to_the_next_iterate() -> None:
     X, y = DATA["binary"]
-    trace = list(glmlearn.irls(X, y, glmlearn.binomial(), start=[0.0, 4.0]))
+    trace = list(glmlearn.irls(X, y, glmlearn.binomial(), start=[0.0, 4.0],
+                               step_halving="deviance"))
     fig, ax = plt.subplots()
     art = gp.draw_path(ax, trace[1], trace=trace, quadratic=True)
     assert art.model is not None and art.model_minimum is not None and art.model_join is not None

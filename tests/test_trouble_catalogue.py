@@ -165,9 +165,12 @@ CATALOGUE: dict[str, tuple[Callable[[], dict[str, Any]], Refused | Warned]] = {
         _call(X=np.where(np.arange(20).reshape(10, 2) == 7, np.nan, X10), y=Y01,
               family="binomial"),
         Refused(GLMInputError, ("X: non-finite value nan", "index (3, 1)"))),
-    "a formula instead of arrays": (
+    "a formula with an array where its data frame goes": (
         _call(X="y ~ x", y=Y01, family="binomial"),
-        Refused(GLMTypeError, ("X:", "formula"))),
+        Refused(GLMInputError, ("data: expected a pandas DataFrame", "for a formula"))),
+    "a family that is neither a name nor a Family": (
+        _call(X=X10, y=Y01, family=3),
+        Refused(GLMTypeError, ("family: expected a family name or a glmlearn Family",))),
     "start of the wrong length": (
         _call(X=X10, y=Y01, family="binomial", start=[0.0, 0.0, 0.0]),
         Refused(GLMInputError, ("start: length 3", "2 columns of X"))),
