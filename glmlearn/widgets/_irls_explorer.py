@@ -115,7 +115,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         a notebook beside JupyterLab's file browser on a 1400-pixel-wide screen).
     dpi : float
     interval : int
-        Milliseconds per iteration when playing.
+        Milliseconds per iteration when playing (default: one iteration per second).
     max_iter, tol : int, float
         Passed to :func:`glmlearn.fit`.
 
@@ -163,7 +163,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         backend: Backend = "auto",
         figsize: tuple[float, float] = (11.5, 6.4),
         dpi: float = 80,
-        interval: int = 700,
+        interval: int = 1000,
         max_iter: int = 25,
         tol: float = 1e-8,
     ) -> None:
