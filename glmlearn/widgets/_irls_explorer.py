@@ -19,6 +19,9 @@ Controls and their CSS classes (stable hooks for browser tests):
 ``glmlearn-play``                 ``Play``: ``jslink``-ed to the slider in the browser and
                                   ``link``-ed in the kernel
 ``glmlearn-step-back`` / ``-forward``  one iteration back / forward
+``glmlearn-player-row``               the row of Play, step buttons and slider: the keys pressed
+                                  there (←/→, Home, End on the slider) are not the
+                                  notebook's shortcuts (``_ipympl_fixes``, item 8)
 ``glmlearn-slider``               the iteration
 ``glmlearn-table``                :math:`\beta`, deviance, criterion, max :math:`|U|` now
 ``glmlearn-status``               the problem, the fit's troubles and flags, errors
@@ -48,7 +51,7 @@ from ..results import GLMResult
 from ._checks import check_choice, check_int
 from ._data import ExplorerData
 from ._explorer_choices import ExplorerChoices, Key, _describe, fit_choice, unfittable_error, unfittable_html
-from ._ipympl_fixes import SnapshotBox, kernel_link
+from ._ipympl_fixes import SnapshotBox, kernel_link, shortcut_guard
 from ._text import fit_status_html, state_table_html
 from ._view import Backend, FigureWidget, guarded
 
@@ -234,7 +237,11 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         self.forward_button.on_click(self._on_forward)
 
         self._menu_box.children = (*self._menu_box.children, self.fit_view_menu)
-        player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider])
+        # In Notebook 7 the notebook's shortcuts would take the slider's arrow keys.
+        guard = shortcut_guard()
+        player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider,
+                               *([guard] if guard is not None else [])])
+        player.add_class("glmlearn-player-row")
         info = widgets.HBox([self.table, self.status],
                             layout=widgets.Layout(align_items="flex-start", grid_gap="24px"))
         self.widget = SnapshotBox([self._menu_box, player, info, self.view.widget, self.description],
