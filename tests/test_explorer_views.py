@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 
 import glmlearn
 from glmlearn import plot
-from glmlearn.widgets import irls_explorer
 from glmlearn.widgets import _irls_explorer as explorer_module
+from glmlearn.widgets import irls_explorer
 from glmlearn.widgets._data import explorer_data
 
 
@@ -92,3 +92,36 @@ def test_first_view_and_bad_choices_are_named() -> None:
                        match="fit_x: unknown column 'service' for the 'partial' view"):
         e.select_fit_view("partial", "service")
     assert e.fit_view == ("partial", "treatment3")  # nothing changed
+
+
+def test_the_player_row_keeps_its_keys_from_the_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row of Play, step buttons and slider holds the hidden guard whose script marks
+    every element of the row with Lumino's data-lm-suppress-shortcuts (the browser test
+    tests/browser/test_notebook7_browser.py shows the keys then reach the slider)."""
+    import builtins
+
+    from glmlearn.widgets import _ipympl_fixes
+
+    e = irls_explorer("pass_fail", backend="png")
+    row = next(w for w in e.widget.children if "glmlearn-player-row" in w._dom_classes)
+    assert row.children[:4] == (e.play, e.back_button, e.forward_button, e.slider)
+    guard = row.children[4]
+    assert "glmlearn-shortcut-guard" in guard._dom_classes
+    esm = str(guard._esm)
+    assert 'const ATTR = "data-lm-suppress-shortcuts"' in esm
+    assert ".glmlearn-explorer" in esm and ".glmlearn-player-row" in esm
+    assert "MutationObserver" in esm and 'querySelectorAll("*")' in esm
+    # without anywidget the explorer is built all the same, without the guard
+    real_import = builtins.__import__
+
+    def no_anywidget(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "anywidget":
+            raise ImportError("no anywidget here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_anywidget)
+    assert _ipympl_fixes.shortcut_guard() is None
+    bare = irls_explorer("pass_fail", backend="png")
+    row = next(w for w in bare.widget.children if "glmlearn-player-row" in w._dom_classes)
+    assert row.children == (bare.play, bare.back_button, bare.forward_button, bare.slider)
+    assert bare.errors == []

@@ -597,9 +597,9 @@ def test_fit_view_bad_arguments_are_named(poisson3: glmlearn.GLMResult) -> None:
     last = poisson3.trace[-1]
     with pytest.raises(glmlearn.GLMInputError, match="view: unknown view 'residual'; choose"):
         gp.draw_fit(new_ax(), last, view="residual")  # type: ignore[arg-type]
-    with pytest.raises(glmlearn.GLMInputError, match="x: the partial-residual view .* x='eta'"):
+    with pytest.raises(glmlearn.GLMInputError, match=r"x: the partial-residual view .* x='eta'"):
         gp.draw_fit(new_ax(), last, view="partial", x="eta")
-    with pytest.raises(glmlearn.GLMInputError, match="band: .* 'observed' view"):
+    with pytest.raises(glmlearn.GLMInputError, match=r"band: .* 'observed' view"):
         gp.draw_fit(new_ax(), last, view="observed", band=poisson3)
 
 

@@ -280,7 +280,7 @@ def shortcut_guard() -> widgets.Widget | None:
     except ImportError:
         return None
 
-    class ShortcutGuard(anywidget.AnyWidget):  # type: ignore[misc]
+    class ShortcutGuard(anywidget.AnyWidget):
         _esm = _GUARD_ESM
 
     guard = ShortcutGuard()
