@@ -441,7 +441,7 @@ def test_fit_against_one_predictor_holds_others_at_their_means(
     np.testing.assert_allclose(art.curve.get_ydata(), np.exp(eta), rtol=1e-9)
     # and says so: the curve is a slice through the other predictors' means
     assert art.ax.get_xlabel().splitlines() == [
-        "age", "(curve: other predictors at their means, offset at its mean)"]
+        "age", "(curve: others at their means, offset at its mean)"]
 
 
 def test_fit_against_eta(poisson3: glmlearn.GLMResult) -> None:

@@ -453,7 +453,7 @@ def _draw_curve(ax: Axes, state: IRLSState, *, x: XSpec, trace: Trace | None,
     xlabel = _x_label(problem, xr)
     if isinstance(xr, int) and problem.p > 2:
         # The curve is a slice: say where the other predictors (and the offset) are.
-        held = "other predictors at their means"
+        held = "others at their means"
         if np.ptp(problem.offset) > 0 or np.any(problem.offset != 0):
             held += ", offset at its mean"
         xlabel = f"{xlabel}\n(curve: {held})"
