@@ -10,9 +10,10 @@ So an exported animation shows exactly what the interactive explorer shows.
   notebooks and in any static web page, without a Python kernel);
 * :func:`save_gif` -- an animated GIF (Pillow), e.g. for slides.
 
-There are exactly as many frames as states in the trace. The defaults are paced for a
-class: one iteration per second, and a GIF holds its last frame (the fit) for 3 s
-before it starts again.
+There is one frame per state of the trace. The defaults are paced for a class: one
+iteration per second, and the last frame (the fit) is held for 3 s before a loop starts
+again: a GIF shows it for 3 s (a duration per frame); the HTML player, which has one
+interval for every frame, embeds it 3 times at one frame per second.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
 from . import plot as _plot
+from .errors import GLMInputError
 from .plot import _jshtml
 
 __all__ = ["animate_trace", "count_html_frames", "gif_durations", "save_gif", "to_html"]
@@ -45,6 +47,7 @@ def animate_trace(
     panel_kw: Mapping[str, Mapping[str, Any]] | None = None,
     ncols: int = 3,
     legends: bool = True,
+    hold_frames: int = 0,
 ) -> FuncAnimation:
     """Animate ``trace``: frame ``k`` shows state ``k`` in every panel.
 
@@ -64,12 +67,17 @@ def animate_trace(
         what exports want (nothing is displayed twice, nothing leaks).
     figsize, dpi, x, band, panel_kw, ncols, legends
         Passed to :func:`glmlearn.plot.explorer_figure`.
+    hold_frames : int
+        Extra frames of the last state, after it: a pause on the fit for a player that
+        gives every frame the same time.
 
     Returns
     -------
     FuncAnimation
-        With ``len(trace)`` frames. Keep a reference to it while it plays.
+        With ``len(trace) + hold_frames`` frames. Keep a reference to it while it plays.
     """
+    if isinstance(hold_frames, bool) or not isinstance(hold_frames, int) or hold_frames < 0:
+        raise GLMInputError(f"hold_frames: must be a whole number >= 0, got {hold_frames!r}")
     states = _plot.as_trace(trace)
     fig, artists = _plot.explorer_figure(states, 0, panels=panels, fig=fig, figsize=figsize,
                                          dpi=dpi, x=x, band=band, panel_kw=panel_kw,
@@ -81,7 +89,8 @@ def animate_trace(
 
     # init_func that does nothing: the figure is already at state 0, and without it
     # FuncAnimation would call frame(0) one extra time.
-    anim = FuncAnimation(fig, frame, frames=len(states), init_func=lambda: (),
+    order = [*range(len(states)), *[len(states) - 1] * hold_frames]
+    anim = FuncAnimation(fig, frame, frames=order, init_func=lambda: (),
                          interval=interval, repeat=repeat, blit=False,
                          cache_frame_data=False)
     anim.panels = artists  # type: ignore[attr-defined]  # for callers who restyle
@@ -94,6 +103,7 @@ def to_html(
     *,
     fps: float = 1,
     default_mode: str = "once",
+    hold_last: float = 3.0,
     embed_limit_mb: float = 100.0,
     dpi: float = 72.0,
     offline_icons: bool = True,
@@ -108,7 +118,12 @@ def to_html(
     fps : float
         Frames per second when playing (default one iteration per second).
     default_mode : {"once", "loop", "reflect"}
-        What the player does at the last frame.
+        What the player does at the last frame (the reader can change it).
+    hold_last : float
+        Seconds the last state (the fit) stays on screen before a looping player starts
+        again (the reader can switch the player to ``"loop"``): the player gives every
+        frame ``1 / fps``, so the last state is embedded ``max(1, round(hold_last *
+        fps))`` times, and the slider's last positions show the same fit.
     embed_limit_mb : float
         Size cap of the embedded frames. matplotlib silently drops frames beyond its
         ``animation.embed_limit``; here that raises instead.
@@ -132,15 +147,24 @@ def to_html(
     RuntimeError
         If frames were dropped because of ``embed_limit_mb``.
     """
+    if not fps > 0:
+        raise GLMInputError(f"fps: must be positive, got {fps!r}")
+    if default_mode not in ("once", "loop", "reflect"):
+        raise GLMInputError(f"default_mode: must be 'once', 'loop' or 'reflect', "
+                            f"got {default_mode!r}")
+    if not hold_last >= 0:
+        raise GLMInputError(f"hold_last: must be seconds >= 0, got {hold_last!r}")
     states = _plot.as_trace(trace)
-    anim = animate_trace(states, panels, dpi=dpi, **kwargs)
+    # Embedded whatever the mode: the reader can switch the player to "loop".
+    hold = max(1, round(hold_last * fps)) - 1
+    anim = animate_trace(states, panels, dpi=dpi, hold_frames=hold, **kwargs)
     with mpl.rc_context({"animation.embed_limit": embed_limit_mb}):
         html = str(anim.to_jshtml(fps=fps, default_mode=default_mode))  # type: ignore[arg-type]
     if offline_icons:
         html = _jshtml.offline_player(html)
     got = count_html_frames(html)
-    if got != len(states):
-        raise RuntimeError(f"to_html: {got} of {len(states)} frames embedded; raise "
+    if got != len(states) + hold:
+        raise RuntimeError(f"to_html: {got} of {len(states) + hold} frames embedded; raise "
                            "embed_limit_mb or lower dpi")
     return html
 
@@ -187,7 +211,9 @@ def save_gif(
         ``path``.
     """
     if not fps > 0:
-        raise ValueError(f"fps: must be positive, got {fps!r}")
+        raise GLMInputError(f"fps: must be positive, got {fps!r}")
+    if not hold_last >= 0:
+        raise GLMInputError(f"hold_last: must be seconds >= 0, got {hold_last!r}")
     out = Path(path)
     states = _plot.as_trace(trace)
     anim = animate_trace(states, panels, dpi=dpi, interval=1000.0 / fps, **kwargs)

@@ -79,7 +79,7 @@ def test_save_gif_loop_count(logistic: glmlearn.GLMResult, tmp_path: object) -> 
 
 def test_to_html_embeds_every_frame_with_controls(logistic: glmlearn.GLMResult,
                                                   tmp_path: object) -> None:
-    html = ga.to_html(logistic, fps=3, **SMALL)
+    html = ga.to_html(logistic, fps=3, hold_last=0, **SMALL)
     assert ga.count_html_frames(html) == len(logistic.trace)
     assert re.search(r"<input[^>]*anim-slider", html)  # the slider
     assert "Play" in html and "Pause" in html  # the buttons
@@ -110,7 +110,7 @@ def test_to_html_refuses_to_drop_frames(logistic: glmlearn.GLMResult,
     """matplotlib only logs when it drops frames over its embed limit; to_html raises."""
     with pytest.raises(RuntimeError, match="frames embedded"):
         ga.to_html(logistic.trace[:3], panels=("deviance",), figsize=(3.0, 2.0), dpi=30,
-                   embed_limit_mb=0.001)
+                   embed_limit_mb=0.001, hold_last=0)
     assert "embed_limit" in caplog.text
 
 
@@ -138,3 +138,42 @@ def test_gif_defaults_are_paced_for_a_class(logistic: glmlearn.GLMResult,
     fast = ga.save_gif(logistic, tmp_path / "fast.gif", fps=4, hold_last=0,  # type: ignore[operator]
                        **SMALL)
     assert ga.gif_durations(fast) == [250] * len(logistic.trace)
+
+
+def _html_frames(html: str) -> list[str]:
+    return [b for _, b in re.findall(r'frames\[(\d+)\] = "data:image/png;base64,([^"]+)"', html)]
+
+
+@pytest.mark.parametrize(("fps", "hold_last", "extra"), [(1, 3.0, 2), (2, 3.0, 5), (1, 0.0, 0),
+                                                         (4, 0.1, 0)])
+def test_html_defaults_are_paced_for_a_class(logistic: glmlearn.GLMResult, fps: float,
+                                             hold_last: float, extra: int) -> None:
+    """The HTML player gives every frame 1/fps: the last state (the fit) is held by
+    embedding it round(hold_last * fps) times; all earlier states once each."""
+    states = logistic.trace[:4]
+    kw = {"panels": ("deviance",), "figsize": (3.0, 2.0), "dpi": 30}
+    html = ga.to_html(states, fps=fps, hold_last=hold_last, default_mode="loop", **kw)
+    frames = _html_frames(html)
+    assert len(frames) == ga.count_html_frames(html) == len(states) + extra
+    assert len(set(frames[:len(states)])) == len(states)  # one frame per state
+    assert set(frames[len(states) - 1:]) == {frames[len(states) - 1]}  # the hold repeats it
+    interval = re.search(r"new Animation\(frames, img_id, slider_id, ([0-9.]+),", html)
+    assert interval is not None and float(interval.group(1)) == 1000 / fps
+
+
+def test_html_default_is_one_iteration_per_second_then_three_held(
+        logistic: glmlearn.GLMResult) -> None:
+    html = ga.to_html(logistic.trace[:3], panels=("deviance",), figsize=(3.0, 2.0), dpi=30)
+    assert ga.count_html_frames(html) == 3 + 2
+    assert re.search(r"new Animation\(frames, img_id, slider_id, 1000(\.0)?,", html)
+
+
+def test_animation_bad_pacing_is_named(logistic: glmlearn.GLMResult, tmp_path: object) -> None:
+    with pytest.raises(glmlearn.GLMInputError, match="hold_last: must be seconds >= 0, got -1"):
+        ga.to_html(logistic.trace[:2], panels=("deviance",), hold_last=-1)
+    with pytest.raises(glmlearn.GLMInputError, match="fps: must be positive, got 0"):
+        ga.save_gif(logistic.trace[:2], tmp_path / "x.gif", fps=0)  # type: ignore[operator]
+    with pytest.raises(glmlearn.GLMInputError, match="default_mode: must be 'once'"):
+        ga.to_html(logistic.trace[:2], panels=("deviance",), default_mode="bounce")
+    with pytest.raises(glmlearn.GLMInputError, match="hold_frames: must be a whole number"):
+        ga.animate_trace(logistic.trace[:2], ("deviance",), hold_frames=-2)

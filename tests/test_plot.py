@@ -143,6 +143,8 @@ Update = Callable[[Any, glmlearn.IRLSState], None]
 PANELS: list[tuple[str, Draw, Update, dict[str, Any]]] = [
     ("fit", gp.draw_fit, gp.update_fit, {}),
     ("fit-eta", gp.draw_fit, gp.update_fit, {"x": "eta"}),
+    ("fit-observed", gp.draw_fit, gp.update_fit, {"view": "observed"}),
+    ("fit-partial", gp.draw_fit, gp.update_fit, {"view": "partial"}),
     ("weights", gp.draw_weights, gp.update_weights, {}),
     ("weights-mu", gp.draw_weights, gp.update_weights, {"against": "mu"}),
     ("weights-eta", gp.draw_weights, gp.update_weights, {"against": "eta"}),
@@ -202,6 +204,8 @@ def test_update_twice_is_idempotent(logistic: glmlearn.GLMResult, name: str, dra
 # What moves from state 1 to state 4 of the logistic trace, and what must stay put.
 EXPECTED_CHANGES: dict[str, set[str]] = {
     "fit": {"curve", "history[0]", "history[1]", "history[2]", "label"},
+    "fit-observed": {"data", "label"},  # the line y = mu and the limits stay
+    "fit-partial": {"data", "curve", "history[0]", "history[1]", "history[2]", "label"},
     "weights": {"points", "label"},  # y-limits cover the whole trace: they stay
     "working": {"points", "points.sizes", "fit", "label"},
     "deviance": {"marker", "label"},
@@ -431,7 +435,7 @@ def test_fit_at_iteration_zero_shows_the_starting_means(logistic: glmlearn.GLMRe
 def test_fit_against_one_predictor_holds_others_at_their_means(
         poisson3: glmlearn.GLMResult) -> None:
     p = poisson3.problem
-    art = gp.draw_fit(new_ax(), poisson3.trace[-1], x="age")
+    art = gp.draw_fit(new_ax(), poisson3.trace[-1], x="age", view="curve")
     assert art.x == 2
     x = np.asarray(art.curve.get_xdata(), float)
     b = poisson3.coef
@@ -439,7 +443,7 @@ def test_fit_against_one_predictor_holds_others_at_their_means(
     np.testing.assert_allclose(art.curve.get_ydata(), np.exp(eta), rtol=1e-9)
     # and says so: the curve is a slice through the other predictors' means
     assert art.ax.get_xlabel().splitlines() == [
-        "age", "(curve: other predictors at their means, offset at its mean)"]
+        "age", "(curve: others at their means, offset at its mean)"]
 
 
 def test_fit_against_eta(poisson3: glmlearn.GLMResult) -> None:
@@ -484,6 +488,121 @@ def test_fit_band_is_made_on_the_link_scale(logistic: glmlearn.GLMResult) -> Non
     assert np.all((lo <= curve + 1e-12) & (curve <= hi + 1e-12))
     with pytest.raises(ValueError, match="band"):
         gp.draw_fit(new_ax(), logistic.trace[-1], x="eta", band=logistic)
+
+
+# --- the fit panel's views for several predictors ------------------------------------------
+
+
+MULTI = ("doctors", "dobson_counts", "ships")  # bundled problems with several predictors
+
+
+def _bundled_fit(name: str, start: str | None = None) -> glmlearn.GLMResult:
+    """A bundled problem fitted as the explorer fits it (its own start by default)."""
+    import warnings
+
+    from glmlearn.widgets._data import explorer_data
+
+    d = explorer_data(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return glmlearn.fit(d.X, d.y, d.families[0], weights=d.weights, offset=d.offset,
+                            start=d.start_beta(start or d.start),
+                            column_names=list(d.column_names))
+
+
+@pytest.mark.parametrize("name", MULTI)
+def test_fit_views_show_r_fitted_means_and_partial_residuals(
+        name: str, rscript: Any, tmp_path: Any) -> None:
+    """Observed against fitted: the points are (R's fitted(m), y). Partial residuals: R's
+    residuals(m, type = "partial") up to R's centring of each term at its mean, i.e.
+    ours = R's + beta_j mean(x_j) (R's beta), and the line is beta_j x."""
+    res = _bundled_fit(name)
+    p = res.problem
+    cols = {"y": p.y, "off": p.offset, **{f"x{j}": p.X[:, j] for j in range(1, p.p)}}
+    path = tmp_path / "data.csv"
+    path.write_text(",".join(cols) + "\n" + "\n".join(
+        ",".join(repr(float(v)) for v in row) for row in zip(*cols.values(), strict=True)))
+    r = rscript("partial_residuals.R", path)
+    coef, partial = np.asarray(r["coef"], float), np.asarray(r["partial"], float)
+    assert partial.shape == (p.p - 1, p.n)  # one column per term, column-major
+    art = gp.draw_fit(new_ax(), res.trace[-1], trace=res, view="observed")
+    np.testing.assert_allclose(art.data.get_xdata(), r["fitted"], rtol=1e-8)
+    np.testing.assert_array_equal(art.data.get_ydata(), p.y)
+    np.testing.assert_array_equal(art.curve.get_xdata(), art.curve.get_ydata())  # y = mu
+    assert tuple(art.ax.get_xlim()) == tuple(art.ax.get_ylim())  # so it is the diagonal
+    for j in range(1, p.p):
+        art = gp.draw_fit(new_ax(), res.trace[-1], trace=res, x=j)  # several: partial
+        assert art.view == "partial"
+        centred = coef[j] * p.X[:, j].mean()
+        np.testing.assert_allclose(art.data.get_ydata(), partial[j - 1] + centred,
+                                   rtol=1e-7, atol=1e-8, err_msg=p.column_names[j])
+        np.testing.assert_array_equal(art.data.get_xdata(), p.X[:, j])
+        g = np.asarray(art.curve.get_xdata(), float)
+        np.testing.assert_allclose(art.curve.get_ydata(), coef[j] * g, rtol=1e-7, atol=1e-10)
+        assert art.ax.get_title() == f"Partial residuals: {p.column_names[j]}"
+
+
+def test_fit_view_defaults_and_what_the_panel_says(logistic: glmlearn.GLMResult,
+                                                   poisson3: glmlearn.GLMResult) -> None:
+    """One predictor: the curve is the model. Several: observed against fitted, or the
+    partial residuals of a column asked for; the title and labels say which."""
+    last = poisson3.trace[-1]
+    assert gp.default_fit_view(logistic.problem) == "curve"
+    assert gp.default_fit_view(poisson3.problem) == "observed"
+    assert gp.default_fit_view(poisson3.problem, "age") == "partial"
+    assert gp.default_fit_view(poisson3.problem, "eta") == "curve"
+    art = gp.draw_fit(new_ax(), last)
+    assert art.view == "observed" and art.ax.get_title() == "Observed against fitted"
+    assert art.ax.get_xlabel() == "fitted mean μᵢ (this iteration)"
+    assert art.ax.get_ylabel() == "observed y"
+    texts = [t.get_text() for t in art.ax.get_legend().get_texts()]
+    assert texts == ["data (yᵢ at its μᵢ)", "y = μ: a perfect fit"]
+    art = gp.draw_fit(new_ax(), last, x="age")
+    assert art.view == "partial" and art.x == 2
+    assert art.ax.get_title() == "Partial residuals: age"
+    assert art.ax.get_ylabel() == "z − η + βⱼxⱼ (link scale)"
+    assert "not held at a mean" in art.ax.get_xlabel()
+    assert gp.draw_fit(new_ax(), last, x="eta").view == "curve"
+    assert gp.draw_fit(new_ax(), logistic.trace[-1]).view == "curve"
+    # a band is drawn about a curve: asking for one asks for the curve
+    assert gp.draw_fit(new_ax(), last, x="age", band=poisson3).view == "curve"
+
+
+def test_fit_partial_at_a_start_without_beta(poisson3: glmlearn.GLMResult) -> None:
+    state = poisson3.trace[0]
+    assert state.beta is None
+    art = gp.draw_fit(new_ax(), state, trace=poisson3, view="partial", x="dose")
+    assert art.data.get_xydata().size == 0
+    assert np.all(np.isnan(np.asarray(art.curve.get_ydata(), float)))  # no line yet
+    assert art.label.get_text() == "k = 0: no β yet\n(partial residuals need β)"
+    # observed against fitted shows R's starting means as the means
+    art = gp.draw_fit(new_ax(), state, trace=poisson3)
+    np.testing.assert_array_equal(art.data.get_xdata(), state.mu)
+    assert "starting guess" in art.label.get_text()
+
+
+@pytest.mark.parametrize("view", ["observed", "partial"])
+@pytest.mark.parametrize("with_trace", [True, False])
+def test_fit_views_update_equals_draw_with_several_predictors(
+        poisson3: glmlearn.GLMResult, view: str, with_trace: bool) -> None:
+    trace = poisson3.trace
+    kw: dict[str, Any] = {"view": view, "x": "age"}
+    if with_trace:
+        kw["trace"] = trace
+    art = gp.draw_fit(new_ax(), trace[-1], **kw)
+    for k in [0, 2, len(trace) - 1, 1]:
+        gp.update_fit(art, trace[k])
+        assert_same(snapshot(art), snapshot(gp.draw_fit(new_ax(), trace[k], **kw)))
+
+
+def test_fit_view_bad_arguments_are_named(poisson3: glmlearn.GLMResult) -> None:
+    last = poisson3.trace[-1]
+    with pytest.raises(glmlearn.GLMInputError, match="view: unknown view 'residual'; choose"):
+        gp.draw_fit(new_ax(), last, view="residual")  # type: ignore[arg-type]
+    with pytest.raises(glmlearn.GLMInputError, match=r"x: the partial-residual view .* x='eta'"):
+        gp.draw_fit(new_ax(), last, view="partial", x="eta")
+    with pytest.raises(glmlearn.GLMInputError, match=r"band: .* 'observed' view"):
+        gp.draw_fit(new_ax(), last, view="observed", band=poisson3)
 
 
 def test_weights_points_are_the_working_weights(logistic: glmlearn.GLMResult) -> None:
@@ -645,12 +764,17 @@ def test_explorer_update_all_renders_like_a_fresh_figure(logistic: glmlearn.GLMR
     np.testing.assert_array_equal(render(fig), before)
 
 
-@pytest.mark.parametrize("case", ["logistic-band", "poisson-eta"])
+@pytest.mark.parametrize("case", ["logistic-band", "poisson-eta", "poisson-observed",
+                                  "poisson-partial"])
 def test_frame_renderer_frames_equal_full_draws(case: str, logistic: glmlearn.GLMResult,
                                                 poisson3: glmlearn.GLMResult) -> None:
     """Blitted frames: the static picture once, then only what moves, pixel for pixel."""
-    result, kw = ((logistic, {"band": logistic}) if case == "logistic-band"
-                  else (poisson3, {"x": "eta"}))
+    result, kw = {
+        "logistic-band": (logistic, {"band": logistic}),
+        "poisson-eta": (poisson3, {"x": "eta"}),
+        "poisson-observed": (poisson3, {"panel_kw": {"fit": {"view": "observed"}}}),
+        "poisson-partial": (poisson3, {"x": "age"}),  # several predictors: partial
+    }[case]
     fig, panels = gp.explorer_figure(result, 0, dpi=30, **kw)
     frames = gp.FrameRenderer(fig, panels)
     last = len(result.trace) - 1
@@ -771,16 +895,19 @@ def test_a_registered_panel_is_in_panels_and_the_explorer(logistic: glmlearn.GLM
     assert "residuals" not in gp.PANELS and len(gp.PANELS) == 7
 
 
-@pytest.mark.parametrize("x", [None, "eta"])
+@pytest.mark.parametrize(("x", "view"), [(None, None), ("eta", None), (None, "observed"),
+                                         (None, "partial")])
 def test_update_on_a_compact_trace_reads_only_the_state_shown(
-        logistic: glmlearn.GLMResult, monkeypatch: pytest.MonkeyPatch, x: str | None) -> None:
+        logistic: glmlearn.GLMResult, monkeypatch: pytest.MonkeyPatch, x: str | None,
+        view: str | None) -> None:
     """A compact state rebuilds its n-vectors on each access: updating to state k must
     not touch any other state's (the trace-wide limits were computed at draw time)."""
     p = logistic.problem
     compact = glmlearn.fit(p.X, p.y, "binomial", trace="compact")
     trace = compact.trace
     assert all(s.is_compact for s in trace[:-1])
-    _, panels = gp.explorer_figure(compact, 0, dpi=30, x=x)
+    _, panels = gp.explorer_figure(compact, 0, dpi=30, x=x,
+                                   panel_kw={"fit": {"view": view}} if view else None)
     read: list[int] = []
     vectors = glmlearn.IRLSState._get  # the one way to a state's eta, mu, w and z
 
@@ -1089,6 +1216,25 @@ def test_nothing_hidden_in_any_bundled_problem_at_any_iteration() -> None:
                 checks += assert_nothing_hidden(fig, panels, f"{name} x={xv} k={state.iteration}")
                 figures += 1
     assert figures > 60 and checks > 5000
+
+
+def test_nothing_hidden_in_the_fit_views_of_several_predictors() -> None:
+    """Observed against fitted and the partial residuals (first and last column) of every
+    bundled problem with several predictors, both starts, every state."""
+    checks = 0
+    for name in MULTI:
+        for start in ("mustart", "zero"):
+            res = _bundled_fit(name, start)
+            names = res.problem.column_names
+            for kw in ({"view": "observed"}, {"view": "partial", "x": names[1]},
+                       {"view": "partial", "x": names[-1]}):
+                fig, panels = gp.explorer_figure(res, 0, panels=("fit",), dpi=50,
+                                                 panel_kw={"fit": kw}, figsize=(5, 4))
+                for state in res.trace:
+                    gp.update_all(panels, state)
+                    checks += assert_nothing_hidden(fig, panels,
+                                                    f"{name}-{start} {kw} k={state.iteration}")
+    assert checks > 300
 
 
 # --- presentation: font size, slides ------------------------------------------------------

@@ -21,9 +21,13 @@ figure, a widget (``glmlearn.widgets``) and an animation (``glmlearn.animation``
 ================  =====================================================================
 panel             what it shows
 ================  =====================================================================
-``fit``           data and the fitted mean :math:`\mu = g^{-1}(x^\top\beta)` against one
-                  predictor (others at their means) or against :math:`\eta`; earlier
-                  iterations faded; optional confidence band of the final fit
+``fit``           how the fit meets the data, in one of three views (``view=``): the
+                  fitted mean curve against one predictor (others at their means) or
+                  against :math:`\eta`, earlier iterations faded, optional confidence
+                  band; observed :math:`y_i` against fitted :math:`\mu_i` with
+                  :math:`y = \mu`; partial residuals :math:`z - \eta + \beta_j x_j`
+                  against :math:`x_j` with :math:`\beta_j x`. Several predictors: not
+                  the curve by default (:func:`default_fit_view`)
 ``weights``       working weights :math:`w_i` against a predictor, :math:`\mu` or :math:`\eta`
 ``working``       working response :math:`z_i` (point area :math:`\propto w_i`) with this
                   step's weighted least-squares fit :math:`x^\top\beta^{\text{next}}`
@@ -133,7 +137,7 @@ from ._panel import DrawFunction, Panel, PanelSpec, moving_artists, update, upda
 from ._style import FONT_SIZES, OKABE_ITO, SLIDE_FONT_SIZE, FontSizes, plot_style, slide_style
 from .convergence import ConvergenceArtists, draw_convergence, update_convergence
 from .deviance import DevianceArtists, draw_deviance, update_deviance
-from .fitted import FitArtists, draw_fit, update_fit
+from .fitted import FIT_VIEWS, FitArtists, default_fit_view, draw_fit, update_fit
 from .layout import SLIDE_SIZE, explorer_figure, slide_figure
 from .links import LinkArtists, draw_link, draw_links
 from .method_race import RaceArtists, draw_race
@@ -155,6 +159,7 @@ from .weights import WeightsArtists, draw_weights, update_weights
 from .working import WorkingArtists, draw_working, update_working
 
 __all__ = [
+    "FIT_VIEWS",
     "FONT_SIZES",
     "OKABE_ITO",
     "PANELS",
@@ -181,6 +186,7 @@ __all__ = [
     "WeightsArtists",
     "WorkingArtists",
     "as_trace",
+    "default_fit_view",
     "default_panels",
     "deviance_surface",
     "draw_convergence",

@@ -52,6 +52,20 @@ reproduces it or pins the fix; the browser tests are in ``tests/browser/``.
    figure with pyplot: it is shown a second time at the end of the cell and kept alive
    for ever. Fix: :func:`ipympl_canvas` builds ipympl's canvas and manager directly.
    Test: ``test_ipympl_figures_are_not_registered_with_pyplot``.
+8. **Arrow keys taken by Notebook 7** (Notebook 7.6; JupyterLab 4.6 is not affected).
+   Notebook 7 matches keyboard shortcuts in the capture phase, before the focused widget
+   sees the key, and its command-mode shortcut ``ArrowRight`` (selector
+   ``.jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus``) matches the
+   explorer's focused slider handle: the key moves the notebook, not the slider. Lumino
+   skips shortcuts for an event whose target is inside an element with the attribute
+   ``data-lm-suppress-shortcuts``, but ipywidgets can set only CSS classes, not
+   attributes, and does not run scripts in an ``HTML`` widget. Fix:
+   :func:`shortcut_guard`, a hidden ``anywidget`` of a few lines of JavaScript that puts
+   the attribute on every element of the explorer's player row (Play, the step buttons,
+   the slider and its handle: Lumino tests the focused element itself first, so an
+   ancestor alone is not enough), so ←/→, Home and End step the slider. Without ``anywidget``
+   installed the explorer works as before, its keys in Notebook 7 excepted.
+   Test: ``tests/browser/test_notebook7_browser.py::test_slider_arrow_keys_in_notebook7``.
 """
 
 from __future__ import annotations
@@ -67,7 +81,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-__all__ = ["FrameKeeper", "SnapshotBox", "ipympl_canvas", "kernel_link"]
+__all__ = ["FrameKeeper", "SnapshotBox", "ipympl_canvas", "kernel_link", "shortcut_guard"]
 
 _figure_numbers = itertools.count(1)
 
@@ -214,3 +228,61 @@ class SnapshotBox(widgets.VBox):
         data["text/html"] = (f"<div class='glmlearn-snapshot'>{fragment}"
                              f"<img src='data:image/png;base64,{b64}' alt='{alt}'/></div>")
         return data
+
+
+#: Marks every element of the player rows (CSS class ``glmlearn-player-row``) of the
+#: explorer holding this widget: Lumino tests an event's target, then its ancestors, for
+#: a matching selector and stops at the first element with the attribute, so the focused
+#: element itself (the slider's handle matches ``... :focus``) must carry it. Elements
+#: added later (a slider rebuilt) are marked by a MutationObserver; the row itself may be
+#: attached to the page after this widget renders, so it is looked for a few seconds.
+_GUARD_ESM = """
+const ATTR = "data-lm-suppress-shortcuts";
+function guard(row) {
+  const mark = () => {
+    row.setAttribute(ATTR, "true");
+    for (const e of row.querySelectorAll("*")) e.setAttribute(ATTR, "true");
+  };
+  mark();
+  const seen = new MutationObserver(mark);
+  seen.observe(row, { childList: true, subtree: true });
+  return seen;
+}
+export default {
+  render({ el }) {
+    el.style.display = "none";
+    const observers = [];
+    const find = () => {
+      const box = el.closest(".glmlearn-explorer");
+      if (!box) return false;
+      for (const row of box.querySelectorAll(".glmlearn-player-row")) observers.push(guard(row));
+      return true;
+    };
+    let timer = null;
+    if (!find()) {
+      timer = setInterval(() => { if (find()) clearInterval(timer); }, 100);
+      setTimeout(() => clearInterval(timer), 10000);
+    }
+    return () => { clearInterval(timer); for (const o of observers) o.disconnect(); };
+  },
+};
+"""
+
+
+def shortcut_guard() -> widgets.Widget | None:
+    """A hidden widget that keeps the notebook's shortcuts off the player row (item 8).
+
+    Put it inside the widget of CSS class ``glmlearn-explorer``; the rows to guard carry
+    the class ``glmlearn-player-row``. None when ``anywidget`` is not installed.
+    """
+    try:
+        import anywidget
+    except ImportError:
+        return None
+
+    class ShortcutGuard(anywidget.AnyWidget):
+        _esm = _GUARD_ESM
+
+    guard = ShortcutGuard()
+    guard.add_class("glmlearn-shortcut-guard")
+    return guard

@@ -13,9 +13,15 @@ Controls and their CSS classes (stable hooks for browser tests):
 ``glmlearn-family``               family menu (families that suit the response)
 ``glmlearn-link``                 link menu: only the links the family allows
 ``glmlearn-start``                starting values: R's :math:`\mu^{(0)}` or :math:`\beta = 0`
+``glmlearn-fit-view``             what the fit panel shows (:data:`glmlearn.plot.FIT_VIEWS`):
+                                  the mean curve against a predictor or :math:`\eta`,
+                                  observed against fitted, or one column's partial residuals
 ``glmlearn-play``                 ``Play``: ``jslink``-ed to the slider in the browser and
                                   ``link``-ed in the kernel
 ``glmlearn-step-back`` / ``-forward``  one iteration back / forward
+``glmlearn-player-row``               the row of Play, step buttons and slider: the keys pressed
+                                  there (←/→, Home, End on the slider) are not the
+                                  notebook's shortcuts (``_ipympl_fixes``, item 8)
 ``glmlearn-slider``               the iteration
 ``glmlearn-table``                :math:`\beta`, deviance, criterion, max :math:`|U|` now
 ``glmlearn-status``               the problem, the fit's troubles and flags, errors
@@ -42,14 +48,40 @@ from .._irls import HalvingRule, IRLSState
 from ..narrate import describe_state
 from ..problem import check_controls
 from ..results import GLMResult
-from ._checks import check_int
+from ._checks import check_choice, check_int
 from ._data import ExplorerData
 from ._explorer_choices import ExplorerChoices, Key, _describe, fit_choice, unfittable_error, unfittable_html
-from ._ipympl_fixes import SnapshotBox, kernel_link
+from ._ipympl_fixes import SnapshotBox, kernel_link, shortcut_guard
 from ._text import fit_status_html, state_table_html
 from ._view import Backend, FigureWidget, guarded
 
 __all__ = ["IRLSExplorer", "fit_choice", "irls_explorer"]
+
+#: A fit-panel choice: ``(view, x)`` as :func:`glmlearn.plot.draw_fit` takes them.
+FitChoice = tuple[str, str | None]
+
+
+def fit_view_options(data: ExplorerData) -> list[tuple[str, FitChoice]]:
+    r"""The fit panel's menu for ``data``: ``(label, (view, x))``, the default first.
+
+    With one predictor the curve against it is the whole model and comes first. With
+    several, a curve against one column holds the others at their means and does not go
+    through the data, so the views that judge each observation at its own predictors
+    come first: the curve against :math:`\eta` (the dataset's choice, when it has one),
+    observed against fitted, then each column's partial residuals.
+    """
+    X = np.asarray(data.X, float)
+    names = list(data.column_names) or [f"x{j}" for j in range(X.shape[1])]
+    varying = [names[j] for j in range(X.shape[1]) if np.ptp(X[:, j]) > 0]
+    eta: tuple[str, FitChoice] = ("curve against η: μ = g⁻¹(η)", ("curve", "eta"))
+    observed: tuple[str, FitChoice] = ("observed against fitted", ("observed", None))
+    partial = [(f"partial residuals: {c}", ("partial", c)) for c in varying]
+    if len(varying) <= 1:
+        curves = [(f"curve against {c}", ("curve", c)) for c in varying]
+        return [*curves, observed, *partial, eta]
+    curves = [(f"curve against {c} (others at their means)", ("curve", c)) for c in varying]
+    first = [eta, observed] if data.x == "eta" else [observed, eta]
+    return [*first, *partial, *curves]
 
 
 class IRLSExplorer(ExplorerChoices, FigureWidget):
@@ -69,7 +101,14 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         the dataset's.
     start : {"mustart", "zero", "given"}, optional
         Starting values (default: the dataset's; the pass/fail data start at
-        :math:`eta = 0`).
+        :math:`\beta = 0`).
+    fit_view : {"curve", "observed", "partial"}, optional
+        What the fit panel shows first (see :func:`glmlearn.plot.draw_fit`); default the
+        first entry of its menu: the curve for one predictor; for several, the curve
+        against :math:`\eta` (or observed against fitted).
+    fit_x : str, optional
+        The column for ``fit_view="partial"`` or ``"curve"`` (``"eta"``: the curve
+        against the linear predictor); default the menu's first entry of that view.
     iteration : int
         The iteration shown first (0 to the fit's last).
     backend : {"auto", "ipympl", "png"}
@@ -79,7 +118,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         a notebook beside JupyterLab's file browser on a 1400-pixel-wide screen).
     dpi : float
     interval : int
-        Milliseconds per iteration when playing.
+        Milliseconds per iteration when playing (default: one iteration per second).
     max_iter, tol : int, float
         Passed to :func:`glmlearn.fit`.
     step_halving : {"R", "deviance"}
@@ -104,6 +143,8 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         The fit shown; the menus name it (:attr:`key`).
     slider, play, back_button, forward_button : ipywidgets
     dataset_menu, family_menu, link_menu, start_menu, halving_menu : ipywidgets.Dropdown
+    fit_view_menu : ipywidgets.Dropdown
+        What the fit panel shows: its value is ``(view, x)`` (:func:`fit_view_options`).
     table, status : ipywidgets.HTML
     errors : list of Exception
         Exceptions raised by callbacks (also shown in ``status``); empty when all is well.
@@ -123,11 +164,13 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         link: str | None = None,
         *,
         start: str | None = None,
+        fit_view: str | None = None,
+        fit_x: str | None = None,
         iteration: int = 0,
         backend: Backend = "auto",
         figsize: tuple[float, float] = (11.5, 6.4),
         dpi: float = 80,
-        interval: int = 700,
+        interval: int = 1000,
         max_iter: int = 25,
         tol: float = 1e-8,
         step_halving: HalvingRule = "R",
@@ -149,6 +192,10 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         self._make_menus(first)
         self.halving_menu.value = step_halving
         style = {"description_width": "initial"}
+        self.fit_view_menu = widgets.Dropdown(description="fit panel", style=style)
+        self.fit_view_menu.add_class("glmlearn-fit-view")
+        self._fit_view_for = ""  # the dataset whose views the menu offers
+        self._set_fit_views(first, self._wanted_view(first, fit_view, fit_x))
         self.play = widgets.Play(value=0, min=0, max=1, step=1, interval=interval,
                                  description="play", show_repeat=False)
         self.back_button = widgets.Button(icon="step-backward", tooltip="one iteration back",
@@ -192,10 +239,16 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         self.link_menu.observe(self._on_choice, names="value")
         self.start_menu.observe(self._on_choice, names="value")
         self.halving_menu.observe(self._on_choice, names="value")
+        self.fit_view_menu.observe(self._on_fit_view, names="value")
         self.back_button.on_click(self._on_back)
         self.forward_button.on_click(self._on_forward)
 
-        player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider])
+        self._menu_box.children = (*self._menu_box.children, self.fit_view_menu)
+        # In Notebook 7 the notebook's shortcuts would take the slider's arrow keys.
+        guard = shortcut_guard()
+        player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider,
+                               *([guard] if guard is not None else [])])
+        player.add_class("glmlearn-player-row")
         info = widgets.HBox([self.table, self.status],
                             layout=widgets.Layout(align_items="flex-start", grid_gap="24px"))
         self.widget = SnapshotBox([self._menu_box, player, info, self.view.widget, self.description],
@@ -236,6 +289,62 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         if self._hold:
             return
         self._choose(self.key)
+
+    @guarded
+    def _on_fit_view(self, change: Mapping[str, Any]) -> None:
+        if self._hold:
+            return
+        # Only the picture changes: the same fit, the same iteration, drawn anew.
+        self._draw(self._shown_key, self.result, self._shown_k)
+
+    # --- the fit panel's view -----------------------------------------------------------------
+    def _wanted_view(self, dataset: str, view: str | None, x: str | None) -> FitChoice | None:
+        """The menu entry for ``fit_view=view, fit_x=x``; None for the menu's default."""
+        if view is None and x is None:
+            return None
+        options = [value for _, value in fit_view_options(self._problem(dataset))]
+        views = list(dict.fromkeys(v for v, _ in options))
+        view = check_choice("fit_view", view if view is not None else "curve", views,
+                            what="view", of=f"for {dataset!r}")
+        xs = [c for v, c in options if v == view]
+        if x is None or view == "observed":
+            return (view, xs[0])
+        check_choice("fit_x", x, [c for c in xs if c is not None], what="column",
+                     of=f"for the {view!r} view of {dataset!r}")
+        return (view, x)
+
+    def _set_fit_views(self, dataset: str, value: FitChoice | None = None) -> None:
+        """Offer ``dataset``'s views (kept when the dataset is the same) at ``value``."""
+        with self._holding():
+            if dataset != self._fit_view_for:
+                options = fit_view_options(self._problem(dataset))
+                self.fit_view_menu.options = options
+                self.fit_view_menu.value = options[0][1]
+                self._fit_view_for = dataset
+            if value is not None:
+                self.fit_view_menu.value = value
+
+    @property
+    def fit_view(self) -> FitChoice:
+        """``(view, x)`` of the fit panel, as :func:`glmlearn.plot.draw_fit` takes them."""
+        value = self.fit_view_menu.value
+        return (str(value[0]), value[1])
+
+    def select_fit_view(self, view: str, x: str | None = None) -> None:
+        """Show the fit panel in ``view`` (against column ``x``), as its menu does.
+
+        Raises
+        ------
+        GLMInputError, GLMTypeError
+            A view or column the menu does not offer; the message lists the choices.
+        """
+        value = self._wanted_view(self._shown_key[0], view, x)
+        assert value is not None
+        self.fit_view_menu.value = value  # the menu's callback redraws
+
+    def _fit_kw(self) -> dict[str, Any]:
+        view, x = self.fit_view
+        return {"view": view, "x": x}
 
     # --- fitting and drawing ----------------------------------------------------------------
     @property
@@ -282,7 +391,9 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
             self.panels = {}
             # x = "eta" draws the weights against eta too. The corner labels are outside
             # the layout and clipped to their panels; the layout is computed once.
-            _, panels = plot.explorer_figure(result, k, fig=fig, x=data.x)
+            self._set_fit_views(key[0])  # a new dataset: its own views, its default
+            _, panels = plot.explorer_figure(result, k, fig=fig, x=data.x,
+                                             panel_kw={"fit": self._fit_kw()})
             # Frames: the static parts rendered once per fit, then only what moves.
             self.view.attach(panels)
         self.panels = panels
@@ -391,7 +502,8 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         """
         from ..player import display_with_player
 
-        display_with_player(self.widget, self.trace, x=self._problem(self.dataset_menu.value).x)
+        display_with_player(self.widget, self.trace, x=self._problem(self.dataset_menu.value).x,
+                            panel_kw={"fit": self._fit_kw()})
 
     def __repr__(self) -> str:
         return (f"IRLSExplorer({' / '.join(self.key)}, iteration {self.iteration} of "
