@@ -81,8 +81,8 @@ class GLMResult:
         ``nobs`` counts every row) and, for the gaussian family, in the likelihood too
         (``gaussian()$aic`` adds :math:`-\sum \log w_i = +\infty`, so R's AIC and BIC
         are ``Inf``). For Poisson counts that are not whole numbers :math:`\ell` is
-        :math:`-\infty` and both criteria are ``inf``, as in R. NaN for a quasi family, which has no likelihood (R: NA;
-        the summary prints NA).
+        :math:`-\infty` and both criteria are ``inf``, as in R. NaN for a quasi family,
+        which has no likelihood (R: NA; the summary prints NA).
     converged : bool
     n_iter : int
         Number of WLS steps (R's "Fisher Scoring iterations").
