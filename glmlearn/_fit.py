@@ -52,10 +52,14 @@ def fit(
 
     Parameters
     ----------
-    X, y, family, weights, offset, start, max_iter, tol, trace
-        As for :func:`glmlearn.irls`.
-    data, link, exposure, na_action
-        For a formula fit, as for :func:`glmlearn.irls`.
+    X, y, family, weights, offset, start, max_iter, tol, trace, data, link, exposure
+        As for :func:`glmlearn.irls`. For a formula fit, X is the formula:
+        ``fit("counts ~ outcome + treatment", data=df, family="poisson")``
+        (:mod:`glmlearn.formula`: R's conventions for factors, names, ``- 1``).
+    na_action : {"omit", "raise"}
+        A formula fit leaves out rows with a missing value in a variable it uses, as R's
+        ``na.omit`` does, with a :class:`~glmlearn.errors.MissingValuesNotice` (flag
+        ``na_omit``); ``"raise"`` refuses them.
     column_names : sequence of str, optional
         Names for the columns of X (a DataFrame's own names are used otherwise).
     response_name : str, optional
@@ -77,6 +81,10 @@ def fit(
     >>> res = glmlearn.fit(X, [1, 0, 2, 4, 5], "poisson")
     >>> res.converged, res.n_iter
     (True, 4)
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1, 0, 2, 4, 5], "dose": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    >>> glmlearn.fit("y ~ dose", data=df, family="poisson").column_names
+    ('(Intercept)', 'dose')
     """
     # fit("y ~ x", data=df): the formula builds X from the data
     if isinstance(X, str) and (data is not None or (is_formula(X) and y is not None)):

@@ -130,6 +130,7 @@ def irls(
     data: Any = None,
     link: Any = None,
     exposure: Any = None,
+    na_action: Literal["omit", "raise"] = "omit",
     weights: Any = None,
     offset: Any = None,
     start: Any = None,
@@ -167,6 +168,8 @@ def irls(
         The family's link, e.g. ``family="binomial", link="probit"``.
     exposure : (n,) array_like or str, optional
         Time or size at risk: its log is added to the offset (log link only).
+    na_action : {"omit", "raise"}
+        For a formula: leave out rows with missing values (R's ``na.omit``) or refuse them.
 
     Yields
     ------
@@ -186,7 +189,8 @@ def irls(
         from .formula import formula_problem  # (the formula reads the data: R's conventions)
 
         problem = formula_problem(X, y if data is None else data, family, link=link,
-                                  weights=weights, offset=offset, exposure=exposure)
+                                  weights=weights, offset=offset, exposure=exposure,
+                                  na_action=na_action)
     else:
         from .formula import offset_with_exposure
 
