@@ -183,7 +183,7 @@ class GLMResult:
     def flags(self) -> frozenset[str]:
         """The flag of every trouble met (see :attr:`troubles`): a subset of
         ``{"not_converged", "separation", "boundary", "rank_deficient", "no_residual_df",
-        "step_halving", "non_integer", "no_intercept"}``."""
+        "step_halving", "non_integer", "no_intercept", "na_omit"}``."""
         return frozenset(t.flag for t in self.troubles)
 
     @property
