@@ -49,6 +49,21 @@ def _rhs_variables(parsed: ParsedFormula) -> set[str]:
         raise formulaic_error(exc, parsed.text) from exc
 
 
+def _dotted(names: set[str], df: Any, text: str) -> set[str]:
+    """R allows dots in names (``M.user``); formulaic reads ``M.user`` as ``M`` and an
+    attribute: put back the data column whose dotted name the formula writes."""
+    out = set()
+    for v in names:
+        if v not in df.columns:
+            dotted = [str(c) for c in df.columns
+                      if str(c).startswith(v + ".") and str(c) in text]
+            if dotted:
+                out.add(max(dotted, key=len))
+                continue
+        out.add(v)
+    return out
+
+
 def _c_only(parsed: ParsedFormula, rhs_vars: set[str]) -> list[str]:
     """Numeric columns used only inside ``C()``/``factor()``: made factors here, so their
     levels are kept for new data and an unknown one is refused by name."""
@@ -121,7 +136,7 @@ def design_matrix(rhs: str, data: Any) -> tuple[Any, tuple[str, ...], tuple[Term
     conventions, its column names and terms; the data must have no missing values."""
     parsed = parse_formula(f"y ~ {rhs}")
     frame = as_frame(data).copy()
-    rhs_vars = _rhs_variables(parsed)
+    rhs_vars = _dotted(_rhs_variables(parsed), frame, parsed.rhs)
     check_columns(frame, sorted(rhs_vars), "formula")
     X, names, terms, _, _ = _design(parsed, frame, rhs_vars, set())
     return X, names, terms
@@ -180,11 +195,11 @@ def formula_problem(
     if len(df) == 0:
         raise GLMInputError("data: has no rows")
 
-    rhs_vars = _rhs_variables(parsed)
+    rhs_vars = _dotted(_rhs_variables(parsed), df, parsed.rhs)
     check_columns(df, sorted(rhs_vars), "formula")
     response_vars: set[str] = set()
     for expr in parsed.response:
-        response_vars |= _variables(expr, formula)
+        response_vars |= _dotted(_variables(expr, formula), df, expr)
     check_columns(df, sorted(response_vars), "formula (response)")
 
     offsets = list(parsed.offsets)
@@ -194,7 +209,7 @@ def formula_problem(
         if value is None:
             continue
         if isinstance(value, str):
-            cols = _variables(value, value)
+            cols = _dotted(_variables(value, value), df, value)
             check_columns(df, sorted(cols), arg)
             named |= cols
             if arg == "offset":
@@ -202,7 +217,7 @@ def formula_problem(
         else:
             extras[arg] = _extra(arg, value, len(df))
     for expr in parsed.offsets:
-        cols = _variables(expr, formula)
+        cols = _dotted(_variables(expr, formula), df, expr)
         check_columns(df, sorted(cols), "formula (offset)")
         named |= cols
     if exposure is not None and fam.link.name != "log":
