@@ -20,7 +20,9 @@ Where to start
 * :func:`irls` -- the IRLS loop as a generator of frozen :class:`IRLSState` objects
   (``glmlearn/_irls.py``: the loop is ``_iterate``).
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
-  residuals, predictions, the whole trace).
+  residuals, predictions, the whole trace); from arrays, ``fit(X, y, family)``, or from a
+  DataFrame with an R formula, ``fit("counts ~ outcome + treatment", data=df,
+  family="poisson")`` (:mod:`glmlearn.formula`: R's conventions).
 * :mod:`glmlearn.family` -- families and links.
 * ``result.troubles`` -- what went wrong numerically, found once from the finished trace
   (``glmlearn/_diagnostics.py``); :class:`Trouble` holds its kind, flag and message.
