@@ -379,3 +379,13 @@ def test_dotted_and_spaced_column_names_as_r_allows():
                                rtol=1e-12)
     with pytest.raises(GLMInputError, match=r"^formula: no column 'M' in data"):
         glmlearn.fit("y ~ M", data=df, family="binomial")
+
+
+def test_a_text_response_other_than_yes_no_says_what_to_write():
+    df = pd.DataFrame({"outcome": list("abab"), "x": [1.0, 2, 3, 4]})
+    with pytest.raises(GLMInputError, match=r"^formula: the binomial response 'outcome' holds "
+                       r"text \('a', 'b'\), not yes/no or true/false; make the column "
+                       r"categorical .* 'I\(outcome == 'b'\) ~ x'$"):
+        glmlearn.fit("outcome ~ x", data=df, family="binomial")
+    as_told = _quiet("I(outcome == 'b') ~ x", data=df, family="binomial")
+    np.testing.assert_array_equal(as_told.problem.y, [0.0, 1.0, 0.0, 1.0])

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._inputs import BINARY_WORDS
 from ..errors import GLMInputError
 from ..family import Family, get_family
 from ..problem import GLMProblem, Term, make_problem
@@ -104,7 +105,17 @@ def _response(parsed: ParsedFormula, frame: Any, fam: Family) -> Any:
         return (col.astype(object) != levels[0]).astype(float).rename(expr)
     if col.dtype.kind == "b" or col.dtype.name == "boolean":
         return col.astype(float)
-    return col  # (text: make_problem reads the words of BINARY_WORDS, refusing others)
+    values = [str(v) for v in col.dropna().unique().tolist()]
+    other = [v for v in values if v.strip().lower() not in BINARY_WORDS]
+    if other:
+        levels = sorted(values)
+        raise GLMInputError(
+            f"formula: the binomial response {expr!r} holds text ({', '.join(map(repr, levels[:4]))}"
+            f"{', ...' if len(levels) > 4 else ''}), not yes/no or true/false; make the "
+            f"column categorical (its first category is failure, as for R's factor "
+            f"response), or write the event as a condition: "
+            f"'I({expr} == {levels[-1]!r}) ~ {parsed.text.partition('~')[2].strip()}'")
+    return col  # (yes/no, true/false: make_problem reads the words as 1/0)
 
 
 def _design(parsed: ParsedFormula, frame: Any, rhs_vars: set[str], response_vars: set[str]
