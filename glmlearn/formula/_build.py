@@ -101,20 +101,20 @@ def _response(parsed: ParsedFormula, frame: Any, fam: Family) -> Any:
             "needs numbers (only binomial takes a two-level factor, yes/no or True/False)")
     if col.dtype.name == "category":
         # R's binomial(): the first level is failure, every other level success
-        levels = levels_of(col)
-        return (col.astype(object) != levels[0]).astype(float).rename(expr)
+        first = levels_of(col)[0]
+        return (col.astype(object) != first).astype(float).rename(expr)
     if col.dtype.kind == "b" or col.dtype.name == "boolean":
         return col.astype(float)
     values = [str(v) for v in col.dropna().unique().tolist()]
     other = [v for v in values if v.strip().lower() not in BINARY_WORDS]
     if other:
-        levels = sorted(values)
+        words = sorted(values)
         raise GLMInputError(
-            f"formula: the binomial response {expr!r} holds text ({', '.join(map(repr, levels[:4]))}"
-            f"{', ...' if len(levels) > 4 else ''}), not yes/no or true/false; make the "
+            f"formula: the binomial response {expr!r} holds text ({', '.join(map(repr, words[:4]))}"
+            f"{', ...' if len(words) > 4 else ''}), not yes/no or true/false; make the "
             f"column categorical (its first category is failure, as for R's factor "
             f"response), or write the event as a condition: "
-            f"'I({expr} == {levels[-1]!r}) ~ {parsed.text.partition('~')[2].strip()}'")
+            f"'I({expr} == {words[-1]!r}) ~ {parsed.text.partition('~')[2].strip()}'")
     return col  # (yes/no, true/false: make_problem reads the words as 1/0)
 
 
