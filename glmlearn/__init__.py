@@ -24,7 +24,9 @@ Where to start
   (``glmlearn/_methods.py``), and :func:`convergence_order` measures how fast a trace
   converges.
 * :func:`fit` -- runs the loop and returns a :class:`GLMResult` (summary, inference,
-  residuals, predictions, the whole trace).
+  residuals, predictions, the whole trace); from arrays, ``fit(X, y, family)``, or from a
+  DataFrame with an R formula, ``fit("counts ~ outcome + treatment", data=df,
+  family="poisson")`` (:mod:`glmlearn.formula`: R's conventions).
 * :mod:`glmlearn.family` -- families and links.
 * Overdispersion: :func:`dispersion_check` (Pearson's :math:`X^2/\text{df}`), the quasi
   families :func:`quasipoisson`, :func:`quasibinomial`, :func:`quasi` (``glmlearn/_quasi.py``),

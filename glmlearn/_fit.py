@@ -61,8 +61,14 @@ def fit(
         As for :func:`glmlearn.irls` (``step_halving="R"``: R's rule, halving only for a
         non-finite deviance or an invalid eta/mu; ``"deviance"``: glm2's, also when the
         deviance rises).
-    data, link, exposure, na_action
-        For a formula fit, as for :func:`glmlearn.irls`.
+    data, link, exposure
+        As for :func:`glmlearn.irls`. For a formula fit, X is the formula:
+        ``fit("counts ~ outcome + treatment", data=df, family="poisson")``
+        (:mod:`glmlearn.formula`: R's conventions for factors, names, ``- 1``).
+    na_action : {"omit", "raise"}
+        A formula fit leaves out rows with a missing value in a variable it uses, as R's
+        ``na.omit`` does, with a :class:`~glmlearn.errors.MissingValuesNotice` (flag
+        ``na_omit``); ``"raise"`` refuses them.
     column_names : sequence of str, optional
         Names for the columns of X (a DataFrame's own names are used otherwise).
     response_name : str, optional
@@ -88,6 +94,10 @@ def fit(
     >>> res = glmlearn.fit(X, [1, 0, 2, 4, 5], "poisson")
     >>> res.converged, res.n_iter
     (True, 4)
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1, 0, 2, 4, 5], "dose": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    >>> glmlearn.fit("y ~ dose", data=df, family="poisson").column_names
+    ('(Intercept)', 'dose')
     """
     theta_wanted = wants_theta_estimated(family)
     if theta_wanted:  # theta left out: MASS's glm.nb, two loops (validated as its data)

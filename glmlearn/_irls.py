@@ -154,6 +154,7 @@ def irls(
     data: Any = None,
     link: Any = None,
     exposure: Any = None,
+    na_action: Literal["omit", "raise"] = "omit",
     weights: Any = None,
     offset: Any = None,
     start: Any = None,
@@ -226,6 +227,8 @@ def irls(
         ``etastart`` comes first, then ``start``, then ``mustart``; from ``etastart`` or
         ``mustart`` there are no previous coefficients to halve a first step towards
         (state 0's ``beta`` is None).
+    na_action : {"omit", "raise"}
+        For a formula: leave out rows with missing values (R's ``na.omit``) or refuse them.
 
     Yields
     ------
@@ -245,7 +248,8 @@ def irls(
         from .formula import formula_problem  # (the formula reads the data: R's conventions)
 
         problem = formula_problem(X, y if data is None else data, family, link=link,
-                                  weights=weights, offset=offset, exposure=exposure)
+                                  weights=weights, offset=offset, exposure=exposure,
+                                  na_action=na_action)
     else:
         from .formula import offset_with_exposure
 

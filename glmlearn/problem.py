@@ -14,7 +14,8 @@ are recognised by their attributes and their dtypes' ``kind`` and ``name``):
 * a missing value (NaN, ``pd.NA``, None) is refused naming its column and row: glmlearn
   does not drop rows the way R's ``na.omit`` does;
 * a text or categorical column of X is refused naming it, with the dummy columns to
-  build instead; a formula (``"y ~ x"``) is refused with the arrays to pass instead;
+  build instead; a formula (``"y ~ x"``) here is refused with the call to make instead
+  (formulas are read by :mod:`glmlearn.formula`, through ``fit(formula, data=df)``);
 * a binomial response may be ``True``/``False`` or the words of :data:`BINARY_WORDS`.
 
 Trouble found here that is not an error (no intercept column, non-integer binomial

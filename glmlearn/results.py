@@ -194,7 +194,7 @@ class GLMResult:
         """The flag of every trouble met (see :attr:`troubles`): a subset of
         ``{"not_converged", "false_convergence", "separation", "infinite_estimate",
         "boundary", "rank_deficient", "ill_conditioned", "no_residual_df", "step_halving",
-        "non_integer", "no_intercept"}`` (the table in ``glmlearn/_diagnostics.py``; and,
+        "non_integer", "no_intercept", "na_omit"}`` (the table in ``glmlearn/_diagnostics.py``; and,
         for a negative binomial with theta estimated, ``"theta_infinite"``,
         ``"theta_at_zero"``, ``"theta_not_converged"``)."""
         return frozenset(t.flag for t in self.troubles)

@@ -368,3 +368,24 @@ def test_array_predict_warns_naming_the_columns_that_differ():
     with pytest.warns(ColumnNamesWarning, match=r"names hrs are not the fit's and hours are "
                       r"missing\); they are used by position"):
         res.predict(X.rename(columns={"hours": "hrs"}))
+
+
+def test_dotted_and_spaced_column_names_as_r_allows():
+    df = pd.DataFrame({"y": [1, 0, 1, 1, 0, 0, 1], "M.user": list("abababb"),
+                       "hours studied": [1.5, 2.5, 3.5, 1.0, 4.0, 2.0, 5.0]})
+    res = glmlearn.fit("y ~ `hours studied` + M.user", data=df, family="binomial")
+    assert res.column_names == ("(Intercept)", "hours studied", "M.userb")
+    np.testing.assert_allclose(res.predict(newdata=df.iloc[::-1, ::-1]), res.mu[::-1],
+                               rtol=1e-12)
+    with pytest.raises(GLMInputError, match=r"^formula: no column 'M' in data"):
+        glmlearn.fit("y ~ M", data=df, family="binomial")
+
+
+def test_a_text_response_other_than_yes_no_says_what_to_write():
+    df = pd.DataFrame({"outcome": list("abab"), "x": [1.0, 2, 3, 4]})
+    with pytest.raises(GLMInputError, match=r"^formula: the binomial response 'outcome' holds "
+                       r"text \('a', 'b'\), not yes/no or true/false; make the column "
+                       r"categorical .* 'I\(outcome == 'b'\) ~ x'$"):
+        glmlearn.fit("outcome ~ x", data=df, family="binomial")
+    as_told = _quiet("I(outcome == 'b') ~ x", data=df, family="binomial")
+    np.testing.assert_array_equal(as_told.problem.y, [0.0, 1.0, 0.0, 1.0])

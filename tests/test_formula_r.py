@@ -44,6 +44,7 @@ _MISSING = pd.DataFrame({
 })
 _MISSING.loc[[2, 9], "x"] = np.nan
 _MISSING.loc[5, "g"] = None
+_COMPLETE = _MISSING.dropna().reset_index(drop=True)
 _UNUSED = pd.DataFrame({  # the reference level "a" does not occur: R drops it, "b" is first
     "y": [3, 5, 2, 8, 6, 9, 4, 7],
     "g": pd.Categorical(list("bcdbcdbc"), categories=list("abcd")),
@@ -66,8 +67,8 @@ CASES: dict[str, tuple[Any, ...]] = {
     "groups_cbind": (_GROUPS, "cbind(s, f) ~ grp + x", "binomial", "logit", None, (), {}),
     "beetles_log": (BEETLES, "cbind(killed, n - killed) ~ log(dose) + I(log(dose)^2)",
                     "binomial", "cloglog", None, (), {}),
-    "separate_slopes": (_MISSING.dropna().reset_index(drop=True), "y ~ g + x:g", "gaussian", "identity", None, (), {}),
-    "slopes_only": (_MISSING.dropna().reset_index(drop=True), "y ~ x:g", "gaussian", "identity", None, (), {}),
+    "separate_slopes": (_COMPLETE, "y ~ g + x:g", "gaussian", "identity", None, (), {}),
+    "slopes_only": (_COMPLETE, "y ~ x:g", "gaussian", "identity", None, (), {}),
     "two_factors": (_GROUPS.assign(h=np.tile(["p", "q"], 12)), "cbind(s, f) ~ grp * h",
                     "binomial", "logit", None, (), {}),
     "clotting_power": (CLOTTING, "lot1 ~ log(u)", "Gamma", "power(1/3)", None, (), {}),

@@ -4,6 +4,7 @@ Three subcommands::
 
     glmlearn trace data.csv --family binomial --y passed --x hours
     glmlearn trace --dataset beetles --family binomial --y killed --trials n --x dose
+    glmlearn trace --dataset beetles --family binomial --formula "cbind(killed, n - killed) ~ dose"
     glmlearn datasets [NAME]
     glmlearn lessons [--dir DIR | --originals] [--no-browser] [--port N] [--print-only] [--allow-root]
                      [-- JUPYTER_OPTION ...]
@@ -16,13 +17,16 @@ once, then one line naming their categories. Non-numeric ``--x`` columns (and co
 named by ``--factor``) enter as R's treatment dummies: one 0/1 column per level except
 the first (sorted) level, named ``column + level`` (``typeB``). Rows with a missing value
 (empty, ``NA``, ``NaN``) in a column the model uses are left out, as R's ``na.omit`` does.
+``--formula`` takes the whole model as an R formula instead of ``--y``/``--x`` (see
+:mod:`glmlearn.formula`); either way X is built by glmlearn's formula builder.
 
 ``lessons`` opens the learner's own copy of the lessons (``--originals``: the originals)
 and passes everything after ``--`` on to JupyterLab.
 
 Every error is one line on stderr naming the argument and the value, with exit
 status 2; nothing here prints a traceback for a user's mistake. The CSV file is read
-with the :mod:`csv` module: pandas is not needed.
+with the :mod:`csv` module; the design is built with pandas and formulaic (the
+``formula`` extra).
 
 Modules, in the order a ``trace`` run meets them
 ------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._inputs import BINARY_WORDS
 from ..errors import GLMInputError
 from ..family import Family, get_family
 from ..problem import GLMProblem, Term, make_problem
@@ -47,6 +48,21 @@ def _rhs_variables(parsed: ParsedFormula) -> set[str]:
         return set(formulaic().Formula(parsed.rhs).required_variables)
     except Exception as exc:  # (formulaic's errors have no common public base)
         raise formulaic_error(exc, parsed.text) from exc
+
+
+def _dotted(names: set[str], df: Any, text: str) -> set[str]:
+    """R allows dots in names (``M.user``); formulaic reads ``M.user`` as ``M`` and an
+    attribute: put back the data column whose dotted name the formula writes."""
+    out = set()
+    for v in names:
+        if v not in df.columns:
+            dotted = [str(c) for c in df.columns
+                      if str(c).startswith(v + ".") and str(c) in text]
+            if dotted:
+                out.add(max(dotted, key=len))
+                continue
+        out.add(v)
+    return out
 
 
 def _c_only(parsed: ParsedFormula, rhs_vars: set[str]) -> list[str]:
@@ -85,11 +101,21 @@ def _response(parsed: ParsedFormula, frame: Any, fam: Family) -> Any:
             "needs numbers (only binomial takes a two-level factor, yes/no or True/False)")
     if col.dtype.name == "category":
         # R's binomial(): the first level is failure, every other level success
-        levels = levels_of(col)
-        return (col.astype(object) != levels[0]).astype(float).rename(expr)
+        first = levels_of(col)[0]
+        return (col.astype(object) != first).astype(float).rename(expr)
     if col.dtype.kind == "b" or col.dtype.name == "boolean":
         return col.astype(float)
-    return col  # (text: make_problem reads the words of BINARY_WORDS, refusing others)
+    values = [str(v) for v in col.dropna().unique().tolist()]
+    other = [v for v in values if v.strip().lower() not in BINARY_WORDS]
+    if other:
+        words = sorted(values)
+        raise GLMInputError(
+            f"formula: the binomial response {expr!r} holds text ({', '.join(map(repr, words[:4]))}"
+            f"{', ...' if len(words) > 4 else ''}), not yes/no or true/false; make the "
+            f"column categorical (its first category is failure, as for R's factor "
+            f"response), or write the event as a condition: "
+            f"'I({expr} == {words[-1]!r}) ~ {parsed.text.partition('~')[2].strip()}'")
+    return col  # (yes/no, true/false: make_problem reads the words as 1/0)
 
 
 def _design(parsed: ParsedFormula, frame: Any, rhs_vars: set[str], response_vars: set[str]
@@ -121,7 +147,7 @@ def design_matrix(rhs: str, data: Any) -> tuple[Any, tuple[str, ...], tuple[Term
     conventions, its column names and terms; the data must have no missing values."""
     parsed = parse_formula(f"y ~ {rhs}")
     frame = as_frame(data).copy()
-    rhs_vars = _rhs_variables(parsed)
+    rhs_vars = _dotted(_rhs_variables(parsed), frame, parsed.rhs)
     check_columns(frame, sorted(rhs_vars), "formula")
     X, names, terms, _, _ = _design(parsed, frame, rhs_vars, set())
     return X, names, terms
@@ -180,11 +206,11 @@ def formula_problem(
     if len(df) == 0:
         raise GLMInputError("data: has no rows")
 
-    rhs_vars = _rhs_variables(parsed)
+    rhs_vars = _dotted(_rhs_variables(parsed), df, parsed.rhs)
     check_columns(df, sorted(rhs_vars), "formula")
     response_vars: set[str] = set()
     for expr in parsed.response:
-        response_vars |= _variables(expr, formula)
+        response_vars |= _dotted(_variables(expr, formula), df, expr)
     check_columns(df, sorted(response_vars), "formula (response)")
 
     offsets = list(parsed.offsets)
@@ -194,7 +220,7 @@ def formula_problem(
         if value is None:
             continue
         if isinstance(value, str):
-            cols = _variables(value, value)
+            cols = _dotted(_variables(value, value), df, value)
             check_columns(df, sorted(cols), arg)
             named |= cols
             if arg == "offset":
@@ -202,7 +228,7 @@ def formula_problem(
         else:
             extras[arg] = _extra(arg, value, len(df))
     for expr in parsed.offsets:
-        cols = _variables(expr, formula)
+        cols = _dotted(_variables(expr, formula), df, expr)
         check_columns(df, sorted(cols), "formula (offset)")
         named |= cols
     if exposure is not None and fam.link.name != "log":
