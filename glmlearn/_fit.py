@@ -21,10 +21,10 @@ from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
 from .errors import GLMInputError, GLMTypeError
-from .family import Family, get_family
-from .formula import formula_problem, is_formula, offset_with_exposure
+from .family import Family
+from .formula import read_problem
 from .linalg import covariance
-from .problem import GLMProblem, check_controls, check_eta_start, check_start, make_problem
+from .problem import GLMProblem, check_controls, check_eta_start, check_start
 from .results import GLMResult
 
 __all__ = ["detect_separation", "fit"]
@@ -107,16 +107,9 @@ def fit(
             family.link if isinstance(family, Family) else "log")
         family, link = negative_binomial(1.0, nb_link), None
     # fit("y ~ x", data=df): the formula builds X from the data
-    if isinstance(X, str) and (data is not None or (is_formula(X) and y is not None)):
-        problem = formula_problem(X, y if data is None else data, family, link=link,
-                                  weights=weights, offset=offset, exposure=exposure,
-                                  na_action=na_action)
-    else:
-        fam = get_family(family, link)
-        problem = make_problem(X, y, family if link is None else fam, weights=weights,
-                               offset=offset_with_exposure(offset, exposure, fam),
-                               column_names=column_names, response_name=response_name,
-                               intercept=intercept)
+    problem = read_problem(X, y, family, data=data, link=link, weights=weights, offset=offset,
+                           exposure=exposure, na_action=na_action, column_names=column_names,
+                           response_name=response_name, intercept=intercept)
     if theta_wanted:
         from ._negbin_fit import fit_negative_binomial_problem
 

@@ -60,14 +60,13 @@ from ._arrays import Array, readonly
 from ._methods import FISHER, Proposal, StepRule, check_method, step_rule
 from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at
 from .errors import GLMInputError
-from .family import Family, get_family
+from .family import Family
 from .problem import (
     GLMProblem,
     _show,
     check_controls,
     check_eta_start,
     check_start,
-    make_problem,
 )
 
 __all__ = [
@@ -244,18 +243,10 @@ def irls(
     >>> states[-1].converged
     True
     """
-    if isinstance(X, str) and (data is not None or ("~" in X and y is not None)):
-        from .formula import formula_problem  # (the formula reads the data: R's conventions)
+    from .formula import read_problem  # (a formula reads the data: R's conventions)
 
-        problem = formula_problem(X, y if data is None else data, family, link=link,
-                                  weights=weights, offset=offset, exposure=exposure,
-                                  na_action=na_action)
-    else:
-        from .formula import offset_with_exposure
-
-        fam = get_family(family, link)
-        problem = make_problem(X, y, family if link is None else fam, weights=weights,
-                               offset=offset_with_exposure(offset, exposure, fam))
+    problem = read_problem(X, y, family, data=data, link=link, weights=weights, offset=offset,
+                           exposure=exposure, na_action=na_action)
     check_controls(max_iter, tol, step_halving)
     return run_irls(problem, start=check_start(start, problem), max_iter=max_iter, tol=tol,
                     trace=trace, method=method, step_size=step_size,

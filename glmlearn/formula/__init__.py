@@ -22,9 +22,30 @@ from ._design import FormulaDesign, offset_with_exposure
 from ._parse import ParsedFormula, parse_formula
 
 __all__ = ["FormulaDesign", "ParsedFormula", "design_matrix", "formula_problem", "is_formula",
-           "offset_with_exposure", "parse_formula"]
+           "offset_with_exposure", "parse_formula", "read_problem"]
 
 
 def is_formula(obj: Any) -> bool:
     """Whether ``obj`` is a formula string (it has a ``~``)."""
     return isinstance(obj, str) and "~" in obj
+
+
+def read_problem(X: Any, y: Any, family: Any, *, data: Any = None, link: Any = None,
+                 weights: Any = None, offset: Any = None, exposure: Any = None,
+                 na_action: str = "omit", column_names: Any = None,
+                 response_name: str | None = None, intercept: bool = True) -> Any:
+    """The :class:`~glmlearn.problem.GLMProblem` of ``fit``'s and ``irls``'s arguments:
+    from a formula and its data (``fit("y ~ x", data=df)``, or the data frame passed second),
+    else from arrays, with the family's ``link`` and the log of ``exposure`` in the offset."""
+    from ..family import get_family
+    from ..problem import make_problem
+
+    if isinstance(X, str) and (data is not None or (is_formula(X) and y is not None)):
+        return formula_problem(X, y if data is None else data, family, link=link,
+                               weights=weights, offset=offset, exposure=exposure,
+                               na_action=na_action)
+    fam = get_family(family, link)
+    return make_problem(X, y, family if link is None else fam, weights=weights,
+                        offset=offset_with_exposure(offset, exposure, fam),
+                        column_names=column_names, response_name=response_name,
+                        intercept=intercept)
