@@ -59,6 +59,23 @@ class DispersionCheck:
         return self.reading
 
 
+def _remedy(family: str) -> str:
+    """What to fit instead, by how the variance may grow with the mean."""
+    if family == "poisson":
+        return ("Two models allow this, and they differ in how the variance grows with the "
+                "mean: family='quasipoisson' takes Var(y) = phi*mu, proportional to the mean "
+                "(the same estimates, standard errors scaled by that factor); "
+                "family='negative_binomial' takes Var(y) = mu + mu^2/theta, growing with the "
+                "square of the mean. Compare the squared residuals (y - mu)^2 with the fitted "
+                "means to see which growth the data show; a negative binomial whose theta "
+                "runs off to infinity says phi*mu fits better")
+    if family == "binomial":
+        return ("family='quasibinomial' takes Var(y) = phi*mu(1-mu)/w^p (the same estimates, "
+                "standard errors scaled by that factor)")
+    return ("A quasi family with the same variance function, glmlearn.quasi(link, variance), "
+            "estimates phi (the same estimates, standard errors scaled by that factor)")
+
+
 def dispersion_check(result: GLMResult, level: float = 0.05) -> DispersionCheck:
     r"""Pearson's :math:`X^2/\text{df}` of a fitted model, with its reading in words.
 
@@ -98,8 +115,7 @@ def dispersion_check(result: GLMResult, level: float = 0.05) -> DispersionCheck:
         says = (f"overdispersed: the responses vary about {ratio:.3g} times as much as the "
                 f"{fam.name} family allows (P(chi^2_{df} >= X^2) = {p:.2g}); standard errors that "
                 f"take the dispersion to be 1 are too small by about sqrt({ratio:.4g}) = "
-                f"{math.sqrt(ratio):.3g}. Fit a quasi family (its standard errors are scaled "
-                "by that factor) or, for counts, a negative binomial")
+                f"{math.sqrt(ratio):.3g}. {_remedy(fam.name)}")
     elif under:
         says = (f"underdispersed: the responses vary less than the {fam.name} family allows "
                 f"(P(chi^2_{df} <= X^2) = {below:.2g}); standard errors that take the dispersion to be 1 "
