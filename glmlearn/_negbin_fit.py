@@ -29,13 +29,13 @@ import numpy as np
 
 from ._diagnostics import diagnose
 from ._irls import IRLSState, TraceMode, run_irls
+from ._rformat import coef_table, format_real
+from ._rsummary import r_summary_lines
 from .errors import ConvergenceWarning, ThetaWarning, Trouble
 from .family import poisson
 from .links import Link
 from .negbin import ThetaEstimate, nb_loglik, negative_binomial, theta_ml
 from .problem import GLMProblem, check_controls, check_start, make_problem
-from ._rformat import coef_table, format_real
-from ._rsummary import r_summary_lines
 from .results import GLMResult, Summary
 
 __all__ = ["NegBinResult", "NegBinSummary", "ThetaStep", "fit_negative_binomial"]

@@ -3,14 +3,17 @@ r"""Is there more variation than the family allows? Pearson's :math:`X^2/\text{d
 Binomial and Poisson fix the dispersion at :math:`\phi = 1`: the variance of a count is
 its mean. Pearson's statistic
 
-.. math:: X^2 = \sum_i \frac{w_i (y_i - \hat\mu_i)^2}{V(\hat\mu_i)}
+.. math:: X^2 = \sum_i \frac{w^{\text{p}}_i (y_i - \hat\mu_i)^2}{V(\hat\mu_i)}
 
-is about :math:`\chi^2_{n-p}` when the model is right, so :math:`X^2/(n-p)` should be near
-1. Well above 1 means *overdispersion*: the standard errors that assume :math:`\phi = 1`
-are too small by about :math:`\sqrt{X^2/(n-p)}`. The quasi families
+(:math:`w^{\text{p}}_i` the prior weights) is about :math:`\chi^2_{n-p}` when the model is
+right, so :math:`X^2/(n-p)` should be near 1. Well above 1 means *overdispersion*: the
+standard errors that assume :math:`\phi = 1` are too small by about
+:math:`\sqrt{X^2/(n-p)}`. The quasi families
 (:mod:`glmlearn._quasi`) estimate :math:`\phi` by this ratio (in R's form, with the
 weights of the last IRLS step, which agrees with it at convergence); the negative
-binomial (:mod:`glmlearn.negbin`) models the extra variation instead.
+binomial (:mod:`glmlearn.negbin`) models the extra variation instead. The two differ in how
+the variance grows with the mean (:math:`\phi\mu` against :math:`\mu + \mu^2/\theta`), and
+the advice says so.
 """
 
 from __future__ import annotations

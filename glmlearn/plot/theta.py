@@ -31,7 +31,8 @@ class ThetaTraceArtists:
     ----------
     ax : Axes
     line : Line2D
-        :math:`\theta` after each outer iteration (0: estimated at the starting Poisson fit's means).
+        :math:`\theta` after each outer iteration (0: estimated at the means of the
+        starting Poisson fit).
     final : Line2D
         The estimate :math:`\hat\theta` as a horizontal line.
     labels : tuple of Text
