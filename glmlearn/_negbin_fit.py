@@ -29,14 +29,16 @@ import numpy as np
 
 from ._diagnostics import diagnose
 from ._irls import IRLSState, TraceMode, run_irls
+from ._rformat import coef_table, format_real
+from ._rsummary import r_summary_lines
 from .errors import ConvergenceWarning, ThetaWarning, Trouble
 from .family import poisson
 from .links import Link
 from .negbin import ThetaEstimate, nb_loglik, negative_binomial, theta_ml
 from .problem import GLMProblem, check_controls, check_start, make_problem
-from .results import GLMResult
+from .results import GLMResult, Summary
 
-__all__ = ["NegBinResult", "ThetaStep", "fit_negative_binomial"]
+__all__ = ["NegBinResult", "NegBinSummary", "ThetaStep", "fit_negative_binomial"]
 
 #: theta above this many times the largest fitted mean: the negative binomial's extra
 #: variance mu^2/theta is below 1% of the Poisson variance mu at every fitted mean.
@@ -59,7 +61,10 @@ class ThetaStep:
         The :math:`\theta` estimated afterwards (:attr:`estimate` has its Newton path).
     estimate : ThetaEstimate
     two_loglik : float
-        :math:`2\ell` at the new :math:`\theta` and the means of this IRLS.
+        :math:`2\ell` of the negative binomial with the new :math:`\theta`, at the means of
+        this iteration's IRLS. At iteration 0 those are the Poisson fit's means, so this is
+        *not* the Poisson log-likelihood: it is the negative binomial's at the first
+        :math:`\theta`.
     criterion : float
         The outer criterion after this iteration (``inf`` at iteration 0).
     trace : tuple of IRLSState
@@ -106,11 +111,27 @@ class NegBinResult(GLMResult):
     theta_trace: tuple[ThetaStep, ...] = field(default=(), repr=False)
     outer_converged: bool = False
 
+    def summary(self, style: Any = None, *, stars: bool = False) -> NegBinSummary:
+        """The summary of :class:`GLMResult` with :math:`\theta` and the outer loop added
+        (``style="R"``: as MASS's ``print(summary(glm.nb(...)))``)."""
+        base = super().summary(style, stars=stars)
+        return NegBinSummary(self, base.style, base.stars)
+
     def _summary_lines(self) -> list[str]:
         return [f"Theta: {self.theta:.6g}   Std. Err.: {self.theta_se:.4g}   "
-                f"2 x log-likelihood: {self.two_loglik:.7g}",
-                f"Outer iterations (IRLS, then theta): {self.n_outer}"
-                + ("" if self.outer_converged else "  (NOT converged)")]
+                f"2 x log-likelihood: {self.two_loglik:.7g}", self._outer_line()]
+
+    def _iterations_note(self) -> str:
+        """What the Fisher scoring count of the summary counts."""
+        return (f"(the last IRLS fit's, at theta = {self.theta_trace[-1].theta_fitted:.6g}; "
+                "MASS prints this count)")
+
+    def _outer_line(self) -> str:
+        total = sum(s.n_iter for s in self.theta_trace)
+        return (f"Outer iterations: {self.n_outer} (IRLS at fixed theta, then theta at fixed "
+                "means)" + ("" if self.outer_converged else "  (NOT converged)")
+                + f"; IRLS iterations: {total} in all, {self.theta_trace[0].n_iter} of them "
+                "the starting Poisson fit")
 
     @property
     def n_outer(self) -> int:
@@ -122,6 +143,53 @@ class NegBinResult(GLMResult):
         r""":math:`\theta` after each outer iteration, the first estimate (from the Poisson
         means) first."""
         return tuple(s.theta for s in self.theta_trace)
+
+
+@dataclass(frozen=True)
+class NegBinSummary(Summary):
+    """The summary of a :class:`NegBinResult`.
+
+    Both layouts print the coefficient table with R's digit rules (``printCoefmat``), say
+    that the Fisher scoring count is the last inner IRLS fit's (the number MASS prints),
+    and add the count of outer iterations. ``style="R"`` follows MASS's layout: the family
+    as ``Negative Binomial(theta)``, then Theta, its standard error and
+    :math:`2\times` the log-likelihood rounded as MASS rounds them.
+    """
+
+    result: NegBinResult
+
+    def _footer(self) -> list[str]:
+        r = self.result
+        return [f"{line}  {r._iterations_note()}"
+                if line.startswith("Number of Fisher scoring iterations") else line
+                for line in super()._footer()]
+
+    def __str__(self) -> str:
+        r = self.result
+        if self.style == "R":
+            lines = r_summary_lines(r, self.stars)
+            shown_theta = format_real([round(r.theta, 4)], 7)[0].strip()
+            lines = [line.replace("for negative_binomial family",
+                                  f"for Negative Binomial({shown_theta}) family")
+                     for line in lines]
+            at = next(i for i, line in enumerate(lines)
+                      if line.startswith("Number of Fisher Scoring iterations")) + 1
+            two_ll = format_real([r.two_loglik], 7)[0].strip()
+            if "." not in two_ll or len(two_ll.split(".")[1]) < 2:
+                two_ll = f"{r.two_loglik:.2f}"  # (MASS: nsmall = 2)
+            lines[at:at] = [
+                "", "",
+                f"              Theta:  {format_real([round(r.theta, 4)], 4)[0].strip()}",
+                f"          Std. Err.:  {format_real([round(r.theta_se, 4)], 4)[0].strip()}",
+                "", f" 2 x log-likelihood:  {two_ll}", "",
+                f"Fisher Scoring iterations counted above: {r._iterations_note()[1:-1]}",
+                r._outer_line()]
+            return "\n".join(lines)
+        stat = "t value" if r.uses_t else "z value"
+        pcol = "Pr(>|t|)" if r.uses_t else "Pr(>|z|)"
+        table = coef_table(r.column_names, list(r.coef), list(r.se), list(r.tvalues),
+                           list(r.pvalues), ("Estimate", "Std. Error", stat, pcol), self.stars)
+        return "\n".join([*self._header(), "", "Coefficients:", *table, "", *self._footer()])
 
 
 def wants_theta_estimated(family: Any) -> bool:

@@ -3,14 +3,17 @@ r"""Is there more variation than the family allows? Pearson's :math:`X^2/\text{d
 Binomial and Poisson fix the dispersion at :math:`\phi = 1`: the variance of a count is
 its mean. Pearson's statistic
 
-.. math:: X^2 = \sum_i \frac{w_i (y_i - \hat\mu_i)^2}{V(\hat\mu_i)}
+.. math:: X^2 = \sum_i \frac{w^{\text{p}}_i (y_i - \hat\mu_i)^2}{V(\hat\mu_i)}
 
-is about :math:`\chi^2_{n-p}` when the model is right, so :math:`X^2/(n-p)` should be near
-1. Well above 1 means *overdispersion*: the standard errors that assume :math:`\phi = 1`
-are too small by about :math:`\sqrt{X^2/(n-p)}`. The quasi families
+(:math:`w^{\text{p}}_i` the prior weights) is about :math:`\chi^2_{n-p}` when the model is
+right, so :math:`X^2/(n-p)` should be near 1. Well above 1 means *overdispersion*: the
+standard errors that assume :math:`\phi = 1` are too small by about
+:math:`\sqrt{X^2/(n-p)}`. The quasi families
 (:mod:`glmlearn._quasi`) estimate :math:`\phi` by this ratio (in R's form, with the
 weights of the last IRLS step, which agrees with it at convergence); the negative
-binomial (:mod:`glmlearn.negbin`) models the extra variation instead.
+binomial (:mod:`glmlearn.negbin`) models the extra variation instead. The two differ in how
+the variance grows with the mean (:math:`\phi\mu` against :math:`\mu + \mu^2/\theta`), and
+the advice says so.
 """
 
 from __future__ import annotations
@@ -59,6 +62,23 @@ class DispersionCheck:
         return self.reading
 
 
+def _remedy(family: str) -> str:
+    """What to fit instead, by how the variance may grow with the mean."""
+    if family == "poisson":
+        return ("Two models allow this, and they differ in how the variance grows with the "
+                "mean: family='quasipoisson' takes Var(y) = phi*mu, proportional to the mean "
+                "(the same estimates, standard errors scaled by that factor); "
+                "family='negative_binomial' takes Var(y) = mu + mu^2/theta, growing with the "
+                "square of the mean. Compare the squared residuals (y - mu)^2 with the fitted "
+                "means to see which growth the data show; a negative binomial whose theta "
+                "runs off to infinity says phi*mu fits better")
+    if family == "binomial":
+        return ("family='quasibinomial' takes Var(y) = phi*mu(1-mu)/w^p (the same estimates, "
+                "standard errors scaled by that factor)")
+    return ("A quasi family with the same variance function, glmlearn.quasi(link, variance), "
+            "estimates phi (the same estimates, standard errors scaled by that factor)")
+
+
 def dispersion_check(result: GLMResult, level: float = 0.05) -> DispersionCheck:
     r"""Pearson's :math:`X^2/\text{df}` of a fitted model, with its reading in words.
 
@@ -98,8 +118,7 @@ def dispersion_check(result: GLMResult, level: float = 0.05) -> DispersionCheck:
         says = (f"overdispersed: the responses vary about {ratio:.3g} times as much as the "
                 f"{fam.name} family allows (P(chi^2_{df} >= X^2) = {p:.2g}); standard errors that "
                 f"take the dispersion to be 1 are too small by about sqrt({ratio:.4g}) = "
-                f"{math.sqrt(ratio):.3g}. Fit a quasi family (its standard errors are scaled "
-                "by that factor) or, for counts, a negative binomial")
+                f"{math.sqrt(ratio):.3g}. {_remedy(fam.name)}")
     elif under:
         says = (f"underdispersed: the responses vary less than the {fam.name} family allows "
                 f"(P(chi^2_{df} <= X^2) = {below:.2g}); standard errors that take the dispersion to be 1 "

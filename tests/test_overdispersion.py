@@ -114,7 +114,19 @@ def test_the_two_loops_are_kept(nb):
                                           rel=1e-8)
     assert nb.aic == pytest.approx(-nb.two_loglik + 2 * (nb.rank + 1))
     text = str(nb.summary())
-    assert f"Theta: {nb.theta:.6g}" in text and f"Outer iterations (IRLS, then theta): {nb.n_outer}" in text
+    total = sum(s.n_iter for s in steps)
+    assert f"Theta: {nb.theta:.6g}" in text and text.splitlines()[-1] == (
+        f"Outer iterations: {nb.n_outer} (IRLS at fixed theta, then theta at fixed means); "
+        f"IRLS iterations: {total} in all, {steps[0].n_iter} of them the starting Poisson fit")
+    # the Fisher count is the last inner loop's, and the summary says so
+    assert (f"Number of Fisher scoring iterations: {steps[-1].n_iter}  (the last IRLS fit's, at "
+            f"theta = {steps[-1].theta_fitted:.6g}; MASS prints this count)") in text
+    # row 0's 2 loglik is the negative binomial's at the first theta and the Poisson means,
+    # not the Poisson fit's own log-likelihood
+    pois = glmlearn.fit(X, Y_NB, "poisson")
+    assert steps[0].two_loglik == pytest.approx(
+        2 * negative_binomial(steps[0].theta).loglik(Y_NB, pois.mu), rel=1e-10)
+    assert steps[0].two_loglik > 2 * pois.loglik + 1
 
 
 def test_fixed_theta_at_the_estimate_reproduces_the_fit(nb):
@@ -139,6 +151,16 @@ def test_dispersion_check_readings():
     y_under = np.round(MU)  # rounded means: far less variation than Poisson
     under = glmlearn.dispersion_check(_quiet(X, y_under, "poisson"))
     assert under.underdispersed and "underdispersed" in str(under)
+    # for counts the advice names both variances; for proportions, quasi-binomial
+    assert "'quasipoisson' takes Var(y) = phi*mu" in over.reading
+    assert "'negative_binomial' takes Var(y) = mu + mu^2/theta" in over.reading
+    n = 20
+    trials = np.full(n, 10.0)
+    props = RNG.beta(1, 1, size=n).round(1)  # far more spread than binomial(10, p)
+    Xb = np.column_stack([np.ones(n), np.linspace(-1, 1, n)])
+    binom = glmlearn.dispersion_check(_quiet(Xb, props, "binomial", weights=trials))
+    assert binom.overdispersed and "family='quasibinomial'" in binom.reading
+    assert "negative_binomial" not in binom.reading
 
 
 # --- the picture of the outer loop --------------------------------------------------------------

@@ -153,6 +153,50 @@ def test_glm_nb_on_quine_matches_mass(r):
     assert steps[-1].two_loglik == res.two_loglik
 
 
+def test_glm_nb_formula_fit_and_its_summary_print_as_mass(r):
+    case = r["nb_quine"]
+    res = _quiet_fit("Days ~ Eth + Sex + Age + Lrn", data=load("quine").frame(),
+                     family="negative_binomial")
+    assert res.theta == pytest.approx(case["theta"], rel=1e-5)
+    np.testing.assert_allclose(res.coef, case["coef"], rtol=1e-6)
+    ours = str(res.summary()).splitlines()
+    mass = [line.rstrip() for line in r["nb_quine_print"]]
+    # the coefficient table (R's printCoefmat digits), the family with its theta, the
+    # deviances, AIC, the Fisher scoring count, then theta, its SE and 2 x log-likelihood
+    start = mass.index("Coefficients:")
+    table = mass[start + 1:start + 9]
+    assert [t.rstrip(" *.") for t in table] == ours[ours.index("Coefficients:") + 1:][:8]
+    for line in ("(Dispersion parameter for Negative Binomial(1.2749) family taken to be 1)",
+                 "    Null deviance: 195.29  on 145  degrees of freedom",
+                 "Residual deviance: 167.95  on 139  degrees of freedom", "AIC: 1109.2",
+                 "Number of Fisher Scoring iterations: 1", "              Theta:  1.275",
+                 "          Std. Err.:  0.161", " 2 x log-likelihood:  -1093.151"):
+        assert line in mass and line in ours, line
+    # glmlearn says what the Fisher count counts and adds the outer loop's count
+    assert res.n_iter == case["iter"] == res.theta_trace[-1].n_iter
+    assert ("Fisher Scoring iterations counted above: the last IRLS fit's, at theta = "
+            f"{res.theta_trace[-1].theta_fitted:.6g}; MASS prints this count") in ours
+    total = sum(s.n_iter for s in res.theta_trace)
+    assert ours[-1] == (f"Outer iterations: {case['outer']} (IRLS at fixed theta, then theta at "
+                        f"fixed means); IRLS iterations: {total} in all, "
+                        f"{res.theta_trace[0].n_iter} of them the starting Poisson fit")
+
+
+def test_glm_nb_summary_in_glmlearns_layout_names_the_response_and_rounds_as_r(r):
+    case = r["nb_quine"]
+    res = _quiet_fit("Days ~ Eth + Sex + Age + Lrn", data=load("quine").frame(),
+                     family="negative_binomial")
+    text = str(res.summary("glmlearn")).splitlines()
+    assert text[0] == "Family: negative_binomial   Link: log   Response: Days"
+    mass = [line.rstrip(" *.") for line in r["nb_quine_print"]]
+    # every estimate with R's common decimals: the same cells as MASS's table
+    for row in text[text.index("Coefficients:") + 1:][:8]:
+        assert row in mass, row
+    assert f"Outer iterations: {case['outer']} " in text[-1]
+    assert any(t.startswith("Number of Fisher scoring iterations: 1  (the last IRLS fit's")
+               for t in text)
+
+
 def test_glm_nb_with_the_sqrt_link_matches_mass(r):
     case, expected = r["nb_quine"], r["nb_quine_sqrt"]
     res = _quiet_fit(_X(case), case["y"], negative_binomial(link="sqrt"))
@@ -278,6 +322,10 @@ def test_dispersion_check_reads_pearsons_statistic(r):
     assert check.reading.startswith("Pearson X^2/df = 13.17 (X^2 = 1830.2 on 139 df): "
                                     "overdispersed")
     assert "sqrt(13.17) = 3.63" in check.reading
+    # the advice names both ways and how they differ, honestly
+    assert ("family='quasipoisson' takes Var(y) = phi*mu" in check.reading
+            and "family='negative_binomial' takes Var(y) = mu + mu^2/theta" in check.reading)
+    assert "theta runs off to infinity says phi*mu fits better" in check.reading
 
 
 def test_dispersion_check_of_a_family_that_estimates_phi_says_so(r):

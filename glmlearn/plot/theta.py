@@ -31,7 +31,8 @@ class ThetaTraceArtists:
     ----------
     ax : Axes
     line : Line2D
-        :math:`\theta` after each outer iteration (0: from the starting Poisson fit).
+        :math:`\theta` after each outer iteration (0: estimated at the means of the
+        starting Poisson fit).
     final : Line2D
         The estimate :math:`\hat\theta` as a horizontal line.
     labels : tuple of Text
@@ -59,7 +60,7 @@ def draw_theta_trace(ax: Axes, result: NegBinResult) -> ThetaTraceArtists:
                     ha="center", va="bottom", fontsize=_F.text, color=_C["black"])
         for i, (s, t) in enumerate(zip(steps, theta, strict=True)))
     _style_axes(ax, r"The outer loop: $\theta$, with each inner loop's IRLS iterations",
-                "outer iteration (0: from the Poisson fit)", r"$\theta$", integer_x=True)
+                "outer iteration (0: from the Poisson fit's means)", r"$\theta$", integer_x=True)
     lo, hi = float(np.min(theta)), float(np.max(theta))
     pad = 0.25 * (hi - lo) if hi > lo else 0.1 * abs(hi) + 0.1
     ax.set_ylim(lo - pad, hi + 2 * pad)  # room above the top point for its label

@@ -84,6 +84,10 @@ nb_case <- function(run, y, data) {
 }
 out$nb_quine <- nb_case(outer_count(glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine,
                                            control = glm.control(trace = 1))), quine$Days, quine)
+# MASS's printed summary, line by line (R 4.2 still prints deviance residuals: the test
+# compares the lines both print)
+out$nb_quine_print <- capture.output(print(summary(glm.nb(Days ~ Eth + Sex + Age + Lrn,
+                                                         data = quine))))
 nb_sqrt <- outer_count(glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine, link = sqrt,
                               control = glm.control(trace = 1)))
 out$nb_quine_sqrt <- list(theta = nb_sqrt$model$theta, theta_se = nb_sqrt$model$SE.theta,
