@@ -113,7 +113,7 @@ def fit(
     if theta_wanted:
         from ._negbin_fit import fit_negative_binomial_problem
 
-        return fit_negative_binomial_problem(problem, start=start, max_iter=max_iter,  # type: ignore[return-value]
+        return fit_negative_binomial_problem(problem, start=start, max_iter=max_iter,
                                              tol=tol, trace=trace, _stacklevel=4)
     check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,

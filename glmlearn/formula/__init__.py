@@ -32,7 +32,7 @@ def is_formula(obj: Any) -> bool:
 
 def read_problem(X: Any, y: Any, family: Any, *, data: Any = None, link: Any = None,
                  weights: Any = None, offset: Any = None, exposure: Any = None,
-                 na_action: str = "omit", column_names: Any = None,
+                 na_action: Any = "omit", column_names: Any = None,
                  response_name: str | None = None, intercept: bool = True) -> Any:
     """The :class:`~glmlearn.problem.GLMProblem` of ``fit``'s and ``irls``'s arguments:
     from a formula and its data (``fit("y ~ x", data=df)``, or the data frame passed second),
