@@ -21,7 +21,9 @@ before 4.1 did). R's lowess smoother is not drawn.
 
 Each point is a row of the data: the ``id_n`` most extreme rows of each panel (R's
 ``id.n = 3``: largest :math:`|r|`, largest Cook's distance on the leverage panel) are
-labelled with their row index (0-based, as numpy indexes them) or with ``labels``; a
+labelled with their row index (0-based, as numpy indexes them) or with ``labels`` (the
+leverage panel's legend says that its numbers go by Cook's distance, so the point of
+largest residual there may carry none); a
 label is placed beside its point where it covers no marker (measured on the rendered
 axes), and each panel keeps ``rows`` (the row of every marker) and ``labelled``.
 """
@@ -271,12 +273,22 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
     return panel
 
 
+_NOTE = "modelcheck-label-rule"
+
+
 def _leverage_legend(panel: ModelCheckPanel) -> None:
-    """The legend where it covers no marker, label, contour or contour level."""
+    """The legend where it covers no marker, label, contour or contour level; it says
+    which rows are numbered (those of largest Cook's distance, not of largest residual)."""
     ax = panel.ax
     old = ax.get_legend()
     if old is not None:
         old.remove()
+    for line in [ln for ln in ax.lines if ln.get_gid() == _NOTE]:
+        line.remove()
+    if panel.labelled:
+        # a legend entry without a symbol: the rule that chose the numbered rows
+        ax.plot([], [], ls="none", gid=_NOTE,
+                label=f"numbered: the {len(panel.labelled)} largest Cook's distances")
     crowd = Crowd()
     crowd.add_points(panel.x[panel.rows], panel.y[panel.rows])
     for ln in panel.lines:
