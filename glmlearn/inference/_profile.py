@@ -15,8 +15,12 @@ The Wald interval :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j` replaces
 :math:`D(b) - D(\hat\beta)` by the quadratic
 :math:`\hat\phi\,(b - \hat\beta_j)^2/\mathrm{se}_j^2`, whose curvature is read from the
 :math:`X^\top W X` of the last weighted least-squares step, the one whose solution is
-:math:`\hat\beta` (:math:`\mathrm{se}_j^2 = \hat\phi\,[(X^\top W X)^{-1}]_{jj}`). Where the log-likelihood is not quadratic -- small counts, fitted
-probabilities near 0 or 1 -- the two differ; :func:`glmlearn.plot.draw_profile` shows both.
+:math:`\hat\beta` (:math:`\mathrm{se}_j^2 = \hat\phi\,[(X^\top W X)^{-1}]_{jj}`). Where
+the log-likelihood is not quadratic -- small counts, fitted probabilities near 0 or 1 --
+the two differ; :func:`glmlearn.plot.draw_profile` shows both.
+
+Each refit starts from the last one's linear predictor (MASS's ``etastart``), not from
+its coefficients: with the held coefficient moved, those could put every mean at 0 or 1.
 
 MASS finds the limits by a cubic spline through the profile on a grid of steps of
 :math:`z_{\max}/5` standard errors; glmlearn walks the same grid outwards and then solves
