@@ -229,6 +229,12 @@ def test_explain_shows_the_numbers_of_the_final_state() -> None:
     se = str(fit.explain("se"))
     k0 = fit.trace[-2].iteration
     assert f"working weights of state {k0}, the last weighted least-squares step" in se
+    # the weights are the step's, not the final state's: the final state is named as such
+    k1 = fit.trace[-1].iteration
+    assert f"beta-hat = state {k1}'s beta, the final state" in se
+    assert np.allclose(fit.trace[-1].beta, fit.coef)
+    w_shown = [float(v) for v in re.findall(r"w = \[([^\]]*)\]", se)[0].split(", ")[:4]]
+    np.testing.assert_allclose(w_shown, np.asarray(fit.trace[-2].w)[:4], rtol=1e-5)
     assert f"se[log(u)] = sqrt({fit.dispersion:.6g} * " in se and f"= {fit.se[1]:.6g}" in se
     assert se.endswith("= the summary's Std. Error: True")
     assert f"{fit.tvalues[1]:.6g}" in str(fit.explain("wald"))
@@ -274,3 +280,31 @@ def test_the_summarys_html_folds_the_explanation_in() -> None:
     page = fit._repr_html_()
     assert "<details><summary>Where these numbers come from" in page
     assert "se[x1] = sqrt(1 * " in page and page.endswith("</details></div>")
+
+
+def test_profile_of_a_binary_fit_far_from_the_estimate_matches_r(rscript) -> None:
+    """Challenger's temperature: refits with the coefficient moved far from its estimate
+    start from the last refit's means (R's etastart, as MASS does); restarting from the
+    full fit's coefficients put every mean at 0 or 1 and the profile never rose."""
+    from pathlib import Path
+
+    from glmlearn import datasets
+
+    csv = Path(datasets.__file__).with_name("challenger.csv")
+    ref = rscript("challenger_profile.R", csv)
+    fit = glmlearn.fit("damage ~ temperature", data=datasets.load("challenger").frame(),
+                       family="binomial")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no refit may meet trouble
+        ci = fit.conf_int(method="profile")
+        prof = fit.profile("temperature")
+    assert list(ci.names) == ref["names"]
+    exact = np.array(ref["exact"])
+    width = (exact[:, 1] - exact[:, 0])[:, None]
+    assert np.all(np.abs(np.asarray(ci) - exact) <= 1e-6 * width), np.asarray(ci) - exact
+    np.testing.assert_allclose(np.asarray(ci), np.array(ref["profile"]), rtol=1e-3)
+    # the profile rises on both sides of the estimate, past the cut-off
+    assert not np.isnan(prof.tau).any()
+    assert prof.tau.min() < -prof.cutoff and prof.tau.max() > prof.cutoff
+    assert np.all(np.diff(prof.tau) > 0)
+    assert prof.dispersion_fixed

@@ -68,6 +68,12 @@ def test_profile_panel_draws_the_profile_and_both_intervals(scale: str, tmp_path
     np.testing.assert_allclose(art.wald_interval.get_xdata(), prof.wald)
     texts = [t.get_text() for t in art.legend.get_texts()]
     assert f"profile interval [{prof.interval[0]:.4g}, {prof.interval[1]:.4g}]" in texts
+    # the curvature is the last WLS step's (the state before the final one), as
+    # explain("se") says; a binomial fit divides by its fixed phi, not an estimate
+    assert any(t.endswith("(XᵀWX, last WLS step)") for t in texts)
+    assert not any("final state" in t for t in texts)
+    if scale == "deviance":
+        assert ax.get_ylabel() == "deviance change  (D(b) − D(β̂)) / φ"
     r = _render(fig)
     fig.savefig(tmp_path / f"profile_{scale}.png")
     # the legend is beside the axes: it covers no curve, bar or marker, and fits the figure
@@ -136,6 +142,10 @@ def test_modelcheck_panels_show_the_influence_measures(make, residuals, tmp_path
     assert set(rf.labelled) == top(infl.resid_pearson)
     assert set(qq.labelled) == top(std) and set(sl.labelled) == top(std)
     assert set(lev.labelled) == top(infl.cooks_distance)
+    # ... and the leverage panel's title says so (its numbers are not the largest residuals)
+    assert lev.ax.get_title() == "Residuals vs Leverage (numbered: top 3 Cook's D)"
+    assert rf.ax.get_title() == "Residuals vs Fitted"
+    assert rf.ax.get_legend() is None and qq.ax.get_legend() is None
     for panel in art.panels:
         for row, text in panel.labelled.items():
             assert text.get_text() == str(row)
@@ -206,4 +216,26 @@ def test_leverage_panel_keeps_contour_levels_beside_row_labels() -> None:
     legend = ax.get_legend().get_window_extent(r)
     for t in ax.texts:
         assert not legend.overlaps(t.get_window_extent(r)), t.get_text()
+    plt.close(fig)
+
+
+def test_profile_picture_of_an_estimated_dispersion_says_phi_hat() -> None:
+    X = np.column_stack([np.ones(9), np.log([5.0, 10, 15, 20, 30, 40, 60, 80, 100])])
+    y = np.array([118.0, 58, 42, 35, 27, 25, 21, 19, 18])  # McCullagh & Nelder's clotting, lot 1
+    fit = glmlearn.fit(X, y, "gamma", column_names=["(Intercept)", "log(u)"])
+    prof = fit.profile("log(u)")
+    assert not prof.dispersion_fixed
+    fig, ax = plt.subplots()
+    draw_profile(ax, prof)
+    assert ax.get_ylabel() == "deviance change  (D(b) − D(β̂)) / φ̂"
+    plt.close(fig)
+
+
+def test_leverage_panel_without_numbers_has_no_numbering_note() -> None:
+    from glmlearn.plot import draw_residuals_leverage
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    draw_residuals_leverage(ax, _budworm(), id_n=0)
+    assert ax.get_title() == "Residuals vs Leverage"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Cook's distance"]
     plt.close(fig)

@@ -68,7 +68,7 @@ def _se(fit: GLMResult) -> list[str]:
     lines = [
         "Standard errors:  se_j = sqrt( phi * [(X'WX)^-1]_jj )",
         f"  W: the working weights of state {k0}, the last weighted least-squares step "
-        f"(its solution is beta-hat = state {k1}'s beta)",
+        f"(its solution is beta-hat = state {k1}'s beta, the final state)",
         f"     w = {_vec(np.asarray(last.w))}",
         f"  X'WX (state {k0}.xtwx), {xtwx.shape[0]} x {xtwx.shape[1]}:",
     ]

@@ -14,9 +14,13 @@ cut-off the normal quantile even when :math:`\phi` is estimated, as MASS does).
 The Wald interval :math:`\hat\beta_j \pm z_{1-\alpha/2}\,\mathrm{se}_j` replaces
 :math:`D(b) - D(\hat\beta)` by the quadratic
 :math:`\hat\phi\,(b - \hat\beta_j)^2/\mathrm{se}_j^2`, whose curvature is read from the
-final IRLS state's :math:`X^\top W X` (:math:`\mathrm{se}_j^2 = \hat\phi\,[(X^\top W
-X)^{-1}]_{jj}`). Where the log-likelihood is not quadratic -- small counts, fitted
-probabilities near 0 or 1 -- the two differ; :func:`glmlearn.plot.draw_profile` shows both.
+:math:`X^\top W X` of the last weighted least-squares step, the one whose solution is
+:math:`\hat\beta` (:math:`\mathrm{se}_j^2 = \hat\phi\,[(X^\top W X)^{-1}]_{jj}`). Where
+the log-likelihood is not quadratic -- small counts, fitted probabilities near 0 or 1 --
+the two differ; :func:`glmlearn.plot.draw_profile` shows both.
+
+Each refit starts from the last one's linear predictor (MASS's ``etastart``), not from
+its coefficients: with the held coefficient moved, those could put every mean at 0 or 1.
 
 MASS finds the limits by a cubic spline through the profile on a grid of steps of
 :math:`z_{\max}/5` standard errors; glmlearn walks the same grid outwards and then solves
@@ -81,18 +85,26 @@ class _Profiler:
     def __init__(self, fit: GLMResult, j: int) -> None:
         self.fit, self.j = fit, j
         self.rest = [k for k in range(fit.problem.p) if k != j and not fit.aliased[k]]
-        self.start: Array | None = np.asarray(fit.coef)[self.rest]
         self.trouble = False
+        self.reset()
+
+    def reset(self) -> None:
+        """Start the next refit from the full fit's linear predictor again."""
+        self.eta: Array = np.asarray(self.fit.eta, dtype=float)
 
     def tau(self, b: float) -> float:
         fit, problem = self.fit, self.fit.problem
         off = np.asarray(problem.offset) + b * np.asarray(problem.X[:, self.j])
+        # Warm start from the last refit's linear predictor (its means), as MASS's
+        # profile.glm does with etastart: its coefficients with the new offset could put
+        # every mean at 0 or 1, from where R's step rule (no halving on a rising
+        # deviance) need not come back.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", GLMWarning)
-            sub = refit(problem, self.rest, offset=off, start=self.start)
+            sub = refit(problem, self.rest, offset=off, eta_start=self.eta)
         self.trouble |= bool(caught)
         if sub.converged and not caught:
-            self.start = np.asarray(sub.beta)
+            self.eta = np.asarray(problem.X[:, self.rest]) @ np.asarray(sub.beta) + off
         change = (sub.deviance - fit.deviance) / fit.dispersion
         if change < -1e-3:
             raise GLMInputError(
@@ -121,7 +133,7 @@ def _limit(prof: _Profiler, sign: int, cutoff: float, step: float) -> float:
     beyond what ``exp`` can take) is halved back towards the last valid point.
     """
     b0 = float(prof.fit.coef[prof.j])
-    prof.start = np.asarray(prof.fit.coef)[prof.rest]
+    prof.reset()
     lo = b0
     for k in range(1, _MAX_STEPS + 1):
         b = lo + sign * step if k > 1 else b0 + sign * step
@@ -151,6 +163,8 @@ class Profile:
     index : int
     estimate, se, dispersion : float
         :math:`\hat\beta_j`, its standard error and :math:`\hat\phi` (final IRLS state).
+    dispersion_fixed : bool
+        Whether the family fixes :math:`\phi` (at 1) rather than estimating it.
     level, cutoff : float
         The confidence level and :math:`z_{1-\alpha/2}`.
     beta : ndarray
@@ -174,6 +188,7 @@ class Profile:
     tau: Array
     wald: tuple[float, float]
     interval: tuple[float, float]
+    dispersion_fixed: bool = False
 
     @property
     def deviance_change(self) -> Array:
@@ -239,12 +254,12 @@ def profile(fit: GLMResult, which: Any, level: float = 0.95, *, n_points: int = 
     grid = np.union1d(np.linspace(left - pad, right + pad, int(n_points)), [b0])
     values = []
     for side in (grid[grid >= b0], grid[grid < b0][::-1]):
-        prof.start = np.asarray(fit.coef)[prof.rest]
+        prof.reset()
         t = [prof.tau_or_none(float(b)) for b in side]
         values.append([math.nan if v is None else v for v in t])
     tau = np.array(values[1][::-1] + values[0])
     return Profile(fit.column_names[j], j, b0, se, float(fit.dispersion), level, q, grid,
-                   tau, wald, (lo, hi))
+                   tau, wald, (lo, hi), bool(fit.family.dispersion_fixed))
 
 
 # --- intervals, named --------------------------------------------------------------------

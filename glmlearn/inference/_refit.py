@@ -68,8 +68,8 @@ def _empty_fit(problem: GLMProblem, offset: Array) -> SubFit:
 
 
 def refit(problem: GLMProblem, columns: Sequence[int], *, offset: Array | None = None,
-          start: Array | None = None, max_iter: int = 25, tol: float = 1e-8,
-          what: str = "") -> SubFit:
+          start: Array | None = None, eta_start: Array | None = None, max_iter: int = 25,
+          tol: float = 1e-8, what: str = "") -> SubFit:
     """Fit the model on ``columns`` of ``problem.X`` (same y, weights, family).
 
     Parameters
@@ -82,6 +82,9 @@ def refit(problem: GLMProblem, columns: Sequence[int], *, offset: Array | None =
         Replaces the problem's offset (profiling moves :math:`\beta_j x_j` into it).
     start : ndarray, optional
         Starting coefficients for the kept columns.
+    eta_start : (n,) ndarray, optional
+        A starting linear predictor instead (R's ``etastart``; used when ``start`` is not
+        given): the means IRLS starts from, whatever the new offset.
     what : str
         Words for the refit, put before any trouble it meets (e.g. "without sex").
 
@@ -97,7 +100,8 @@ def refit(problem: GLMProblem, columns: Sequence[int], *, offset: Array | None =
     sub = replace(problem, X=X, column_names=tuple(problem.column_names[j] for j in cols),
                   offset=np.asarray(off, dtype=float), has_intercept=bool(constant.any()),
                   troubles=(), terms=())
-    states = tuple(run_irls(sub, start=start, max_iter=max_iter, tol=tol))
+    eta0 = None if eta_start is None else ("etastart", np.asarray(eta_start, dtype=float))
+    states = tuple(run_irls(sub, start=start, eta_start=eta0, max_iter=max_iter, tol=tol))
     diagnosis = diagnose(sub, states, max_iter)
     for trouble in diagnosis.troubles:
         label = f"refit {what}: " if what else "refit: "

@@ -21,7 +21,9 @@ before 4.1 did). R's lowess smoother is not drawn.
 
 Each point is a row of the data: the ``id_n`` most extreme rows of each panel (R's
 ``id.n = 3``: largest :math:`|r|`, largest Cook's distance on the leverage panel) are
-labelled with their row index (0-based, as numpy indexes them) or with ``labels``; a
+labelled with their row index (0-based, as numpy indexes them) or with ``labels`` (the
+leverage panel's title says that its numbers go by Cook's distance, so the point of
+largest residual there may carry none); a
 label is placed beside its point where it covers no marker (measured on the rendered
 axes), and each panel keeps ``rows`` (the row of every marker) and ``labelled``.
 """
@@ -230,6 +232,10 @@ def draw_scale_location(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n
     return _labelled(ModelCheckPanel(ax, pts, rows, x, y, rs), id_n, labels)
 
 
+_COOK = "Cook's distance"
+_LEVERAGE_TITLE = "Residuals vs Leverage"
+
+
 def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", id_n: int = 3,
                             labels: Sequence[Any] | None = None,
                             cook_levels: Sequence[float] = (0.5, 1.0)) -> ModelCheckPanel:
@@ -249,10 +255,10 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
         r = np.sqrt(c * infl.rank * (1 - hh) / hh)
         for sign in (1, -1):
             (ln,) = ax.plot(hh, sign * r, color=_C["vermillion"], lw=1.0, ls="--", zorder=1,
-                            label="Cook's distance" if (k == 0 and sign == 1) else None)
+                            label=_COOK if (k == 0 and sign == 1) else None)
             lines.append(ln)
     ax.set_ylim(y0, y1)  # the contours run off the view; the data set the limits
-    _style_axes(ax, "Residuals vs Leverage", "Leverage (hat values)", _ylab(residuals))
+    _style_axes(ax, _LEVERAGE_TITLE, "Leverage (hat values)", _ylab(residuals))
     # contour levels written at the right edge, where they leave the view
     for c in cook_levels:
         r_edge = float(np.sqrt(c * infl.rank * (1 - hh[-1]) / hh[-1]))
@@ -272,11 +278,15 @@ def draw_residuals_leverage(ax: Axes, fit: Any, *, residuals: Kind = "pearson", 
 
 
 def _leverage_legend(panel: ModelCheckPanel) -> None:
-    """The legend where it covers no marker, label, contour or contour level."""
+    """The legend where it covers no marker, label, contour or contour level; the title
+    says which rows are numbered (those of largest Cook's distance, not of largest
+    residual: the point of largest residual may carry no number)."""
     ax = panel.ax
     old = ax.get_legend()
     if old is not None:
         old.remove()
+    n = len(panel.labelled)
+    ax.set_title(_LEVERAGE_TITLE + (f" (numbered: top {n} Cook's D)" if n else ""))
     crowd = Crowd()
     crowd.add_points(panel.x[panel.rows], panel.y[panel.rows])
     for ln in panel.lines:

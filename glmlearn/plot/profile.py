@@ -1,10 +1,12 @@
 r"""The profile picture: why a profile-likelihood interval differs from a Wald interval.
 
 One coefficient :math:`\beta_j` on the x-axis. The solid curve is the profile deviance
-:math:`\{D(b) - D(\hat\beta)\}/\hat\phi` (each point a refit with :math:`\beta_j = b`,
+:math:`\{D(b) - D(\hat\beta)\}/\hat\phi` (:math:`/\phi` when the family fixes
+:math:`\phi = 1`; each point a refit with :math:`\beta_j = b`,
 computed by :func:`glmlearn.inference.profile`); the dashed curve is the quadratic the
 Wald interval assumes, :math:`(b - \hat\beta_j)^2/\mathrm{se}_j^2`, its curvature read
-from the final IRLS state's :math:`X^\top W X`. Both intervals are where a curve crosses
+from the :math:`X^\top W X` of the last weighted least-squares step (the weights of the
+state before the final one, whose solution is :math:`\hat\beta`). Both intervals are where a curve crosses
 the cut-off :math:`z_{1-\alpha/2}^2` (dotted); they are marked below the curves, the
 profile one above the Wald one. With ``scale="signed_root"`` the y-axis is
 :math:`\tau(b)` and the Wald curve is the straight line :math:`(b - \hat\beta_j)/\mathrm{se}_j`.
@@ -59,7 +61,8 @@ def draw_profile(ax: Axes, prof: Any, *, scale: Literal["deviance", "signed_root
     if scale == "deviance":
         y_prof, y_wald = np.asarray(prof.tau) ** 2, wald_z**2
         cut = prof.cutoff**2
-        ylabel = "deviance change  (D(b) − D(β̂)) / φ̂"
+        phi = "φ" if getattr(prof, "dispersion_fixed", False) else "φ̂"
+        ylabel = f"deviance change  (D(b) − D(β̂)) / {phi}"
         top = 1.35 * cut
         bottom = -0.32 * cut
         bars = (-0.11 * cut, -0.23 * cut)
@@ -74,8 +77,8 @@ def draw_profile(ax: Axes, prof: Any, *, scale: Literal["deviance", "signed_root
                         label="profile deviance (refits)" if scale == "deviance"
                         else "profile signed root (refits)")
     (line_w,) = ax.plot(b, y_wald, color=_C["vermillion"], lw=1.8, ls="--",
-                        label="Wald quadratic (XᵀWX, final state)"
-                        if scale == "deviance" else "Wald line (XᵀWX, final state)")
+                        label="Wald quadratic (XᵀWX, last WLS step)"
+                        if scale == "deviance" else "Wald line (XᵀWX, last WLS step)")
     pct = f"{100 * prof.level:g}%"
     (line_c,) = ax.plot([xlo, xhi], [cut, cut], color=_C["black"], lw=1.0, ls=":",
                         label=f"cut-off z² = {cut:.3g} ({pct})" if scale == "deviance"
