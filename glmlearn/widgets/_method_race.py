@@ -30,9 +30,9 @@ import numpy as np
 from .._irls import IRLSState, run_irls
 from ..errors import GLMInputError
 from ..family import Family, get_family
-from ..problem import check_controls, check_start, make_problem
 from ..plot._freeze import freeze_layout
 from ..plot.method_race import RaceArtists, draw_race
+from ..problem import check_controls, check_start, make_problem
 from ._checks import check_int
 from ._data import pass_fail
 from ._ipympl_fixes import SnapshotBox, kernel_link
