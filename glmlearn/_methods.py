@@ -7,8 +7,10 @@ the deviance around :math:`\beta^{(k)}`,
           \qquad \delta = \beta - \beta^{(k)},
 
 (:func:`glmlearn.surface.quadratic_model`); they differ only in the curvature
-:math:`H`. The loop in ``glmlearn/_irls.py`` is the same for all three (the same step
-5: halving while the deviance rises, the same criterion), so every method yields
+:math:`H`. The loop in ``glmlearn/_irls.py`` is the same for all three (the same convergence
+criterion; step 5's halving follows ``step_halving`` for ``"fisher"``, R's rule by
+default, while ``"newton"`` and ``"gradient"`` always halve while the deviance rises,
+glm2's rule, as their line search), so every method yields
 :class:`~glmlearn.IRLSState` objects that every panel, check and animation reads.
 
 ``"fisher"`` (IRLS, the default)
@@ -27,7 +29,8 @@ the deviance around :math:`\beta^{(k)}`,
     and the matching working response :math:`z_o = \eta + w^{\text{p}}\mu'(y - \mu)/(V w_o)`,
     so that the step is still the solve of :math:`\min\sum w_{o,i}(z_{o,i} - o_i -
     x_i^\top\beta)^2` (the state's ``w`` and ``z`` are :math:`w_o` and :math:`z_o`). For a
-    canonical link :math:`\mu'/V \equiv 1`, its derivative is zero, :math:`w_o = w`, and
+    canonical link :math:`\mu'/V` is a constant (1 for the logit, log and identity links,
+    -1 for the gamma family's inverse link), its derivative is zero, :math:`w_o = w`, and
     Newton *is* Fisher scoring: the very same numbers. For other links :math:`w_o` can
     be negative where :math:`y` is far from :math:`\mu`, and far from the optimum
     :math:`\mathcal J` need not be positive definite: the model then has no minimum and
@@ -35,7 +38,8 @@ the deviance around :math:`\beta^{(k)}`,
     takes the Fisher-scoring step instead, and says why in ``state.fallback``.
 
 ``"gradient"`` (gradient ascent on the log-likelihood)
-    :math:`H = I/\alpha`: the step is :math:`\alpha U`, along the score. By default
+    :math:`H = \mathbf 1/\alpha` (:math:`\mathbf 1` the identity matrix): the step is
+    :math:`\alpha U`, along the score. By default
     :math:`\alpha = 1/\lambda_{\max}(X^\top W X)` at each state (the largest curvature
     of the Fisher model, so the step does not overshoot that model in any direction),
     then the loop's step-halving backtracks while the deviance rises: a backtracking

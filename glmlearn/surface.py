@@ -213,7 +213,8 @@ class QuadraticModel:
     :math:`\beta^{(k)} + H^{-1}U` is ``state.beta_next``. For a canonical link
     :math:`X^\top W X` is also the observed information, so :math:`Q_k` is the
     second-order Taylor expansion of :math:`D`. (A Newton state's ``xtwx`` is the
-    observed information; a gradient-ascent state's is :math:`I/\alpha`.)
+    observed information; a gradient-ascent state's is :math:`\mathbf 1/\alpha`, with
+    :math:`\mathbf 1` the identity matrix.)
 
     Aliased coefficients are left out: the model lives on the ``kept`` coefficients.
 

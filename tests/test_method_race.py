@@ -56,7 +56,7 @@ def _shows(race: MethodRace, k: int) -> None:
         assert gx[0] == s.iteration
         assert gy[0] == pytest.approx(max(s.deviance - art.d_min, art.floor))
     assert race.k == k
-    assert f"step {k} " in art.label.get_text()
+    assert art.label.get_text().startswith(f"step {k}: ")
 
 
 def test_three_methods_from_one_start(race_png: MethodRace) -> None:
@@ -160,3 +160,29 @@ def test_bad_arguments() -> None:
     trs = {"fisher": list(glmlearn.irls(X, y, "binomial"))}
     with pytest.raises(ValueError, match="starts from R's starting means"):
         draw_race(fig.subplots(1, 2), trs)
+
+
+def test_race_label_keys_the_tick_only_once_a_method_has_converged(race_png: MethodRace) -> None:
+    art = race_png.artists
+    race_png.k = 0
+    text = art.label.get_text()
+    assert "converged" not in text and "✓" not in text
+    newton = race_png.traces["newton"]
+    race_png.k = len(newton) - 1  # Newton has just converged; gradient ascent has not
+    text = art.label.get_text()
+    assert f"newton {len(newton) - 1} ✓" in text and text.endswith("(✓ converged)")
+    assert f"gradient {len(newton) - 1}," not in text and "gradient" in text
+    race_png.k = 0
+
+
+def test_race_axes_name_the_coefficients(race_png: MethodRace) -> None:
+    ax = race_png.artists.ax_path
+    assert "(Intercept)" in ax.get_xlabel() and "hours" in ax.get_ylabel()
+    X, y = _xy()
+    race = method_race(X, y, backend="png", column_names=["one", "study time"])
+    assert "one" in race.artists.ax_path.get_xlabel()
+    assert "study time" in race.artists.ax_path.get_ylabel()
+    plain = method_race(X, y, backend="png", gradient_max_iter=5)
+    assert "x1" in plain.artists.ax_path.get_ylabel()
+    with pytest.raises(glmlearn.GLMInputError, match="column_names"):
+        method_race(X, y, backend="png", column_names=["only one"])

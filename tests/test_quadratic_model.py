@@ -183,3 +183,20 @@ def test_more_coefficients_and_an_aliased_column() -> None:
     with pytest.raises(ValueError, match="two coefficients"):
         gp.draw_path(ax, trace[1], trace=trace, quadratic=True)
     plt.close(fig)
+
+
+def test_path_panel_legend_and_note_say_what_every_mark_is() -> None:
+    X, y = DATA["binary"]
+    trace = list(glmlearn.irls(X, y, glmlearn.binomial(), start=[0.0, 4.0],
+                               step_halving="deviance"))
+    fig, ax = plt.subplots()
+    art = gp.draw_path(ax, trace[0], trace=trace, quadratic=True)
+    legend = ax.get_legend()
+    assert legend is not None
+    entries = [t.get_text() for t in legend.get_texts()]
+    assert "halved: β next → β⁽ᵏ⁺¹⁾" in entries and "quadratic model Q_k" in entries
+    assert art.model_join is not None and art.model_join.get_label() in entries
+    text = art.label.get_text()
+    assert "dark = low" in text and "χ²₂" in text and "confidence regions" in text
+    assert len(text.splitlines()) == 3  # state, then the two-line note
+    plt.close(fig)

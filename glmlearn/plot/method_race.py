@@ -120,7 +120,9 @@ def race_text(art: RaceArtists, k: int) -> str:
         s = art.state(m, k)
         done = " ✓" if s.converged else " (stopped)" if s is tr[-1] else ""
         parts.append(f"{m} {s.iteration}{done}")
-    return f"step {k} (✓ converged): " + ",  ".join(parts)
+    # The key to the tick only once a tick is shown: at step 0 nothing has converged.
+    key = "   (✓ converged)" if any(art.state(m, k).converged for m in art.traces) else ""
+    return f"step {k}: " + ",  ".join(parts) + key
 
 
 def draw_race(axes: Sequence[Axes], traces: Mapping[str, Trace], k: int = 0, *,

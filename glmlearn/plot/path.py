@@ -286,7 +286,8 @@ def draw_path(
     if quadratic:
         (model,) = ax.plot([], [], "--", color=_C["green"], linewidth=1.3, alpha=0.9,
                            zorder=2, label="quadratic model Q_k")
-        (model_join,) = ax.plot([], [], ":", color=_C["green"], linewidth=2, zorder=3)
+        (model_join,) = ax.plot([], [], ":", color=_C["green"], linewidth=2.5, zorder=3,
+                                label="halved: β next → β⁽ᵏ⁺¹⁾")
         (model_minimum,) = ax.plot([], [], "X", color=_C["green"], markersize=10,
                                    markeredgecolor=_C["black"], zorder=5,
                                    label="minimum of Q_k = β next")
@@ -295,10 +296,13 @@ def draw_path(
     names = problem.column_names
     _style_axes(ax, "Path on the deviance surface", _coef_label(0, names[0]),
                 _coef_label(1, names[1]))
-    label = _state_label(ax, 2)
-    # Say on the figure what the contours are.
-    note = ("contours: 50 80 95 99 99.9% confidence regions" if n_lr >= len(LR_LEVELS)
-            else "contours of the deviance D(β₀, β₁)")
+    # Say on the figure what the contours are and what their colour means.
+    # The inner contours are D = D_min + chi2_2 quantile: likelihood-ratio confidence
+    # regions (likelihood-ratio tests, two degrees of freedom). Colour: dark is low deviance.
+    note = ("contours of D (dark = low): inner ones D̂ + χ²₂ quantile,\n"
+            "the 50 80 95 99 99.9% confidence regions" if n_lr >= len(LR_LEVELS)
+            else "contours of the deviance D(β₀, β₁) (dark = low)")
+    label = _state_label(ax, 2 + note.count("\n"))
     if legend:
         crowd = Crowd(grow=False)
         crowd.add_points(pts[:, 0], pts[:, 1])

@@ -11,8 +11,10 @@ with its minimum :math:`D^{(k)} - c` at :math:`t = 1`. The panel draws the devia
 units of the predicted decrease :math:`c`: the vertical axis is
 :math:`(D - D^{(k)})/c`, so the parabola is always :math:`t^2 - 2t` and every state fits
 one fixed frame. Far from the optimum the deviance can bend away from the parabola and
-rise again before :math:`t = 1` (the step overshoots; step-halving tries
-:math:`t = 1, 1/2, 1/4, \dots`, drawn as hollow points); near it the two curves are one
+rise again before :math:`t = 1` (the step overshoots; glm2's step-halving rule,
+``step_halving="deviance"``, then tries :math:`t = 1, 1/2, 1/4, \dots`, drawn as hollow
+points; R's rule, the default, halves only a step to a non-finite deviance or an
+invalid :math:`\eta`/:math:`\mu`); near it the two curves are one
 and the step lands almost exactly on the minimum.
 """
 

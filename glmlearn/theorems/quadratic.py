@@ -263,7 +263,7 @@ def check_newton_equals_fisher(state: StateLike, *, rtol: float = 1e-8) -> Check
     :math:`\mathcal J = X^\top \operatorname{diag}(w_o) X` with the observed weights
     :math:`w_o = w - w^{\text{p}}(y - \mu)\,\tfrac{d}{d\eta}[\mu'/V]` written out from the
     link's second derivative and the variance function's derivative (no shortcut for
-    canonical links). For a canonical link :math:`\mu'/V \equiv 1`, so the derivative
+    canonical links). For a canonical link :math:`\mu'/V` is a constant, so the derivative
     vanishes, :math:`\mathcal J = \mathcal I` and the check holds at every state; for
     other links it does not hold (while the step is resolvable).
 

@@ -27,11 +27,12 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._irls import IRLSState, irls
+from .._irls import IRLSState, run_irls
 from ..errors import GLMInputError
 from ..family import Family, get_family
 from ..plot._freeze import freeze_layout
 from ..plot.method_race import RaceArtists, draw_race
+from ..problem import check_controls, check_start, make_problem
 from ._checks import check_int
 from ._data import pass_fail
 from ._ipympl_fixes import SnapshotBox, kernel_link
@@ -64,6 +65,10 @@ class MethodRace(FigureWidget):
         Iterations allowed to gradient ascent (it needs hundreds).
     tol : float
         R's convergence criterion, for all three.
+    column_names : sequence of str, optional
+        Names of X's two columns, for the axes (as for :func:`glmlearn.fit`). Default:
+        a DataFrame's column names, ``("(Intercept)", "hours")`` for the default data,
+        else ``x0, x1``.
     backend, figsize, dpi
         As for :class:`~glmlearn.widgets.IRLSExplorer`.
     interval : int
@@ -79,6 +84,7 @@ class MethodRace(FigureWidget):
     def __init__(self, X: Any = None, y: Any = None, family: str | Family = "binomial",
                  link: str | None = "probit", *, start: Any = (0.0, 0.0), max_iter: int = 25,
                  gradient_max_iter: int = 3000, tol: float = 1e-8,
+                 column_names: Any = None,
                  backend: Backend = "auto", figsize: tuple[float, float] = (12.0, 5.0),
                  dpi: float = 80, interval: int = 400) -> None:
         interval = check_int("interval", interval, 1, where="milliseconds per step")
@@ -88,6 +94,7 @@ class MethodRace(FigureWidget):
         if X is None and y is None:
             hours, passed = pass_fail()
             X, y = np.column_stack([np.ones_like(hours), hours]), passed
+            column_names = ("(Intercept)", "hours") if column_names is None else column_names
         p = np.shape(X)[1] if np.ndim(X) == 2 else 1
         if p != 2:
             raise GLMInputError(f"X: the race draws two coefficients on one deviance surface, "
@@ -96,8 +103,11 @@ class MethodRace(FigureWidget):
         fam = get_family(family, link) if isinstance(family, str) else family
         self.family = fam
         limits = {"fisher": max_iter, "newton": max_iter, "gradient": gradient_max_iter}
+        check_controls(max_iter, tol)
+        problem = make_problem(X, y, fam, column_names=column_names)
+        beta0 = check_start(start, problem)
         self.traces: dict[str, tuple[IRLSState, ...]] = {
-            m: tuple(irls(X, y, fam, start=start, max_iter=limits[m], tol=tol, method=m))
+            m: tuple(run_irls(problem, start=beta0, max_iter=limits[m], tol=tol, method=m))
             for m in RACE_METHODS}
         fig = self.figure
         with self.view.lock:
