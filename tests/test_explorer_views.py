@@ -47,7 +47,7 @@ def test_the_menu_offers_the_views_that_fit_the_problem() -> None:
                    ("curve", "eta")]  # one predictor: its curve is the model
     doctors = explorer_data("doctors")
     labels, values = zip(*explorer_module.fit_view_options(doctors), strict=True)
-    cols = ["agecat", "agecat²", "smokes", "smokes:agecat"]
+    cols = ["smokes", "agecat", "I(agecat^2)", "smokes:agecat"]  # the formula's columns
     assert list(values) == [("curve", "eta"), ("observed", None),
                             *(("partial", c) for c in cols), *(("curve", c) for c in cols)]
     # a curve against one of several columns says what it holds fixed
@@ -83,7 +83,7 @@ def test_first_view_and_bad_choices_are_named() -> None:
     assert e.fit_view == ("partial", "treatment3")
     assert_fit_panel_is(e, "partial", "treatment3")
     assert irls_explorer("doctors", backend="png", fit_view="partial").fit_view == (
-        "partial", "agecat")  # the first column on offer
+        "partial", "smokes")  # the first column on offer
     with pytest.raises(glmlearn.GLMInputError,
                        match="fit_view: unknown view 'residuals' for 'ships'; choose one of "
                              "'curve', 'observed', 'partial'"):
