@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from .._arrays import Array
-from .._rformat import format_pvalues, format_real
+from .._rformat import SIGNIF_LEGEND, format_pvalues, format_real, signif_stars
 
-__all__ = ["Table", "format_p"]
+__all__ = ["Table"]
 
 #: Columns holding counts (printed without decimals) and p-values (printed as R does).
 _COUNT_COLUMNS = frozenset({"Df", "Resid. Df"})
@@ -33,25 +33,6 @@ def _zapsmall(v: np.ndarray, digits: int) -> np.ndarray:
     # R 4.2's zapsmall: round(x, max(0, digits - log10(mx))), round() taking the
     # nearest whole number of decimals
     return np.round(v, math.floor(max(0.0, digits - math.log10(mx)) + 0.5))
-
-
-def format_p(p: float) -> str:
-    """A p-value as R's ``format.pval`` prints it in a table (``< 2.2e-16`` below
-    machine precision; three significant digits otherwise)."""
-    if math.isnan(p):
-        return ""
-    if p < 2.2e-16:
-        return "< 2.2e-16"
-    return f"{p:.3g}" if p >= 1e-4 else f"{p:.2e}"
-
-
-def _stars(p: float) -> str:
-    if math.isnan(p):
-        return ""
-    for cut, mark in ((0.001, "***"), (0.01, "**"), (0.05, "*"), (0.1, ".")):
-        if p < cut:
-            return mark
-    return ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,7 +103,7 @@ class Table:
     def __str__(self) -> str:
         cells = self._cells()
         pj = self._p_column()
-        stars = [_stars(float(self.values[i, pj])) if pj is not None else ""
+        stars = [signif_stars(float(self.values[i, pj])).strip() if pj is not None else ""
                  for i in range(len(self.row_names))]
         w0 = max(len(r) for r in self.row_names)
         widths = [max(len(c), *(len(r[j]) for r in cells)) for j, c in enumerate(self.columns)]
@@ -134,7 +115,7 @@ class Table:
                                                     zip(row, widths, strict=True))
                          + (f" {star}" if star else ""))
         if any(stars):
-            lines += ["---", "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"]
+            lines += ["---", SIGNIF_LEGEND]
         lines += list(self.notes)
         return "\n".join(lines)
 
