@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ._rformat import coef_table, format_real
 
 #: R's names of the families, where glmlearn's differ
@@ -51,7 +53,9 @@ def r_summary_lines(result: Any, stars: bool = False) -> list[str]:
     if design is not None and len(design.omitted):
         k = len(design.omitted)
         lines.append(f"  ({k} observation{'s' if k > 1 else ''} deleted due to missingness)")
-    lines += [f"AIC: {format_real([r.aic], 5)[0]}", "",
+    # R stores a quasi family's AIC as NA and prints it so; glmlearn keeps NaN for it.
+    aic = format_real([r.aic], 5)[0] if np.isfinite(r.aic) else "NA"
+    lines += [f"AIC: {aic}", "",
               f"Number of Fisher Scoring iterations: {r.n_iter}"
               + ("" if r.converged else "  (NOT converged)")]
     lines += [f"Warning: {w}" for w in r.warnings if "na.omit" not in w]

@@ -128,7 +128,7 @@ def _slice_box(states: Any, margin: float = 0.6, n_grid: int = 60) -> tuple[Arra
 def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surface: Surface,
                 **_: Any) -> PathArtists:
     r"""The path panel of a model with more than two coefficients: the iterates'
-    :math:`(eta_0, eta_1)` over the deviance surface *sliced* at the other
+    :math:`(\beta_0, \beta_1)` over the deviance surface *sliced* at the other
     coefficients (``surface.at``). The same artists as :func:`glmlearn.plot.draw_path`
     (whose ``update`` reads only the first two coefficients); only the surface differs."""
     levels = _contour_levels(surface.deviance)

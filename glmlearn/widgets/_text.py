@@ -47,7 +47,7 @@ def state_zero_note(state: IRLSState) -> str:
 
 
 def state_table_html(state: IRLSState, n_states: int) -> str:
-    r"""The HTML table of one state: :math:`eta`, deviance, criterion, max :math:`|U|`.
+    r"""The HTML table of one state: :math:`\beta`, deviance, criterion, max :math:`|U|`.
 
     Iteration 0 is marked as what it is (:func:`state_zero_note`): a starting guess
     :math:`\mu^{(0)}` with no coefficients, or starting coefficients. Its criterion has
