@@ -829,3 +829,62 @@ def test_installed_wheel_copies_its_lessons(wheel, tmp_path):
     assert f"--ServerApp.root_dir={folder}" in proc.stdout
     proc = glmlearn_cmd("datasets")
     assert proc.returncode == 0 and all(name in proc.stdout for name in list_datasets())
+
+
+def _epilog_examples() -> list[list[str]]:
+    from glmlearn.cli._parser import make_parser
+
+    sub = next(a for a in make_parser()._actions if a.dest == "command")
+    epilog = sub.choices["trace"].epilog
+    return [__import__("shlex").split(line.strip())[2:] for line in epilog.splitlines()
+            if line.strip().startswith("glmlearn trace --dataset")]
+
+
+@pytest.mark.parametrize("argv", _epilog_examples(), ids=lambda a: a[1])
+def test_every_dataset_example_of_the_help_runs(capsys, argv):
+    status, out, err = run(capsys, "trace", *argv)
+    assert status == 0 and err == "", err
+    assert "Residual deviance:" in out
+
+
+def test_subset_fits_the_rows_r_fits_and_says_so(capsys, rscript):
+    r = rscript("cli_ships.R")
+    status, out, _ = run(capsys, "trace", "--dataset", "ships", "--family", "poisson",
+                         "--formula", "incidents ~ type + factor(year) + offset(log(service))",
+                         "--subset", "service > 0")
+    assert status == 0
+    assert f"{r['n']} rows of dataset 'ships', rows with service > 0" in out
+    np.testing.assert_allclose(last_beta(out), r["coef"], rtol=1e-6)
+    np.testing.assert_allclose(float(table_rows(out)[-1][1]), r["deviance"], rtol=1e-7)
+
+
+@pytest.mark.parametrize("condition, words", [
+    ("servce > 0", r"--subset 'servce > 0': could not be evaluated on dataset 'ships' .*"
+                   r"name 'servce' is not defined.*columns: 'type'"),
+    ("service", r"--subset 'service': is not a true/false condition per row"),
+    ("service > 1e9", r"--subset 'service > 1e9': keeps none of the 40 rows"),
+])
+def test_a_bad_subset_is_named(capsys, condition, words):
+    status, _, err = run(capsys, "trace", "--dataset", "ships", "--family", "poisson",
+                         "--y", "incidents", "--x", "type", "--subset", condition)
+    assert status != 0 and re.search(words, err), err
+
+
+@pytest.mark.parametrize("rule, converges", [("R", False), ("deviance", True)])
+def test_step_halving_rule_reaches_the_fit(capsys, rule, converges):
+    """The clotting times with a normal response and a log link from beta = 0 (lesson 7):
+    R's rule is still far off after 25 iterations, glm2's converges; the Python fits'
+    numbers are checked against R in tests/test_step_halving.py."""
+    status, out, _ = run(capsys, "trace", "--dataset", "clotting", "--family", "gaussian",
+                         "--link", "log", "--formula", "lot1 ~ log(u)", "--start", "0,0",
+                         "--step-halving", rule)
+    assert status == 0
+    rows = table_rows(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glmlearn.GLMWarning)
+        res = glmlearn.fit("lot1 ~ log(u)", data=load("clotting").frame(), family="gaussian",
+                           link="log", start=[0.0, 0.0], step_halving=rule)
+    assert res.converged is converges
+    assert len(rows) - 1 == res.n_iter
+    np.testing.assert_allclose(float(rows[-1][1]), res.deviance, rtol=1e-6)
+    assert (int(rows[1][3]) > 0) is (rule == "deviance")  # halvings at iteration 1

@@ -389,3 +389,20 @@ def test_a_text_response_other_than_yes_no_says_what_to_write():
         glmlearn.fit("outcome ~ x", data=df, family="binomial")
     as_told = _quiet("I(outcome == 'b') ~ x", data=df, family="binomial")
     np.testing.assert_array_equal(as_told.problem.y, [0.0, 1.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("kwargs, where", [
+    ({"formula": "incidents ~ type + offset(log(service))"}, "offset"),
+    ({"formula": "incidents ~ type", "offset": "log(service)"}, "offset"),
+    ({"formula": "incidents ~ type + log(service)"}, "X"),
+])
+def test_log_of_a_zero_is_refused_by_glmlearn_not_warned_by_numpy(kwargs, where):
+    """ships has cells with no service: log(0) is -inf (as in R), refused at its row."""
+    ships = load("ships").frame()
+    row = int(np.flatnonzero(ships["service"].to_numpy() == 0)[0])
+    formula = kwargs.pop("formula")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "divide by zero" would fail the test
+        with pytest.raises(GLMInputError, match=rf"^{where}: non-finite value -inf at index "
+                                                 rf"\(?{row}\b"):
+            glmlearn.fit(formula, data=ships, family="poisson", **kwargs)

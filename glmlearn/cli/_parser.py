@@ -10,7 +10,7 @@ import argparse
 from typing import NoReturn
 
 from .. import __version__
-from ..family import FAMILIES
+from ..family import FAMILIES, OVERDISPERSION_FAMILIES
 from ..links import LINKS
 from ._errors import CLIError
 from ._lessons import ALLOW_ROOT, DEFAULT_LESSON_DIR
@@ -67,7 +67,7 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
         "  glmlearn trace data.csv --family binomial --y passed --x hours --start 0,0\n"
         "  glmlearn trace --dataset beetles --family binomial --y killed --trials n --x dose\n"
         "  glmlearn trace --dataset ships --family poisson --formula "
-        "'incidents ~ type + factor(year) + offset(log(service))'\n"
+        "'incidents ~ type + factor(year) + offset(log(service))' --subset 'service > 0'\n"
         "  glmlearn trace --dataset dobson_counts --family poisson --y counts --x outcome "
         "--x treatment --factor outcome --factor treatment\n"
         "  glmlearn trace --dataset doctors --family poisson --y deaths --x age --x smokes "
@@ -78,7 +78,8 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
                        help="CSV file with a header line (or use --dataset)")
     trace.add_argument("--dataset", metavar="NAME", help="a bundled dataset (see `glmlearn datasets`)")
     trace.add_argument("--family", default="gaussian", metavar="FAMILY",
-                       help=f"one of {', '.join(FAMILIES)} (default gaussian)")
+                       help=f"one of {', '.join([*FAMILIES, *OVERDISPERSION_FAMILIES])} "
+                       "(default gaussian; negative_binomial estimates theta as MASS's glm.nb)")
     trace.add_argument("--link", metavar="LINK",
                        help=f"one of {', '.join(LINKS)} (default: the family's canonical link)")
     trace.add_argument("--formula", metavar="'Y ~ X'",
@@ -95,6 +96,9 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
     trace.add_argument("--weights", metavar="COL", help="prior weights column")
     trace.add_argument("--offset", metavar="COL",
                        help="offset column, added to the linear predictor; log(COL) takes its log")
+    trace.add_argument("--subset", metavar="CONDITION",
+                       help="fit only the rows where CONDITION holds, as R's subset = "
+                       "(e.g. 'service > 0')")
     trace.add_argument("--no-intercept", action="store_true", help="leave out the intercept")
     trace.add_argument("--start", metavar="B0,B1,...",
                        help="starting coefficients, one per column of X (default: R's mustart)")
@@ -102,6 +106,10 @@ def _add_trace(sub: argparse._SubParsersAction[_Parser]) -> None:
                        help="maximum number of IRLS iterations (default 25)")
     trace.add_argument("--tol", type=_number, default=1e-8, metavar="T",
                        help="tolerance of R's criterion |D - D_old| / (|D| + 0.1) (default 1e-8)")
+    trace.add_argument("--step-halving", choices=("R", "deviance"), default="R",
+                       help="when a step is halved: R (default, as glm(): only where the "
+                       "deviance is not finite or the means are invalid) or deviance (also "
+                       "where the deviance rises, as the glm2 package)")
 
 
 def make_parser() -> argparse.ArgumentParser:

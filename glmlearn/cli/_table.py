@@ -16,7 +16,7 @@ from ..datasets import load
 from ..errors import GLMInputError
 from ._errors import CLIError, without_arg
 
-__all__ = ["MISSING", "Table", "dataset_table", "read_csv"]
+__all__ = ["MISSING", "Table", "dataset_table", "read_csv", "subset_table"]
 
 #: Cells read as a missing value (R's ``read.csv`` reads "NA" and, in numeric columns, "").
 MISSING = frozenset({"", "NA", "NaN", "nan"})
@@ -121,3 +121,47 @@ def dataset_table(name: str) -> Table:
     columns = {k: v.astype(float) if v.dtype.kind in "iuf" else v.astype(str)
                for k, v in ds.data.items()}
     return Table(f"dataset {name!r}", columns, np.arange(2, ds.n_rows + 2, dtype=np.int64))
+
+
+def subset_table(table: Table, condition: str) -> Table:
+    """The rows of ``table`` where ``condition`` holds, as R's ``subset =`` of ``glm()``.
+
+    Parameters
+    ----------
+    table : Table
+    condition : str
+        A condition on the columns in pandas' query syntax, e.g. ``"service > 0"`` or
+        ``"type != 'E'"`` (the ships model leaves out the cells with no service, whose
+        log is -inf).
+
+    Returns
+    -------
+    Table
+        The rows kept, each still knowing its line of the file.
+
+    Raises
+    ------
+    CLIError
+        Naming ``--subset`` if the condition cannot be evaluated, is not true/false per
+        row, or keeps no row.
+    """
+    try:
+        import pandas as pd
+    except ImportError:  # (the lessons and formula extras install it)
+        raise CLIError("--subset needs pandas: pip install 'glmlearn[formula]'") from None
+    frame = pd.DataFrame(table.columns)
+    try:
+        keep = frame.eval(condition)
+    except Exception as exc:  # (pandas' parser raises many kinds)
+        known = ", ".join(map(repr, table.columns))
+        raise CLIError(f"--subset {condition!r}: could not be evaluated on {table.source} "
+                       f"({type(exc).__name__}: {exc}); columns: {known}") from None
+    keep = np.asarray(keep)
+    if keep.dtype != bool or keep.shape != (len(frame),):
+        raise CLIError(f"--subset {condition!r}: is not a true/false condition per row "
+                       "(write e.g. 'service > 0')")
+    if not keep.any():
+        raise CLIError(f"--subset {condition!r}: keeps none of the {len(frame)} rows of "
+                       f"{table.source}")
+    return Table(f"{table.source}, rows with {condition}",
+                 {k: v[keep] for k, v in table.columns.items()}, table.lines[keep])

@@ -25,7 +25,7 @@ from ..results import GLMResult
 from ._errors import CLIError, core_error
 from ._model import Model, build_model
 from ._parser import parse_start
-from ._table import Table, dataset_table, read_csv
+from ._table import Table, dataset_table, read_csv, subset_table
 
 __all__ = ["format_trace", "run_trace"]
 
@@ -105,10 +105,12 @@ def _fit_quietly(model: Model, family: Family, args: argparse.Namespace, table: 
             if model.formula is not None:  # (the same design, and R's summary with it)
                 return fit(model.formula, data=model.frame, family=family,
                            weights=args.weights, offset=args.offset, start=start,
-                           max_iter=args.max_iter, tol=args.tol)
+                           max_iter=args.max_iter, tol=args.tol,
+                           step_halving=args.step_halving)
             return fit(model.X, model.y, family, weights=model.weights, offset=model.offset,
                        start=start, max_iter=args.max_iter, tol=args.tol,
-                       column_names=model.column_names, response_name=model.response_name,
+                       step_halving=args.step_halving, column_names=model.column_names,
+                       response_name=model.response_name,
                        intercept=not args.no_intercept)  # --no-intercept says it is meant
         except (GLMInputError, GLMTypeError) as exc:
             raise core_error(exc, args, model.lines, table.source) from None
@@ -125,6 +127,8 @@ def run_trace(args: argparse.Namespace) -> int:
     except (GLMInputError, GLMTypeError) as exc:
         raise core_error(exc, args, np.zeros(0, dtype=np.int64), "") from None
     table = read_csv(args.data) if args.data is not None else dataset_table(args.dataset)
+    if args.subset is not None:
+        table = subset_table(table, args.subset)
     model = build_model(table, args)
     result = _fit_quietly(model, family, args, table)
 

@@ -131,8 +131,11 @@ def _design(parsed: ParsedFormula, frame: Any, rhs_vars: set[str], response_vars
             levels[var] = levels_of(frame[var])
             frame[var] = as_factor(frame[var], levels[var], var)
     try:
-        mm = formulaic().model_matrix(parsed.rhs, frame, ensure_full_rank=True,
-                                      na_action="raise")
+        # log(0) is -inf as in R, without numpy's warning: the design's finiteness check
+        # then names the column and the row.
+        with np.errstate(all="ignore"):
+            mm = formulaic().model_matrix(parsed.rhs, frame, ensure_full_rank=True,
+                                          na_action="raise")
     except Exception as exc:  # (formulaic's errors have no common public base)
         raise formulaic_error(exc, parsed.text) from exc
     spec = mm.model_spec

@@ -41,7 +41,9 @@ def evaluate(expr: str, frame: Any, what: str) -> Array:
         values = frame[expr]
     else:
         try:
-            mm = formulaic().model_matrix(f"0 + I({expr})", frame, na_action="ignore")
+            # (log(0) is -inf as in R; the caller's finiteness check names the row)
+            with np.errstate(all="ignore"):
+                mm = formulaic().model_matrix(f"0 + I({expr})", frame, na_action="ignore")
         except Exception as exc:  # (formulaic's errors have no common public base)
             raise formulaic_error(exc, expr, what) from exc
         values = mm.iloc[:, 0]
@@ -143,7 +145,8 @@ class FormulaDesign:
         there (None when it has none)."""
         frame = self.frame(data)
         try:
-            mm = self.model_spec.get_model_matrix(frame, na_action="raise")
+            with np.errstate(all="ignore"):  # (log(0) is -inf here as in R, without a warning)
+                mm = self.model_spec.get_model_matrix(frame, na_action="raise")
         except Exception as exc:  # (formulaic's errors have no common public base)
             raise formulaic_error(exc, self.formula, "newdata") from exc
         X = np.asarray(mm, dtype=float)
