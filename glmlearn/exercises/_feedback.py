@@ -111,6 +111,9 @@ class Exercise:
         names = ", ".join(self.given)
         return f"Exercise: {self.name}\n{self.task}\nGiven (ex.given[...]): {names}"
 
+    def __repr__(self) -> str:  # (in a terminal too, the task and what is given)
+        return str(self)
+
     def _repr_markdown_(self) -> str:
         names = ", ".join(f"`{k}`" for k in self.given)
         return f"**Exercise: {self.name}**\n\n{self.task}\n\nGiven (`ex.given[...]`): {names}"

@@ -130,8 +130,8 @@ def build_score(state: IRLSState) -> Exercise:
     return Exercise(
         name="score",
         task=("Compute the score U = X' diag(prior weight · dmu/deta / V(mu)) (y - mu), the "
-              "gradient of the log-likelihood (times phi), at the current eta and mu. Use "
-              "family.mu_eta(eta) (dmu/deta) and family.variance(mu)."),
+              "gradient of the log-likelihood times phi (phi = 1 for the binomial), at the "
+              "current eta and mu. Use family.mu_eta(eta) (dmu/deta) and family.variance(mu)."),
         state=state,
         given=frozen(X=p.X, y=p.y, eta=state.eta, mu=state.mu,
                      prior_weights=p.prior_weights, family=p.family),
