@@ -52,8 +52,10 @@ def _path_points(tr: Sequence[IRLSState], coefs: tuple[int, int] = (0, 1)) -> Ar
 
 
 #: Grid points per axis of the path panel: 60 for two coefficients (one surface per
-#: trace), 40 for a slice (one per state shown; 40 x 40 keeps a new state's slice of
-#: the 1,000-row problems of the lessons at a few milliseconds).
+#: trace), 40 for a slice (one per state shown). Measured on 2 loaded cores, a logistic
+#: fit with n = 1,000 and p = 3: a state shown for the first time costs about 75 ms (its
+#: 40 x 40 slice, 1.6 million deviance terms; 60 x 60 would take 2.3 times as long), a
+#: state shown before 0.2 ms (1.3 ms with the quadratic model).
 N_GRID, N_GRID_SLICE = 60, 40
 
 
