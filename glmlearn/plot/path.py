@@ -517,8 +517,8 @@ def draw_path(
     if sliced:
         # A slice is easily mistaken for the profile, or for the whole surface: say which
         # coefficients are held, where, and that the points are projections.
-        note = ("contours of D (dark = low), others held at {held}:\n"
-                "a slice, not the profile; points projected")
+        note = ("slice: others held at {held}, not the profile\n"
+                "contours of D (dark = low); points projected")
     else:
         # The inner contours are D = D_min + chi2_2 quantile: likelihood-ratio confidence
         # regions (likelihood-ratio tests, two degrees of freedom). Colour: dark is low.
