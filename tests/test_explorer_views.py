@@ -180,6 +180,6 @@ def test_bad_path_pairs_are_named() -> None:
                              r"coefficients of 'ships'; the choices are two of the indices 0..8"):
         irls_explorer("ships", backend="png", path_coefs=("typeB", "typeB"))
     e = irls_explorer("doctors", backend="png")
-    with pytest.raises(glmlearn.GLMInputError, match="path_coefs: .*'smokes:agecat'"):
+    with pytest.raises(glmlearn.GLMInputError, match=r"path_coefs: .*'smokes:agecat'"):
         e.select_path_coefs((0, 7))
     assert e.path_coefs == (0, 1)  # nothing changed

@@ -134,7 +134,7 @@ def test_the_panel_draws_each_states_slice(poisson3: glmlearn.GLMResult,
                                            r_slices: dict[str, Any]) -> None:
     """The panel's slice at state k is the one compared with R (same grid, same values),
     and its contours are the slice's lines."""
-    model, k, coefs = SLICES[1]
+    _model, k, coefs = SLICES[1]
     surf = r_slices["surfaces"][1]
     art = gp.draw_path(new_ax(), poisson3.trace[0], trace=poisson3, coefs=coefs)
     state = poisson3.trace[k]

@@ -42,7 +42,7 @@ from ..surface import Surface, coefficient_pair, deviance_surface
 from ._common import Trace, as_trace
 from ._place import Crowd
 from ._style import _C, _coef_label, _legend, _state_label, _style_axes
-from .path import _contour_levels, _path_points
+from .path import _contour_levels, _no_path, _path_points
 
 __all__ = ["METHOD_COLOURS", "RaceArtists", "draw_race", "race_mle", "race_surface"]
 
@@ -72,6 +72,8 @@ def race_surface(traces: Mapping[str, Trace], *, n_grid: int = 60, margin: float
     ij = coefficient_pair(problem, coefs)
     pts = np.vstack([_path_points(tr, ij) for tr in trs])
     pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if not pts.size:
+        raise GLMInputError(_no_path([s for t in trs for s in t], ij))
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     half = np.maximum((hi - lo) * (0.5 + margin), 0.1)
     mid = (lo + hi) / 2

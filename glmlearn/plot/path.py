@@ -30,6 +30,7 @@ from matplotlib.colors import Normalize
 from matplotlib.contour import QuadContourSet
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from .._arrays import readonly
@@ -78,8 +79,20 @@ def _held_beta(state: IRLSState) -> Array:
     return np.asarray(state.beta if state.beta is not None else state.beta_next, dtype=float)
 
 
+def _no_path(tr: Sequence[IRLSState], ij: tuple[int, int]) -> str:
+    """Why there is no path in the plane ``ij``: a coefficient without values (aliased)."""
+    names = tr[-1].problem.column_names
+    empty = [c for c in ij
+             if not any(s.beta is not None and np.isfinite(s.beta[c]) for s in tr)] or list(ij)
+    shown = " and ".join(f"{c} ({names[c]!r})" for c in empty)
+    return (f"coefs: coefficient {shown} has no finite value in any state (an aliased "
+            "column has none), so there is no path in this plane; choose two estimated "
+            "coefficients")
+
+
 def path_surface(trace: Trace, *, n_grid: int | None = None, margin: float = 0.35,
-                 coefs: object = (0, 1), at: IRLSState | object = None) -> Surface:
+                 coefs: Sequence[int | str] = (0, 1),
+                 at: IRLSState | ArrayLike | None = None) -> Surface:
     r"""The deviance surface on a box around the whole path of ``trace``.
 
     The box holds every iterate :math:`\beta^{(k)}` and every proposed step
@@ -123,6 +136,8 @@ def path_surface(trace: Trace, *, n_grid: int | None = None, margin: float = 0.3
     pts = np.vstack([_path_points(tr, ij),
                      np.array([np.asarray(s.beta_next, dtype=float)[list(ij)] for s in tr])])
     pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if not pts.size:
+        raise GLMInputError(_no_path(tr, ij))
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     centre = _held_beta(tr[-1])[list(ij)]
     # A one-step fit (gaussian) has a path of one point: give the box a size anyway.
@@ -347,7 +362,7 @@ class PathArtists(Panel):
             sl = self._slice(state)
             assert isinstance(self.contours, LineCollection)
             self.contours.set_segments(list(sl.segments))
-            self.contours.set_color(sl.colours)
+            self.contours.set_color(list(sl.colours))
             levels = sl.levels
             note = note.format(held=_beta_k(_held_state(state, self.trace).iteration))
         if self.model is not None:

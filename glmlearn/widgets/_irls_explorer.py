@@ -48,8 +48,8 @@ import numpy as np
 
 from .. import plot
 from .._irls import HalvingRule, IRLSState
-from ..narrate import describe_state
 from ..errors import GLMInputError
+from ..narrate import describe_state
 from ..problem import check_controls
 from ..results import GLMResult
 from ._checks import check_choice, check_int
