@@ -249,3 +249,29 @@ def test_race_of_three_coefficients_equals_a_fresh_drawing(race3: MethodRace) ->
     for m in race3.traces:
         np.testing.assert_array_equal(fresh.paths[m].get_xydata(), art.paths[m].get_xydata())
     assert fresh.ax_path.get_xlim() == art.ax_path.get_xlim()
+
+
+def test_race_frames_are_blitted_and_equal_a_full_draw() -> None:
+    """The race renders only what moves over a picture of the rest made once, with the
+    same pixels as a full drawing of a fresh figure at that step."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    race = method_race(backend="png", gradient_max_iter=120)
+    assert race.view.frames is not None
+    for k in [3, 40, 0, 7]:
+        race.k = k
+        got = np.asarray(Image.open(io.BytesIO(race.png())).convert("RGBA"))
+        fresh = Figure(figsize=(12.0, 5.0), dpi=80)
+        axes = fresh.subplots(1, 2)
+        draw_race(axes, race.traces, k)
+        fresh.set_layout_engine("constrained")
+        from glmlearn.plot._freeze import freeze_layout
+
+        freeze_layout(fresh)
+        canvas = FigureCanvasAgg(fresh)
+        canvas.draw()
+        np.testing.assert_array_equal(got, np.asarray(canvas.buffer_rgba()))
+    assert race.view.frames.backgrounds == 1
+    # the legend is static: drawn once in the background, not in every frame
+    legend = race.artists.ax_path.get_legend()
+    assert legend not in race.view.frames._frame

@@ -265,7 +265,10 @@ def draw_race(axes: Sequence[Axes], traces: Mapping[str, Trace], k: int = 0, *,
     note = "slice: others held at the MLE β̂; paths projected" if sliced else ""
     label = _state_label(ax_path, 2 if sliced else 1)
     if legend:
-        _legend(ax_path, crowd=crowd_path)
+        # Placed where no path goes, in any step; drawn under the moving paths (zorder 3)
+        # so that a frame need not draw it again over them (the frame renderer draws
+        # again each static artist above a moving one: 35 ms of text per frame).
+        _legend(ax_path, crowd=crowd_path).set_zorder(2.5)
     art = RaceArtists(ax_path=ax_path, ax_gap=ax_gap, paths=paths, currents=currents,
                       gap_markers=markers, label=label, traces=trs, points=points,
                       d_min=d_min, floor=floor, coefs=ij, note=note)

@@ -252,6 +252,10 @@ class PathArtists(Panel):
         ``_slice(state).levels``).
     coefs : (int, int)
         The column indices on the axes.
+    is_slice : bool
+        True when :func:`draw_path` drew a model with ``p > 2``: the contours are the
+        slice through the state shown, and move with it. (False: static contours, e.g.
+        ``p = 2``, or a caller that draws its own surface.)
     """
 
     ax: Axes
@@ -271,12 +275,8 @@ class PathArtists(Panel):
     model_join: Line2D | None = None
     levels: Array = field(default_factory=lambda: np.empty(0))
     coefs: tuple[int, int] = (0, 1)
+    is_slice: bool = False
     _slices: dict[int, _Slice] = field(default_factory=dict, repr=False)
-
-    @property
-    def is_slice(self) -> bool:
-        """True for ``p > 2``: the contours are a slice through the state shown."""
-        return self.trace[-1].problem.p > 2
 
     @property
     def moving(self) -> tuple[Artist, ...]:
@@ -558,7 +558,7 @@ def draw_path(
                       current=current, step=step, label=label, trace=tr, surface=surf,
                       points=pts, counts=counts, note=note, model=model,
                       model_minimum=model_minimum, model_join=model_join,
-                      levels=readonly(levels), coefs=ij)
+                      levels=readonly(levels), coefs=ij, is_slice=sliced)
     art.update(state)
     return art
 
