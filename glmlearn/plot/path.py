@@ -398,6 +398,12 @@ def _contour_lines(x: Array, y: Array, values: Array, levels: Array) -> tuple[Ar
     return xy[:, 0], xy[:, 1]
 
 
+def _kept(state: IRLSState, ij: tuple[int, int]) -> bool:
+    """Whether both coefficients of the plane are estimated (not aliased) at ``state``."""
+    nxt = np.asarray(state.beta_next, dtype=float)
+    return bool(np.isfinite(nxt[ij[0]]) and np.isfinite(nxt[ij[1]]))
+
+
 def _choose_coefs(problem: GLMProblem, coefs: Sequence[int | str] | None,
                   surface: Surface | None) -> tuple[int, int]:
     if coefs is None:
@@ -514,12 +520,17 @@ def draw_path(
     model = model_minimum = model_join = None
     if quadratic:
         (model,) = ax.plot([], [], "--", color=_C["green"], linewidth=1.3, alpha=0.9,
-                           zorder=2, label="quadratic model Q_k")
+                           zorder=2, label="Q_k in this plane" if sliced
+                           else "quadratic model Q_k")
+        # (A slice's legend, crowded by the note on the plane's minimum, names the
+        # halving segment only when some step of the trace was halved.)
+        halved = any(s.step_halvings for s in tr)
         (model_join,) = ax.plot([], [], ":", color=_C["green"], linewidth=2.5, zorder=3,
-                                label="halved: β next → β⁽ᵏ⁺¹⁾")
+                                label="halved: β next → β⁽ᵏ⁺¹⁾" if halved or not sliced
+                                else "_halved")
         (model_minimum,) = ax.plot([], [], "X", color=_C["green"], markersize=10,
                                    markeredgecolor=_C["black"], zorder=5,
-                                   label="min of Q_k in this plane ≠ β next"
+                                   label="its minimum (≠ β next in general)"
                                    if sliced else "minimum of Q_k = β next")
     ax.set_xlim(surf.beta0[0], surf.beta0[-1])
     ax.set_ylim(surf.beta1[0], surf.beta1[-1])
@@ -551,6 +562,11 @@ def draw_path(
             if s.beta is not None:
                 b, bn = np.asarray(s.beta)[list(ij)], np.asarray(s.beta_next)[list(ij)]
                 crowd.add_line([b[0], bn[0]], [b[1], bn[1]])
+        if quadratic and sliced:
+            # The plane's minima of Q_k are off the steps: keep them clear of the legend too.
+            minima = np.array([quadratic_model(s).plane_minimum(*ij)[list(ij)] for s in tr
+                               if s.beta is not None and _kept(s, ij)]).reshape(-1, 2)
+            crowd.add_points(minima[:, 0], minima[:, 1])
         for piece in segments:
             crowd.add_line(piece[:, 0], piece[:, 1], soft=True)
         _legend(ax, crowd=crowd)
