@@ -13,6 +13,11 @@ panel with ``update_all``, refreshes the state table, and redraws once
 
 It prints the median and the range over the steps; it asserts nothing.
 
+Then the same for the method race (the pass/fail data, n = 200, three methods, a step of
+the slider), in its frame-rendered form and, for comparison, with a full redraw of the
+figure per step (``full-redraw``, what the race did before it rendered frames). Measured
+on 2 loaded cores (medians, ms per step): kernel 27 (full redraw 108), PNG mode 52 (142).
+
 Run: ``python benchmarks/bench_widgets.py [--n 10000] [--rounds 3]``
 """
 
@@ -29,7 +34,7 @@ matplotlib.use("Agg")
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from glmlearn.widgets import ExplorerData, irls_explorer
+from glmlearn.widgets import ExplorerData, irls_explorer, method_race
 
 
 def logistic_data(n: int, seed: int = 1) -> ExplorerData:
@@ -62,6 +67,26 @@ def time_steps(data: ExplorerData, mode: str, rounds: int) -> list[float]:
     return out
 
 
+def time_race_steps(mode: str, rounds: int) -> list[float]:
+    """Milliseconds per step of the method race: ``png``, ``ipympl-kernel`` (as above),
+    each with frames, or with a full redraw per step (``... full-redraw``)."""
+    race = method_race(backend="png")
+    if mode.endswith("full-redraw"):
+        assert race.view.frames is not None
+        race.view.frames.release()
+        race.view.frames = None  # every render is a full canvas.draw()
+    if mode.startswith("ipympl-kernel"):
+        race.figure.canvas.draw_idle = race.view.render  # type: ignore[method-assign]
+    out = []
+    last = min(race.artists.steps, 60)
+    for _ in range(rounds):
+        for k in [*range(1, last + 1), *range(last - 1, -1, -1)]:
+            t0 = time.perf_counter()
+            race.k = k
+            out.append(1e3 * (time.perf_counter() - t0))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
@@ -72,6 +97,11 @@ def main() -> None:
     for mode in ("png", "ipympl-kernel", "update-only"):
         ms = time_steps(data, mode, args.rounds)
         print(f"  {mode:14s} median {statistics.median(ms):7.1f}   "
+              f"min {min(ms):7.1f}   max {max(ms):7.1f}   ({len(ms)} steps)")
+    print("method race, pass/fail data (n = 200): milliseconds per step")
+    for mode in ("png", "png full-redraw", "ipympl-kernel", "ipympl-kernel full-redraw"):
+        ms = time_race_steps(mode, args.rounds)
+        print(f"  {mode:26s} median {statistics.median(ms):7.1f}   "
               f"min {min(ms):7.1f}   max {max(ms):7.1f}   ({len(ms)} steps)")
 
 

@@ -125,3 +125,61 @@ def test_the_player_row_keeps_its_keys_from_the_notebook(monkeypatch: pytest.Mon
     row = next(w for w in bare.widget.children if "glmlearn-player-row" in w._dom_classes)
     assert row.children == (bare.play, bare.back_button, bare.forward_button, bare.slider)
     assert bare.errors == []
+
+
+def path_panel_data(art: Any) -> dict[str, Any]:
+    return {"coefs": art.coefs, "xlabel": art.ax.get_xlabel(), "ylabel": art.ax.get_ylabel(),
+            "label": art.label.get_text(), "xlim": art.ax.get_xlim(),
+            "current": np.asarray(art.current.get_xydata(), float),
+            "contours": [np.asarray(p.vertices) for p in art.contours.get_paths()]}
+
+
+def assert_path_panel_is(e: Any, coefs: tuple[int, int]) -> None:
+    fig = Figure(figsize=(5, 4), dpi=50)
+    FigureCanvasAgg(fig)
+    fresh = plot.draw_path(fig.add_subplot(), e.state, trace=e.result, coefs=coefs)
+    got, want = path_panel_data(e.panels["path"]), path_panel_data(fresh)
+    for key in ("coefs", "xlabel", "ylabel", "label", "xlim"):
+        assert got[key] == want[key], key
+    np.testing.assert_allclose(got["current"], want["current"])
+    assert len(got["contours"]) == len(want["contours"])
+    for a, b in zip(got["contours"], want["contours"], strict=True):
+        np.testing.assert_allclose(a, b)
+
+
+def test_path_pairs_for_many_coefficients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ships (9 coefficients): the path panel is a slice over a pair the menu chooses,
+    by name at the start; choosing a pair redraws the same fit at the same iteration."""
+    fits: list[Any] = []
+    original = explorer_module.fit_choice
+    monkeypatch.setattr(explorer_module, "fit_choice",
+                        lambda *a, **k: (fits.append(1), original(*a, **k))[1])
+    e = irls_explorer("ships", backend="png", iteration=2, path_coefs=("typeB", "year70"))
+    assert e.path_coefs == (1, 6) and "glmlearn-path-coefs" in e.path_menu._dom_classes
+    assert len(e.path_menu.options) == 36 and e.path_menu.layout.display != "none"
+    assert e.path_menu.options[0] == ("β₀ (Intercept) × β₁ typeB", (0, 1))
+    assert_path_panel_is(e, (1, 6))
+    assert e.panels["path"].ax.get_xlabel() == "β₁: typeB"
+    assert "others held at β⁽²⁾" in e.panels["path"].label.get_text()
+    result = e.result
+    e.select_path_coefs(("period75", 0))  # any order, any mix: shown as (0, 8)
+    assert e.path_coefs == (0, 8) and e.result is result and len(fits) == 1
+    assert e.iteration == 2
+    assert_path_panel_is(e, (0, 8))
+    e.iteration = len(e.trace) - 1
+    assert_path_panel_is(e, (0, 8))
+    e.dataset_menu.value = "beetles"  # two coefficients: one pair, the menu hidden
+    assert e.path_coefs == (0, 1) and e.path_menu.layout.display == "none"
+    assert "confidence regions" in e.panels["path"].label.get_text()
+    assert e.errors == []
+
+
+def test_bad_path_pairs_are_named() -> None:
+    with pytest.raises(glmlearn.GLMInputError,
+                       match=r"path_coefs: \('typeB', 'typeB'\) is not a pair of two different "
+                             r"coefficients of 'ships'; the choices are two of the indices 0..8"):
+        irls_explorer("ships", backend="png", path_coefs=("typeB", "typeB"))
+    e = irls_explorer("doctors", backend="png")
+    with pytest.raises(glmlearn.GLMInputError, match=r"path_coefs: .*'smokes:agecat'"):
+        e.select_path_coefs((0, 7))
+    assert e.path_coefs == (0, 1)  # nothing changed

@@ -151,9 +151,12 @@ def test_canonical_link_newton_is_fisher() -> None:
 
 def test_bad_arguments() -> None:
     X, y = _xy()
-    X3 = np.column_stack([X, X[:, 1] ** 2])
-    with pytest.raises(glmlearn.GLMInputError, match=r"X: .*two coefficients.*X has 3 columns"):
-        MethodRace(X3, y, backend="png")
+    with pytest.raises(glmlearn.GLMInputError, match=r"X: .*two coefficients.*X has 1 column"):
+        MethodRace(X[:, :1], y, backend="png")
+    with pytest.raises(glmlearn.GLMInputError,
+                       match=r"coefs: index 2 is out of range for the 2 coefficients; the "
+                             r"choices are indices 0..1 or the names 'x0', 'x1'"):
+        MethodRace(X, y, backend="png", coefs=(0, 2), gradient_max_iter=5)
     with pytest.raises(glmlearn.GLMTypeError, match="interval"):
         MethodRace(interval=0.5, backend="png")  # type: ignore[arg-type]
     fig = Figure()
@@ -186,3 +189,89 @@ def test_race_axes_name_the_coefficients(race_png: MethodRace) -> None:
     assert "x1" in plain.artists.ax_path.get_ylabel()
     with pytest.raises(glmlearn.GLMInputError, match="column_names"):
         method_race(X, y, backend="png", column_names=["only one"])
+
+
+@pytest.fixture(scope="module")
+def race3() -> MethodRace:
+    """A probit model with three coefficients (two correlated predictors)."""
+    rng = np.random.default_rng(7)
+    n = 150
+    x1 = rng.normal(size=n)
+    x2 = 0.5 * x1 + rng.normal(size=n)
+    X = np.column_stack([np.ones(n), x1, x2])
+    y = (rng.uniform(size=n) < glmlearn.binomial("probit").link_inverse(X @ [0.3, 0.9, -0.6]))
+    return method_race(X, y.astype(float), backend="png", column_names=["(Intercept)", "dose",
+                                                                        "age"],
+                       coefs=("dose", "age"), gradient_max_iter=400)
+
+
+def test_race_of_three_coefficients_is_a_slice_through_the_mle(race3: MethodRace) -> None:
+    """p = 3: one background, the slice with the intercept held at the MLE (Newton's
+    converged last state); each value is the family's deviance at that full vector."""
+    art = race3.artists
+    assert art.coefs == (1, 2)
+    ax = art.ax_path
+    assert ax.get_xlabel() == "β₁: dose" and ax.get_ylabel() == "β₂: age"
+    assert "one slice" in ax.get_title()
+    assert "slice: others held at the MLE β̂; paths projected" in art.label.get_text()
+    newton = race3.traces["newton"][-1]
+    assert newton.converged
+    np.testing.assert_array_equal(race3.mle, newton.beta)
+    from glmlearn.plot.method_race import race_surface
+
+    surf = race_surface(race3.traces, coefs=(1, 2))
+    np.testing.assert_array_equal(surf.at, newton.beta)
+    problem = newton.problem
+    fam = problem.family
+    for a, b in [(0, 0), (10, 40), (30, 30), (59, 7)]:
+        beta = np.array(newton.beta, dtype=float)
+        beta[1], beta[2] = surf.beta0[b], surf.beta1[a]
+        mu = fam.link_inverse(problem.X @ beta)
+        direct = float(np.sum(fam.unit_deviance(problem.y, mu)))
+        assert surf.deviance[a, b] == pytest.approx(direct, rel=1e-12)
+    # the paths are the projections of every method's iterates
+    for m, tr in race3.traces.items():
+        np.testing.assert_array_equal(art.points[m], [np.asarray(s.beta)[[1, 2]] for s in tr])
+    race3.k = 3
+    for m, tr in race3.traces.items():
+        s = tr[min(3, len(tr) - 1)]
+        np.testing.assert_array_equal(np.ravel(art.currents[m].get_data()),
+                                      np.asarray(s.beta)[[1, 2]])
+    assert race3.errors == []
+
+
+def test_race_of_three_coefficients_equals_a_fresh_drawing(race3: MethodRace) -> None:
+    race3.k = 5
+    fig = Figure()
+    fresh = draw_race(fig.subplots(1, 2), race3.traces, 5, coefs=(1, 2))
+    art = race3.artists
+    assert fresh.label.get_text() == art.label.get_text()
+    for m in race3.traces:
+        np.testing.assert_array_equal(fresh.paths[m].get_xydata(), art.paths[m].get_xydata())
+    assert fresh.ax_path.get_xlim() == art.ax_path.get_xlim()
+
+
+def test_race_frames_are_blitted_and_equal_a_full_draw() -> None:
+    """The race renders only what moves over a picture of the rest made once, with the
+    same pixels as a full drawing of a fresh figure at that step."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    race = method_race(backend="png", gradient_max_iter=120)
+    assert race.view.frames is not None
+    for k in [3, 40, 0, 7]:
+        race.k = k
+        got = np.asarray(Image.open(io.BytesIO(race.png())).convert("RGBA"))
+        fresh = Figure(figsize=(12.0, 5.0), dpi=80)
+        axes = fresh.subplots(1, 2)
+        draw_race(axes, race.traces, k)
+        fresh.set_layout_engine("constrained")
+        from glmlearn.plot._freeze import freeze_layout
+
+        freeze_layout(fresh)
+        canvas = FigureCanvasAgg(fresh)
+        canvas.draw()
+        np.testing.assert_array_equal(got, np.asarray(canvas.buffer_rgba()))
+    assert race.view.frames.backgrounds == 1
+    # the legend is static: drawn once in the background, not in every frame
+    legend = race.artists.ax_path.get_legend()
+    assert legend not in race.view.frames._frame

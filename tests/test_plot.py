@@ -385,9 +385,19 @@ def test_path_draws_a_given_surface_without_evaluating_it(
     assert len(evaluated) == 2
 
 
-def test_path_needs_two_coefficients(poisson3: glmlearn.GLMResult) -> None:
-    with pytest.raises(ValueError, match="two coefficients"):
-        gp.draw_path(new_ax(), poisson3.trace[0], trace=poisson3)
+def test_path_needs_two_coefficients() -> None:
+    one = glmlearn.fit(np.ones((6, 1)), [1, 0, 2, 3, 1, 2], "poisson")
+    with pytest.raises(ValueError, match="at least two coefficients"):
+        gp.draw_path(new_ax(), one.trace[-1], trace=one)
+
+
+def test_path_of_three_coefficients_is_a_slice(poisson3: glmlearn.GLMResult) -> None:
+    """p = 3: drawn (a slice through the state shown), not refused; the figure says so."""
+    art = gp.draw_path(new_ax(), poisson3.trace[2], trace=poisson3)
+    assert art.ax.get_xlabel() == "β₀ (Intercept)" and art.ax.get_ylabel() == "β₁: dose"
+    assert "others held at β⁽²⁾" in art.label.get_text()
+    assert "not the profile" in art.label.get_text()
+    assert art.contours in art.moving
 
 
 def test_path_of_a_one_step_fit(gaussian1: glmlearn.GLMResult) -> None:
@@ -982,11 +992,15 @@ def test_start_means_in_the_legend_only_when_shown(logistic: glmlearn.GLMResult)
 
 
 def test_explorer_panels_and_options(poisson3: glmlearn.GLMResult) -> None:
+    # three coefficients: the path panel is a slice through each state, and is shown
     assert gp.default_panels(poisson3) == ("fit", "weights", "working", "deviance",
-                                           "convergence")
-    fig, panels = gp.explorer_figure(poisson3, -1, x="dose", dpi=40,
+                                           "convergence", "path")
+    _, all_panels = gp.explorer_figure(poisson3, -1, dpi=20)
+    assert isinstance(all_panels["path"], gp.PathArtists)
+    five = ["fit", "weights", "working", "deviance", "convergence"]
+    fig, panels = gp.explorer_figure(poisson3, -1, x="dose", dpi=40, panels=five,
                                      panel_kw={"weights": {"against": "mu"}})
-    assert list(panels) == ["fit", "weights", "working", "deviance", "convergence"]
+    assert list(panels) == five
     fit, weights = panels["fit"], panels["weights"]
     assert isinstance(fit, gp.FitArtists) and fit.x == 1
     assert isinstance(weights, gp.WeightsArtists) and weights.against == "mu"

@@ -180,8 +180,17 @@ def test_more_coefficients_and_an_aliased_column() -> None:
         art.update(s)
         v = art.values(s)
         assert v.trials[0] == 1.0 and np.isfinite(v.trial_values[0])
-    with pytest.raises(ValueError, match="two coefficients"):
-        gp.draw_path(ax, trace[1], trace=trace, quadratic=True)
+    # p = 4: the path panel is a slice, with Q_k restricted to the plane
+    art = gp.draw_path(ax, trace[1], trace=trace, quadratic=True, coefs=(1, 2))
+    assert art.model_minimum is not None and art.model is not None
+    np.testing.assert_allclose(art.model_minimum.get_xydata(), [q.plane_minimum(1, 2)[[1, 2]]])
+    assert art.model.get_xydata().size > 0
+    # a plane with the aliased column: no path in it (its coefficient is NaN throughout)
+    with pytest.raises(glmlearn.GLMInputError,
+                       match=r"coefs: coefficient 3 \('x3'\) has no finite value"):
+        gp.draw_path(ax, trace[1], trace=trace, quadratic=True, coefs=(1, 3))
+    with pytest.raises(ValueError, match="coefs: coefficient 3 is aliased"):
+        q.plane_minimum(1, 3)
     plt.close(fig)
 
 

@@ -664,3 +664,92 @@ def test_bad_arguments_are_refused(seed_fit: GLMResult) -> None:
         check_wls1_problem(X, np.ones(5), np.ones(5), np.ones(3))
     with pytest.raises(GLMInputError, match="w"):
         check_working_weights(seed_fit, w=np.ones(3))
+
+
+# --- convergence_order against a reference ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def r_probit_mle(rscript: Any, tmp_path_factory: pytest.TempPathFactory,
+                 seed_data: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """R's probit MLE of the seed data (glm, epsilon = 1e-14; tests/r/methods_mle.R)."""
+    X, y = seed_data
+    path = tmp_path_factory.mktemp("order") / "data.csv"
+    path.write_text("x,passed,positive\n" + "\n".join(
+        f"{float(X[i, 1])!r},{int(y[i])},1.0" for i in range(y.size)))
+    return np.asarray(rscript("methods_mle.R", path)["probit"]["coef"], float)
+
+
+def _probit_trace(seed_data: tuple[np.ndarray, np.ndarray], method: str,
+                  **kw: Any) -> list[Any]:
+    X, y = seed_data
+    return list(glmlearn.irls(X, y, glmlearn.binomial("probit"), start=np.zeros(2),
+                              method=method, **kw))
+
+
+def test_convergence_order_from_a_reference(seed_data: tuple[np.ndarray, np.ndarray],
+                                            r_probit_mle: np.ndarray) -> None:
+    """With R's MLE as the reference, every state's error is measured from it (the last
+    state's too); Fisher scoring with the probit link is linear, Newton quadratic."""
+    fisher = _probit_trace(seed_data, "fisher")
+    order = convergence_order(fisher, reference=r_probit_mle)
+    err = np.array([np.max(np.abs(np.asarray(s.beta) - r_probit_mle)) for s in fisher])
+    np.testing.assert_allclose(order.error, err, rtol=1e-12)
+    assert order.iteration.tolist() == [s.iteration for s in fisher]
+    assert order.order == pytest.approx(1.0, abs=0.02)  # linear, not the 1.06 from itself
+    assert order.against == "the reference β given" and order.caveat == ""
+    assert "errors from the reference β given" in repr(order)
+    # Newton's last errors (1.9e-12) are below the accuracy of R's linearly converging
+    # fit; its reference is a tight Newton fit, itself R's MLE to 1e-8.
+    tight = _probit_trace(seed_data, "newton", tol=1e-14)[-1].beta
+    np.testing.assert_allclose(tight, r_probit_mle, rtol=0, atol=1e-8)
+    newton = convergence_order(_probit_trace(seed_data, "newton"), reference=tight)
+    assert newton.order == pytest.approx(2.0, abs=0.02)
+    # a result works as the reference: its coefficients
+    res = glmlearn.fit(*seed_data, glmlearn.binomial("probit"), tol=1e-14)
+    again = convergence_order(fisher, reference=res)
+    np.testing.assert_allclose(again.error, err, rtol=1e-6)
+
+
+def test_convergence_order_of_gradient_ascent_needs_a_reference(
+        seed_data: tuple[np.ndarray, np.ndarray], r_probit_mle: np.ndarray) -> None:
+    """Gradient ascent stops (by R's deviance criterion) about 2.6e-3 from the MLE: measured
+    from its own last state it would show a fake order, so none is given, and it warns."""
+    gradient = _probit_trace(seed_data, "gradient", max_iter=5000)
+    assert gradient[-1].converged
+    assert np.max(np.abs(np.asarray(gradient[-1].beta) - r_probit_mle)) > 1e-3
+    with pytest.warns(glmlearn.ConvergenceWarning, match="convergence_order: gradient ascent"):
+        own = convergence_order(gradient)
+    assert math.isnan(own.order) and "pass reference=" in own.caveat.lower()
+    assert "not estimated: gradient ascent" in repr(own)
+    assert "not estimated" in str(own) and "glmlearn-warning" in own._repr_html_()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # with a reference there is nothing to warn about
+        ref = convergence_order(gradient, reference=r_probit_mle)
+    assert ref.order == pytest.approx(1.0, abs=0.01)
+    assert ref.error[-1] / ref.error[-2] == pytest.approx(0.991, abs=0.002)
+
+
+def test_convergence_order_of_an_unconverged_trace(
+        seed_data: tuple[np.ndarray, np.ndarray], r_probit_mle: np.ndarray) -> None:
+    short = _probit_trace(seed_data, "newton", max_iter=4)
+    assert not short[-1].converged
+    with pytest.warns(glmlearn.ConvergenceWarning, match="did not converge"):
+        own = convergence_order(short)
+    assert math.isnan(own.order) and "stopped at iteration 4" in own.caveat
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ref = convergence_order(short, reference=r_probit_mle)
+    assert ref.order == pytest.approx(2.0, abs=0.1) and ref.error.size == 5
+    assert np.all(np.diff(ref.error) < 0)
+
+
+@pytest.mark.parametrize(("reference", "words"), [
+    ([0.1, 0.2, 0.3], "reference: 3 values for the 2 coefficients"),
+    ([np.inf, 0.2], "reference: entry 0 is inf"),
+    ([0.1, np.nan], "reference: entry 1 is nan"),
+    (["a", "b"], "reference: not a vector of numbers"),
+])
+def test_bad_reference_is_named(seed_fit: GLMResult, reference: Any, words: str) -> None:
+    with pytest.raises(GLMInputError, match=words.replace("(", r"\(")):
+        convergence_order(seed_fit, reference=reference)

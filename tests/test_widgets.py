@@ -137,7 +137,8 @@ def changed(a: dict[Any, Any], b: dict[Any, Any]) -> set[Any]:
     return {k for k in a if not _same(a[k], b[k])}
 
 
-def fresh_panels(result: glmlearn.GLMResult, k: int, x: Any = None) -> dict[str, Any]:
+def fresh_panels(result: glmlearn.GLMResult, k: int, x: Any = None,
+                 coefs: tuple[int, int] = (0, 1)) -> dict[str, Any]:
     """Each panel drawn afresh by its own draw_* for state k, on a new Agg figure."""
     fig = Figure(figsize=(11.5, 6.4), dpi=80)
     axes = fig.subplots(2, 3).ravel()
@@ -150,14 +151,14 @@ def fresh_panels(result: glmlearn.GLMResult, k: int, x: Any = None) -> dict[str,
         "deviance": plot.draw_deviance(axes[3], st, trace=tr),
         "convergence": plot.draw_convergence(axes[4], st, trace=tr),
     }
-    if result.problem.p == 2:
-        panels["path"] = plot.draw_path(axes[5], st, trace=tr)
+    panels["path"] = plot.draw_path(axes[5], st, trace=tr, coefs=coefs)
     return panels
 
 
 def assert_shows_state(e: IRLSExplorer, k: int) -> None:
     got = panel_snapshot(e.panels)
-    want = panel_snapshot(fresh_panels(e.result, k, e._problem(e.dataset_menu.value).x))
+    want = panel_snapshot(fresh_panels(e.result, k, e._problem(e.dataset_menu.value).x,
+                                       e.path_coefs))
     assert got.keys() == want.keys()
     diff = changed(got, want)
     assert not diff, f"iteration {k}: these artists differ from a fresh draw_*: {sorted(diff)}"
@@ -389,10 +390,19 @@ def test_dataset_change_refits_once_and_caches(ex: IRLSExplorer,
 
 def test_many_coefficients_plot_against_eta(backend: str) -> None:
     e = irls_explorer("doctors")
-    assert e.result.problem.p == 5 and "path" not in e.panels
-    assert e.panels["fit"].x == "eta"
+    assert e.result.problem.p == 5 and e.panels["fit"].x == "eta"
+    # the path panel is a slice through each state, over a pair the menu chooses
+    assert e.panels["path"].coefs == (0, 1) and e.path_menu.layout.display != "none"
+    assert len(e.path_menu.options) == 10  # every pair of the 5 coefficients
     e.iteration = 2
     assert_shows_state(e, 2)
+    assert "others held at β⁽²⁾" in e.panels["path"].label.get_text()
+    e.path_menu.value = (1, 3)
+    assert e.panels["path"].coefs == (1, 3) and e.iteration == 2
+    assert_shows_state(e, 2)
+    e.iteration = 3
+    assert_shows_state(e, 3)
+    assert e.errors == []
 
 
 def test_unfittable_choice_keeps_the_last_fit(ex: IRLSExplorer) -> None:

@@ -19,8 +19,9 @@ from .working import draw_working
 __all__ = ["PANELS", "PANEL_REGISTRY", "PanelSpec", "default_panels"]
 
 
-def _two_coefficients(trace: tuple[IRLSState, ...]) -> bool:
-    return trace[-1].problem.p == 2
+def _two_or_more_coefficients(trace: tuple[IRLSState, ...]) -> bool:
+    # p > 2: the path panel shows a slice through each state (coefficients 0 and 1).
+    return trace[-1].problem.p >= 2
 
 
 def _on_request(trace: tuple[IRLSState, ...]) -> bool:
@@ -35,7 +36,7 @@ PANEL_REGISTRY: dict[str, PanelSpec] = {
     "working": PanelSpec(draw_working),
     "deviance": PanelSpec(draw_deviance),
     "convergence": PanelSpec(draw_convergence),
-    "path": PanelSpec(draw_path, applies=_two_coefficients),
+    "path": PanelSpec(draw_path, applies=_two_or_more_coefficients),
     "step_line": PanelSpec(draw_step_line, applies=_on_request),
 }
 
@@ -77,6 +78,7 @@ PANELS: Sequence[str] = _Names(PANEL_REGISTRY)
 
 def default_panels(trace: Trace) -> tuple[str, ...]:
     """The panels that make sense for ``trace``: those of :data:`PANELS` whose
-    :attr:`PanelSpec.applies` accepts it (the path only for two-coefficient models)."""
+    :attr:`PanelSpec.applies` accepts it (the path for models with at least two
+    coefficients)."""
     tr = as_trace(trace)
     return tuple(name for name, spec in PANEL_REGISTRY.items() if spec.applies(tr))

@@ -267,9 +267,11 @@ class ConvergenceOrder:
     Attributes
     ----------
     iteration : ndarray of int
-        Iterations :math:`k` with coefficients, the last state excluded.
+        Iterations :math:`k` with coefficients (the last state excluded when the errors
+        are measured from it).
     error : ndarray
-        :math:`e_k = \lVert \beta^{(k)} - \beta^{(K)} \rVert_\infty`, :math:`K` the last state.
+        :math:`e_k = \lVert \beta^{(k)} - \beta^\ast \rVert_\infty`, :math:`\beta^\ast`
+        the reference given, else the last state's :math:`\beta^{(K)}`.
     ratio : ndarray
         :math:`\log e_{k+1} / \log e_k` (aligned with ``iteration``; NaN when undefined).
         Tends to the order :math:`q` only as :math:`e_k \to 0`.
@@ -281,6 +283,12 @@ class ConvergenceOrder:
         :math:`10^3\,\varepsilon \max(1, \lVert\beta^{(K)}\rVert_\infty)`; NaN if none.
     floor : float
         That rounding floor.
+    against : str
+        What :math:`\beta^\ast` is: ``"the trace's last state"`` or ``"the reference β
+        given"``.
+    caveat : str
+        Why no order is estimated (a trace that did not converge, or gradient ascent,
+        measured against its own last state); empty when the estimate stands.
     """
 
     iteration: NDArray[np.int_]
@@ -289,13 +297,16 @@ class ConvergenceOrder:
     local_order: Array
     order: float
     floor: float
+    against: str = "the trace's last state"
+    caveat: str = ""
 
     def __bool__(self) -> bool:
         raise TypeError("a ConvergenceOrder is a measurement, not a check: compare its .order "
                         "(about 2 for Newton, 1 for linear convergence)")
 
     def __str__(self) -> str:
-        lines = [f"observed order of convergence ≈ {_fmt(self.order)}",
+        lines = [f"observed order of convergence ≈ {_fmt(self.order)} (errors from "
+                 f"{self.against})", *([f"not estimated: {self.caveat}"] if self.caveat else []),
                  f"{'iter':>5} {'error':>11} {'log ratio':>10} {'local q':>8}"]
         for k, e, r, q in zip(self.iteration, self.error, self.ratio, self.local_order,
                               strict=True):
@@ -303,16 +314,21 @@ class ConvergenceOrder:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<ConvergenceOrder order≈{_fmt(self.order)} over {self.iteration.size} iterations>"
+        why = f"; not estimated: {self.caveat}" if self.caveat else ""
+        return (f"<ConvergenceOrder order≈{_fmt(self.order)} over {self.iteration.size} "
+                f"iterations, errors from {self.against}{why}>")
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("iteration", "‖β_k − β_final‖∞",
+        head = "".join(f"<th>{h}</th>" for h in ("iteration", "‖β_k − β*‖∞",
                                                   "log e_{k+1} / log e_k", "local order q_k"))
         body = "".join(f"<tr><td>{k}</td><td>{_fmt(float(e))}</td><td>{_fmt(float(r))}</td>"
                        f"<td>{_fmt(float(q))}</td></tr>"
                        for k, e, r, q in zip(self.iteration, self.error, self.ratio,
                                              self.local_order, strict=True))
+        why = (f"<br><span class='glmlearn-warning'>not estimated: {html.escape(self.caveat)}"
+               "</span>" if self.caveat else "")
         return (f"<div class='glmlearn-convergence-order'><p><b>observed order of convergence "
-                f"≈ {_fmt(self.order)}</b></p><table><thead><tr>{head}</tr></thead>"
+                f"≈ {_fmt(self.order)}</b> (errors from {html.escape(self.against)}){why}"
+                f"</p><table><thead><tr>{head}</tr></thead>"
                 f"<tbody>{body}</tbody></table></div>")
 

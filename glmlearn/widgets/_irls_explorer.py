@@ -16,6 +16,9 @@ Controls and their CSS classes (stable hooks for browser tests):
 ``glmlearn-fit-view``             what the fit panel shows (:data:`glmlearn.plot.FIT_VIEWS`):
                                   the mean curve against a predictor or :math:`\eta`,
                                   observed against fitted, or one column's partial residuals
+``glmlearn-path-coefs``           the two coefficients on the path panel's axes (shown for
+                                  models with more than two: the panel is then a slice
+                                  through each state, the others held at :math:`\beta^{(k)}`)
 ``glmlearn-play``                 ``Play``: ``jslink``-ed to the slider in the browser and
                                   ``link``-ed in the kernel
 ``glmlearn-step-back`` / ``-forward``  one iteration back / forward
@@ -45,6 +48,7 @@ import numpy as np
 
 from .. import plot
 from .._irls import HalvingRule, IRLSState
+from ..errors import GLMInputError
 from ..narrate import describe_state
 from ..problem import check_controls
 from ..results import GLMResult
@@ -59,6 +63,16 @@ __all__ = ["IRLSExplorer", "fit_choice", "irls_explorer"]
 
 #: A fit-panel choice: ``(view, x)`` as :func:`glmlearn.plot.draw_fit` takes them.
 FitChoice = tuple[str, str | None]
+
+
+def path_pair_options(data: ExplorerData) -> list[tuple[str, tuple[int, int]]]:
+    """The path panel's menu for ``data``: every pair of coefficients ``(i, j)``, i < j,
+    labelled by name; ``(0, 1)`` (the first two, the panel's default) first."""
+    p = int(np.shape(data.X)[1])
+    names = list(data.column_names) or [f"x{j}" for j in range(p)]
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    label = lambda j: f"β{str(j).translate(sub)} {names[j]}"  # noqa: E731
+    return [(f"{label(i)} × {label(j)}", (i, j)) for i in range(p) for j in range(i + 1, p)]
 
 
 def fit_view_options(data: ExplorerData) -> list[tuple[str, FitChoice]]:
@@ -109,6 +123,10 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
     fit_x : str, optional
         The column for ``fit_view="partial"`` or ``"curve"`` (``"eta"``: the curve
         against the linear predictor); default the menu's first entry of that view.
+    path_coefs : (int or str, int or str), optional
+        The two coefficients on the path panel's axes, by index or column name (default
+        the first two). With more than two coefficients the panel is a slice through
+        each state (the others held at :math:`\beta^{(k)}`); ``path_menu`` changes the pair.
     iteration : int
         The iteration shown first (0 to the fit's last).
     backend : {"auto", "ipympl", "png"}
@@ -145,6 +163,9 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
     dataset_menu, family_menu, link_menu, start_menu, halving_menu : ipywidgets.Dropdown
     fit_view_menu : ipywidgets.Dropdown
         What the fit panel shows: its value is ``(view, x)`` (:func:`fit_view_options`).
+    path_menu : ipywidgets.Dropdown
+        The path panel's pair of coefficients ``(i, j)`` (:func:`path_pair_options`);
+        hidden when the model has only two.
     table, status : ipywidgets.HTML
     errors : list of Exception
         Exceptions raised by callbacks (also shown in ``status``); empty when all is well.
@@ -166,6 +187,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         start: str | None = None,
         fit_view: str | None = None,
         fit_x: str | None = None,
+        path_coefs: Any = None,
         iteration: int = 0,
         backend: Backend = "auto",
         figsize: tuple[float, float] = (11.5, 6.4),
@@ -196,6 +218,10 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         self.fit_view_menu.add_class("glmlearn-fit-view")
         self._fit_view_for = ""  # the dataset whose views the menu offers
         self._set_fit_views(first, self._wanted_view(first, fit_view, fit_x))
+        self.path_menu = widgets.Dropdown(description="path panel", style=style)
+        self.path_menu.add_class("glmlearn-path-coefs")
+        self._path_pairs_for = ""  # the dataset whose pairs the menu offers
+        self._set_path_pairs(first, self._wanted_pair(first, path_coefs))
         self.play = widgets.Play(value=0, min=0, max=1, step=1, interval=interval,
                                  description="play", show_repeat=False)
         self.back_button = widgets.Button(icon="step-backward", tooltip="one iteration back",
@@ -240,10 +266,12 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         self.start_menu.observe(self._on_choice, names="value")
         self.halving_menu.observe(self._on_choice, names="value")
         self.fit_view_menu.observe(self._on_fit_view, names="value")
+        self.path_menu.observe(self._on_fit_view, names="value")  # the same: redraw only
         self.back_button.on_click(self._on_back)
         self.forward_button.on_click(self._on_forward)
 
-        self._menu_box.children = (*self._menu_box.children, self.fit_view_menu)
+        self._menu_box.children = (*self._menu_box.children, self.fit_view_menu,
+                                   self.path_menu)
         # In Notebook 7 the notebook's shortcuts would take the slider's arrow keys.
         guard = shortcut_guard()
         player = widgets.HBox([self.play, self.back_button, self.forward_button, self.slider,
@@ -346,6 +374,64 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         view, x = self.fit_view
         return {"view": view, "x": x}
 
+    # --- the path panel's pair of coefficients ------------------------------------------------
+    def _wanted_pair(self, dataset: str, coefs: Any) -> tuple[int, int] | None:
+        """The menu entry for ``path_coefs=coefs`` (indices or names); None: the default."""
+        if coefs is None:
+            return None
+        data = self._problem(dataset)
+        names = list(data.column_names) or [f"x{j}" for j in range(np.shape(data.X)[1])]
+        pairs = [v for _, v in path_pair_options(data)]
+        idx = []
+        for c in (coefs if isinstance(coefs, tuple | list) else [coefs]):
+            if isinstance(c, str):
+                idx.append(names.index(c) if c in names else -1)
+            else:
+                idx.append(int(c) if isinstance(c, int | np.integer) else -1)
+        pair = tuple(sorted(idx)) if len(idx) == 2 else ()
+        if pair not in pairs:
+            raise GLMInputError(
+                f"path_coefs: {coefs!r} is not a pair of two different coefficients of "
+                f"{dataset!r}; the choices are two of the indices 0..{len(names) - 1} or the "
+                f"names {', '.join(map(repr, names))}")
+        return (int(pair[0]), int(pair[1]))
+
+    def _set_path_pairs(self, dataset: str, value: tuple[int, int] | None = None) -> None:
+        """Offer ``dataset``'s pairs (kept when the dataset is the same) at ``value``; the
+        menu is hidden when there is only the one pair."""
+        with self._holding():
+            if dataset != self._path_pairs_for:
+                options = path_pair_options(self._problem(dataset))
+                self.path_menu.options = options or [("β₀ × β₁", (0, 1))]
+                self.path_menu.value = self.path_menu.options[0][1]
+                self.path_menu.layout.display = "none" if len(options) <= 1 else None
+                self._path_pairs_for = dataset
+            if value is not None:
+                self.path_menu.value = value
+
+    @property
+    def path_coefs(self) -> tuple[int, int]:
+        """The column indices ``(i, j)`` on the path panel's axes."""
+        i, j = self.path_menu.value
+        return (int(i), int(j))
+
+    def select_path_coefs(self, coefs: Any) -> None:
+        """Show coefficients ``coefs`` (indices or names) on the path panel, as its menu
+        does.
+
+        Raises
+        ------
+        GLMInputError
+            A pair that is not two different coefficients of the model; the message
+            lists the choices.
+        """
+        value = self._wanted_pair(self._shown_key[0], coefs)
+        assert value is not None
+        self.path_menu.value = value  # the menu's callback redraws
+
+    def _panel_kw(self) -> dict[str, dict[str, Any]]:
+        return {"fit": self._fit_kw(), "path": {"coefs": self.path_coefs}}
+
     # --- fitting and drawing ----------------------------------------------------------------
     @property
     def shown_key(self) -> Key:
@@ -392,8 +478,9 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
             # x = "eta" draws the weights against eta too. The corner labels are outside
             # the layout and clipped to their panels; the layout is computed once.
             self._set_fit_views(key[0])  # a new dataset: its own views, its default
+            self._set_path_pairs(key[0])
             _, panels = plot.explorer_figure(result, k, fig=fig, x=data.x,
-                                             panel_kw={"fit": self._fit_kw()})
+                                             panel_kw=self._panel_kw())
             # Frames: the static parts rendered once per fit, then only what moves.
             self.view.attach(panels)
         self.panels = panels
@@ -503,7 +590,7 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
         from ..player import display_with_player
 
         display_with_player(self.widget, self.trace, x=self._problem(self.dataset_menu.value).x,
-                            panel_kw={"fit": self._fit_kw()})
+                            panel_kw=self._panel_kw())
 
     def __repr__(self) -> str:
         return (f"IRLSExplorer({' / '.join(self.key)}, iteration {self.iteration} of "
