@@ -90,6 +90,26 @@ def _no_path(tr: Sequence[IRLSState], ij: tuple[int, int]) -> str:
             "coefficients")
 
 
+def _slice_scale(state: IRLSState, ij: tuple[int, int]) -> Array:
+    r"""Half-widths that hold the 99.9% likelihood-ratio region of a slice.
+
+    In the plane of ``ij`` (the others held) the deviance is about
+    :math:`D_{\min} + \delta^\top H \delta` with :math:`H` the plane's block of
+    :math:`X^\top W X`, so the region :math:`\delta^\top H \delta \le c` reaches
+    :math:`\sqrt{c\,(H^{-1})_{ii}}` along axis i; :math:`c = \chi^2_2(0.999) \approx 13.8`,
+    rounded up to a factor 4 of :math:`\sqrt{(H^{-1})_{ii}}`. (A box scaled by the
+    coefficients' own size instead, as for two coefficients, can be hundreds of those
+    widths across one axis and a fraction of one across the other: a slice of parallel
+    lines.)
+    """
+    try:
+        H = np.asarray(state.xtwx, dtype=float)[np.ix_(ij, ij)]
+        sd = np.sqrt(np.diag(np.linalg.inv(H)))
+    except (np.linalg.LinAlgError, ValueError):
+        return np.full(2, 0.1)
+    return np.where(np.isfinite(sd), 4.0 * sd, 0.1)
+
+
 def path_surface(trace: Trace, *, n_grid: int | None = None, margin: float = 0.35,
                  coefs: Sequence[int | str] = (0, 1),
                  at: IRLSState | ArrayLike | None = None) -> Surface:
@@ -141,8 +161,9 @@ def path_surface(trace: Trace, *, n_grid: int | None = None, margin: float = 0.3
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     centre = _held_beta(tr[-1])[list(ij)]
     # A one-step fit (gaussian) has a path of one point: give the box a size anyway.
-    half = np.maximum.reduce([(hi - lo) * (0.5 + margin), 0.25 * np.abs(centre),
-                              np.full(2, 0.1)])
+    floor = (0.25 * np.abs(centre) if problem.p == 2
+             else _slice_scale(tr[-1], ij))
+    half = np.maximum.reduce([(hi - lo) * (0.5 + margin), floor, np.full(2, 1e-3)])
     mid = (lo + hi) / 2
     g = _default_grid(problem, n_grid)
     b0 = np.linspace(mid[0] - half[0], mid[0] + half[0], g)
@@ -543,8 +564,8 @@ def draw_path(
     if sliced:
         # A slice is easily mistaken for the profile, or for the whole surface: say which
         # coefficients are held, where, and that the points are projections.
-        note = ("slice: others held at {held}, not the profile\n"
-                "contours of D (dark = low); points projected")
+        note = ("slice: others held at {held} (not the profile);\n"
+                "points projected; contours of D, dark = low")
     else:
         # The inner contours are D = D_min + chi2_2 quantile: likelihood-ratio confidence
         # regions (likelihood-ratio tests, two degrees of freedom). Colour: dark is low.
