@@ -112,19 +112,6 @@ def _snap(problem: GLMProblem, i: int, value: float) -> float:
     return float(value)
 
 
-def _slice_box(states: Any, margin: float = 0.6, n_grid: int = 60) -> tuple[Array, Array]:
-    """A grid of (β₀, β₁) around the first two coefficients of the states and their steps
-    (the rule of :func:`glmlearn.plot.path_surface`, which needs a model of two)."""
-    pts = np.array([b[:2] for s in states for b in (s.beta, s.beta_next) if b is not None],
-                   dtype=float)
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    half = np.maximum.reduce([(hi - lo) * (0.5 + margin), 0.25 * np.abs(pts[-1]), np.full(2, 0.1)])
-    mid = (lo + hi) / 2
-    return (np.linspace(mid[0] - half[0], mid[0] + half[0], n_grid),
-            np.linspace(mid[1] - half[1], mid[1] + half[1], n_grid))
-
-
 def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surface: Surface,
                 **_: Any) -> PathArtists:
     r"""The path panel of a model with more than two coefficients: the iterates'
@@ -147,11 +134,12 @@ def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surf
     names = state.problem.column_names
     _style_axes(ax, "Deviance surface, a slice", _coef_label(0, names[0]),
                 _coef_label(1, names[1]))
-    held = ", ".join(f"{_coef_label(j, names[j]).split(' ')[0].rstrip(':')} = {surface.at[j]:.3g}"
-                     for j in range(2, len(surface.at)))
+    labels = [_coef_label(j, names[j]).split(" ")[0].rstrip(":") for j in range(len(names))]
+    held = (", ".join(f"{labels[j]} = {surface.at[j]:.3g}" for j in range(2, len(names)))
+            if len(names) <= 4 else f"{labels[2]} … {labels[-1]} at the β set")
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path, current=current,
                       step=step, label=_state_label(ax, 2), trace=trace, surface=surface,
-                      points=pts, counts=counts, note=f"contours of D with {held} held")
+                      points=pts, counts=counts, note=f"contours of D; held: {held}")
     art.update(state)
     return art
 
@@ -180,7 +168,9 @@ class HandsOn(FigureWidget):
         :math:`\hat\beta` after a change of the data). Default: the simulated exam data
         of lesson 1 (pass/fail against hours), logistic regression.
     start : (p,) array_like, optional
-        The β shown first (default all zeros, where lesson 4's hand-written loop starts).
+        The β shown first. Default: for two coefficients all zeros (where lesson 4's
+        hand-written loop starts); with more, the fit's :math:`\hat\beta`, so that the
+        slice passes through the MLE.
     backend : {"auto", "ipympl", "png"}
         As for :class:`~glmlearn.widgets.IRLSExplorer`.
     figsize : (float, float)
@@ -253,20 +243,24 @@ class HandsOn(FigureWidget):
         self._hold = False
         self.panels: dict[str, Any] = {}
         self._marks: list[Line2D] = []
-        b = self._check_beta(np.zeros(self._p) if start is None else start, "start")
+        if start is None:
+            # Two coefficients: β = 0, where lesson 4's hand-written loop starts. More: the
+            # fit's own β̂, so that the slice passes through the MLE (the others held at 0
+            # would slice the surface far from anything the data support).
+            start = (np.zeros(2) if self._p == 2
+                     else np.nan_to_num(np.asarray(result.beta, dtype=float)))
+        b = self._check_beta(start, "start")
         #: The β set by hand (a click, the boxes, or ``start``): where IRLS runs from.
         self.beta_set: Array = b
-        # The window on the surface stays put (the fit's path from β = 0 and the start,
-        # with room around them), so a click means the same β all along.
-        from_zero = quiet_fit(result.problem.X, result.problem.y, result.family,
-                              weights=result.problem.prior_weights,
-                              offset=result.problem.offset, start=np.zeros(self._p)).trace
-        around = (*from_zero, _state_at(result.problem, b))
-        if self._p == 2:
-            box = path_surface(around, margin=0.6)
-            self._grid = (np.asarray(box.beta0), np.asarray(box.beta1))
-        else:
-            self._grid = _slice_box(around)
+        # The window on the surface stays put, so a click means the same β all along: the
+        # fit's path from β = 0 (two coefficients) or from R's start, the start, and room
+        # around them (for a slice, the 99.9% region of the plane at least).
+        path = quiet_fit(result.problem.X, result.problem.y, result.family,
+                         weights=result.problem.prior_weights, offset=result.problem.offset,
+                         start=np.zeros(2)).trace if self._p == 2 else result.trace
+        box = path_surface((*path, _state_at(result.problem, b)), margin=0.6, n_grid=60,
+                           at=b)
+        self._grid = (np.asarray(box.beta0), np.asarray(box.beta1))
         self.surface: Surface = self._surface()
 
         style = {"description_width": "initial"}
@@ -579,14 +573,13 @@ class HandsOn(FigureWidget):
         trace = tuple(trace)
         with self.view.lock:
             if not self.panels:  # the layout is computed once, for the first trace
-                # With more than two coefficients the path panel cannot be drawn (it needs
-                # the whole surface); lay out the deviance trace in its place, then draw the
-                # slice into that axes.
-                names = PANELS if self._p == 2 else ("deviance", *PANELS[1:])
-                _, panels = plot.explorer_figure(trace, k, panels=names, ncols=2, fig=fig,
+                # With more than two coefficients the layout is made with the path panel's
+                # own slice (the same labels and ticks), then the slice held at the β set
+                # is drawn into that axes.
+                _, panels = plot.explorer_figure(trace, k, panels=PANELS, ncols=2, fig=fig,
                                                  panel_kw={"path": {"surface": self.surface}})
                 if self._p > 2:
-                    ax = panels.pop("deviance").ax
+                    ax = panels.pop("path").ax
                     ax.cla()
                     panels = {"path": _draw_slice(ax, trace[k], trace=trace,
                                                   surface=self.surface), **panels}
