@@ -11,8 +11,6 @@ troubles on the result (``result.troubles``, read by ``result.flags`` and
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -23,7 +21,6 @@ from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
 from .errors import GLMInputError, GLMTypeError
 from .family import Family
 from .formula import read_problem
-from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_eta_start, check_start
 from .results import GLMResult
 
@@ -145,36 +142,23 @@ def wants_theta_estimated(family: Any) -> bool:
 
 def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis
             ) -> GLMResult:
-    fam = problem.family
+    """The result: what every fit reports at once. The covariance, the dispersion, the
+    null deviance and the likelihood are computed from the trace when first read (see
+    :class:`GLMResult`)."""
     final = states[-1]
     assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
     coef = np.array(final.beta)
     aliased = np.isnan(coef)
     rank = int(problem.p - aliased.sum())
     n_obs = problem.n_obs
-    df_residual = n_obs - rank
-    # As R (and statsmodels) do, inference uses the weights of the last WLS step: the
-    # state whose weighted least-squares solution is beta-hat.
-    last_step = states[-2]
-    loglik = fam.loglik(problem.y, final.mu, problem.prior_weights)
-    k = rank + (0 if fam.dispersion_fixed else 1)  # parameters, the dispersion included
     return GLMResult(
         problem=problem,
         trace=states,
         coef=readonly(coef),
-        # The weights are only needed if X'WX is too ill conditioned for Cholesky: for a
-        # compact trace, reading them means recomputing the state's vectors.
-        cov_unscaled=readonly(covariance(problem.X, lambda: last_step.w, aliased,
-                                         gram=last_step.xtwx)),
-        dispersion=_dispersion(problem, final, last_step, df_residual),
         deviance=final.deviance,
-        null_deviance=_null_deviance(problem),
-        df_residual=df_residual,
+        df_residual=n_obs - rank,
         df_null=n_obs - int(problem.has_intercept),
         rank=rank,
-        loglik=loglik,
-        aic=fam.aic(problem.y, final.mu, problem.prior_weights, rank, loglik=loglik),
-        bic=-2 * loglik + math.log(n_obs) * k,
         converged=final.converged,
         n_iter=final.iteration,
         aliased=readonly(aliased),
@@ -182,43 +166,3 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagn
         boundary=diagnosis.boundary,
         troubles=diagnosis.troubles,
     )
-
-
-def _dispersion(problem: GLMProblem, final: IRLSState, last_step: IRLSState,
-                df_residual: int) -> float:
-    r"""R's ``summary.glm`` dispersion: 1 when fixed, else
-    :math:`\sum_i w_i r_i^2 / \text{df}` with the working residuals
-    :math:`r = (y - \mu) g'(\mu)` at the fit and the working weights :math:`w` of the WLS
-    step that produced :math:`\hat\beta` (the previous state's). At exact convergence it
-    is Pearson's :math:`X^2 / \text{df}`. NaN without residual degrees of freedom."""
-    fam = problem.family
-    if fam.dispersion_fixed:
-        return 1.0
-    if df_residual <= 0:
-        return math.nan
-    keep = problem.prior_weights > 0
-    r = (problem.y - final.mu) / fam.mu_eta(final.eta)
-    return float(np.sum((last_step.w * r**2)[keep]) / df_residual)
-
-
-def _null_deviance(problem: GLMProblem) -> float:
-    """Deviance of the intercept-only model (R: refitted when there is an offset)."""
-    fam, y, pw, off = problem.family, problem.y, problem.prior_weights, problem.offset
-    if not problem.has_intercept:
-        # The null model is mu = g^{-1}(offset), which may lie outside the family's range
-        # (e.g. mu = 0 for an identity link without offset): its deviance is then inf,
-        # as in R, and numpy's divide warning would only be noise.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return fam.deviance(y, fam.link_inverse(off), pw)
-    if not np.any(off):
-        m = float(np.sum(pw * y) / np.sum(pw))
-        if np.all(y[pw > 0] == m):
-            # every y the same (all zero counts, all successes): the null model fits them
-            # exactly, and its mean may be the edge of the range (mu = 0), where the unit
-            # deviance is a limit, 0, not the 0/0 numpy would compute
-            return 0.0
-        mean = np.broadcast_to(m, y.shape)  # (one value, not n)
-        return fam.deviance(y, mean, pw)
-    null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
-    *_, last = run_irls(null, trace="compact")  # the loop never warns
-    return last.deviance
