@@ -353,7 +353,7 @@ def _start(problem: GLMProblem, start: Array | None,
             "valid coefficients"
         )
     # The deviance before steps 2-3: fewer n-vectors are alive at once.
-    deviance = fam.deviance(problem.y, mu, problem.weights_or_none)
+    deviance = problem.deviance(mu)
     with np.errstate(all="ignore"):
         vec, terms = _vectors_at(problem, eta, mu)
     return vec, terms, deviance
@@ -379,7 +379,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
     converged), rather than accept a worse or invalid point. Nothing is warned here: the
     state records what happened. A trial needs only eta, mu and the deviance; w, z and the
     score terms are computed for the accepted point alone."""
-    fam, y, pw = problem.family, problem.y, problem.weights_or_none
+    fam = problem.family
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
         eta = _linear_predictor(problem, new_beta)
@@ -387,7 +387,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
         # checks below are for, so numpy's overflow/divide warnings would only be noise.
         with np.errstate(all="ignore"):
             mu = fam.link_inverse(eta)
-            new_dev = fam.deviance(y, mu, pw)
+            new_dev = problem.deviance(mu)
             if not math.isfinite(new_dev):
                 why = "the deviance was not finite"
             elif not _valid(problem, eta, mu):
@@ -405,7 +405,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
         if halvings == MAX_HALVINGS:
             vec, terms = _vectors_at(problem, _linear_predictor(problem, beta))
             return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
-                    fam.deviance(y, vec.mu, pw))
+                    problem.deviance(vec.mu))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
 
 

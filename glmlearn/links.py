@@ -90,6 +90,13 @@ class Link:
 
 # --- the links, in R's order -------------------------------------------------------------
 
+def _beyond(a: Array, thresh: float) -> bool:
+    """Whether some element of ``a`` (of any shape) is above ``thresh``: one reduction,
+    where a NaN hides nothing (``fmax`` passes over it), so it answers as
+    ``(a > thresh).any()`` does."""
+    return bool(np.fmax.reduce(a, axis=None, initial=-np.inf) > thresh)
+
+
 def _logit_inverse(eta: Array) -> Array:
     # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
     # so mu never reaches 0 or 1.
@@ -98,7 +105,7 @@ def _logit_inverse(eta: Array) -> Array:
     t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
     np.minimum(t, _LOGIT_THRESH, out=t)
     np.exp(t, out=t)
-    if (np.abs(eta) > _LOGIT_THRESH).any():  # rare: only then pay for the extra pass
+    if _beyond(np.abs(eta), _LOGIT_THRESH):  # rare: only then pay for the masks
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
     t /= 1 + t
@@ -113,9 +120,8 @@ def _logit_inverse_deriv(eta: Array) -> Array:
     d = np.asarray(e + 1)  # an array even for a 0-d eta (written in place below)
     d *= d
     np.divide(e, d, out=d)
-    outside = a > _LOGIT_THRESH
-    if outside.any():
-        d[outside] = _EPS
+    if _beyond(a, _LOGIT_THRESH):
+        d[a > _LOGIT_THRESH] = _EPS
     return d
 
 

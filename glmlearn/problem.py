@@ -135,6 +135,9 @@ class GLMProblem:
     #: The offset, or None when it is all +0.0: subtracting +0.0 changes no number
     #: (``x - 0.0 == x``, even for ``x = -0.0``), so the IRLS loop skips it.
     offset_or_none: Array | None = field(init=False, repr=False)
+    #: Whether y holds only 0s and 1s, for a family whose deviance has a shortcut for
+    #: them (binomial: see :meth:`deviance`); False for every other family.
+    y_binary: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         pw, off = self.prior_weights, self.offset
@@ -142,6 +145,20 @@ class GLMProblem:
         object.__setattr__(self, "weights_or_none", None if bool((pw == 1.0).all()) else pw)
         zero = bool((off == 0.0).all()) and not bool(np.signbit(off).any())
         object.__setattr__(self, "offset_or_none", None if zero else off)
+        binary = self.family.unit_deviance_01 is not None and bool(
+            ((self.y == 0) | (self.y == 1)).all())
+        object.__setattr__(self, "y_binary", binary)
+
+    def deviance(self, mu: Array) -> float:
+        r"""The deviance :math:`D = \sum_i w_i\, d(y_i, \mu_i)` of this problem's y and
+        prior weights at ``mu``: :meth:`Family.deviance <glmlearn.family.Family.deviance>`'s
+        number, with the question whether y is all 0s and 1s (the binomial's shortcut)
+        answered once for the problem rather than at every call."""
+        fam = self.family
+        binary = fam.unit_deviance_01
+        d = (binary if self.y_binary and binary is not None else fam.unit_deviance)(self.y, mu)
+        pw = self.weights_or_none
+        return float((d if pw is None else pw * d).sum())
 
     @property
     def n_obs(self) -> int:
