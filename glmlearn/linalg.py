@@ -157,11 +157,8 @@ def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
     diag = np.diag(G)
     if np.all(diag > 0):
         # Fast path: a Cholesky factor L gives the residual norms, L_jj^2 = ||r_j||^2.
-        # Squaring halves the usable digits, so only trust it when every column keeps
-        # at least 1e-4 of its norm, far above the 1e-11 aliasing threshold.
         try:
-            L = np.linalg.cholesky(G)
-            if np.all(np.diag(L) ** 2 > 1e-8 * diag):
+            if _clearly_full_rank(G, np.linalg.cholesky(G)):
                 return np.zeros(p, dtype=bool)
         except np.linalg.LinAlgError:
             pass
@@ -182,6 +179,16 @@ def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
         else:
             basis.append(r / norm_r)
     return aliased
+
+
+def _clearly_full_rank(G: Array, factor: Array) -> bool:
+    r"""Whether a Cholesky factor of :math:`G = X^\top W X` (upper or lower: only its
+    diagonal is read) shows every column keeping at least 1e-4 of its norm after
+    projection on the earlier ones (:math:`L_{jj}^2 = \lVert r_j \rVert^2`). Squaring
+    halves the usable digits, so this is trusted only that far above the 1e-11 aliasing
+    threshold: then no column is aliased, whichever way the residuals are computed."""
+    diag = np.diag(G)
+    return bool(np.all(diag > 0) and np.all(np.diag(factor) ** 2 > 1e-8 * diag))
 
 
 @dataclass(frozen=True)
@@ -244,11 +251,20 @@ def wls_pass(X: Array, w: Array, z: Array, aliased: NDArray[np.bool_] | None = N
     p = X.shape[1]
     G, b, Xtv = normal_equations(X, w, z, offset=offset, v=v)
     assert b is not None
+    factor: Array | None = None
     if aliased is None:
-        aliased = find_aliased(X, w, gram=G)
+        # The Cholesky factor the solve needs answers find_aliased's quick test too (its
+        # diagonal gives the residual norms); only when it does not pass is
+        # find_aliased asked, which then decides as it always does.
+        factor, rcond = _cholesky_rcond(G)
+        if factor is not None and _clearly_full_rank(G, factor):
+            aliased = np.zeros(p, dtype=bool)
+        else:
+            factor, aliased = None, find_aliased(X, w, gram=G)
     keep = ~aliased
     all_kept = not aliased.any()  # the usual case: no copies of G and b
-    factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
+    if factor is None or not all_kept:
+        factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
     if factor is not None and rcond >= RCOND_MIN:
         solved, method = _cho_solve(factor, _kept(b, keep, all_kept)), "cholesky"
     else:
