@@ -309,18 +309,37 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
 _OPEN_LINKS = frozenset({"logit", "probit", "cloglog", "cauchit"})
 
 
+def _can_recede(problem: GLMProblem) -> bool:
+    """Whether the family and link can have estimates running off to infinity by a
+    direction of recession (see :func:`_edge_signs`)."""
+    fam = problem.family
+    return ((fam.name == "binomial" and fam.link.name in _OPEN_LINKS)
+            or (fam.name == "poisson" and fam.link.name == "log"))
+
+
 def _edge_signs(problem: GLMProblem) -> Array | None:
     """+1 where y is at the top of its range, -1 at the bottom, 0 inside it; None when the
     family and link cannot have estimates running off to infinity this way."""
-    fam, y = problem.family, problem.y
-    if fam.name == "binomial" and fam.link.name in _OPEN_LINKS:
+    if not _can_recede(problem):
+        return None
+    y = problem.y
+    if problem.family.name == "binomial":
         return np.where(y >= 1, 1.0, np.where(y <= 0, -1.0, 0.0))
-    if fam.name == "poisson" and fam.link.name == "log":
-        return np.where(y <= 0, -1.0, 0.0)
-    return None
+    return np.where(y <= 0, -1.0, 0.0)
 
 
-def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Array,
+def _edge_rows(problem: GLMProblem) -> NDArray[np.bool_] | None:
+    """The rows of positive weight whose y is at the edge of its range (where
+    :func:`_edge_signs` is not 0); None when that is every row, as for 0/1 outcomes
+    without weights (no mask needed)."""
+    if problem.y_binary and problem.weights_or_none is None:
+        return None
+    y = problem.y
+    at_edge = (y >= 1) | (y <= 0) if problem.family.name == "binomial" else y <= 0
+    return np.asarray(at_edge & (problem.prior_weights > 0))
+
+
+def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
                    aliased: NDArray[np.bool_]) -> bool:
     r"""Does the trace prove that no direction of recession exists?
 
@@ -338,9 +357,8 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Arra
     so the check costs one product :math:`X v` (and, for a compact trace, the state's
     vectors).
     """
-    pw = problem.prior_weights
-    edge = (signs != 0) & (pw > 0)
-    if not edge.any():
+    edge = _edge_rows(problem)
+    if edge is not None and not edge.any():
         return True
     state = states[-2]
     if state.beta is None:  # (state 0 started from R's mustart: no step to correct with)
@@ -356,7 +374,7 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Arra
             mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
         else:
             mu, mu_eta = state.mu, state._get().mu_eta
-        if not edge.all():
+        if edge is not None and not edge.all():
             y, mu, mu_eta, xv = y[edge], mu[edge], mu_eta[edge], xv[edge]
         gap = np.abs(y - mu)
         slack = gap - mu_eta * xv
@@ -380,8 +398,12 @@ class _Recession:
 def _infinite_estimates(problem: GLMProblem, states: Sequence[IRLSState],
                         aliased: NDArray[np.bool_]) -> _Recession | None:
     final = states[-1]
-    signs = _edge_signs(problem)
-    if signs is None:
+    if _can_recede(problem):
+        if final.converged and _mle_certified(problem, states, aliased):
+            return None
+        signs = _edge_signs(problem)
+        assert signs is not None
+    else:
         fam = problem.family
         edge = _at_edge(problem, final.mu)
         if fam.name != "binomial" or (final.converged and not (edge is not None
@@ -389,8 +411,6 @@ def _infinite_estimates(problem: GLMProblem, states: Sequence[IRLSState],
             return None
         # the binomial log link: only a fit that already looks bad is checked
         signs = np.where(problem.y >= 1, 1.0, np.where(problem.y <= 0, -1.0, 0.0))
-    elif final.converged and _mle_certified(problem, states, signs, aliased):
-        return None
     names = [n for n, a in zip(problem.column_names, aliased, strict=True) if not a]
     found = _recession_direction(problem.X[:, ~aliased], signs, problem.prior_weights)
     if found is None:
@@ -491,7 +511,7 @@ def _boundary_troubles(problem: GLMProblem, final: IRLSState, at_edge: Array,
     # Poisson with the log link), a converged fit there with a finite MLE is IRLS stuck on
     # the flat clamped part of the deviance; under a link that reaches the edge at a
     # finite eta (Poisson identity) the maximum can truly lie on the edge.
-    if (recession is None and final.converged and _edge_signs(problem) is not None
+    if (recession is None and final.converged and _can_recede(problem)
             and _score_far_from_zero(problem, final)):
         out.append(Trouble(
             ConvergenceWarning, "false_convergence",
