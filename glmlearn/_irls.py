@@ -136,7 +136,7 @@ def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
 
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
-    return bool(fam.link.valid_eta(eta).all() and fam.valid_mu(mu).all())
+    return bool((fam.link.valid_eta(eta) & fam.valid_mu(mu)).all())
 
 
 def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:
@@ -342,7 +342,12 @@ def _start(problem: GLMProblem, start: Array | None,
     with np.errstate(all="ignore"):
         eta = _starting_eta(problem, start) if eta_start is None else eta_start[1].copy()
         mu = fam.link_inverse(eta)
-    if not _valid(problem, eta, mu):
+        valid = _valid(problem, eta, mu)
+        if valid:
+            # The deviance before steps 2-3: fewer n-vectors are alive at once.
+            deviance = problem.deviance(mu)
+            vec, terms = _vectors_at(problem, eta, mu)
+    if not valid:
         i = _first_invalid(problem, eta, mu)
         what = ("start" if start is not None else eta_start[0] if eta_start is not None
                 else "start (R's default starting means)")
@@ -352,10 +357,6 @@ def _start(problem: GLMProblem, start: Array | None,
             f"for the {fam.name} family with the {fam.link.name} link; pass start= with "
             "valid coefficients"
         )
-    # The deviance before steps 2-3: fewer n-vectors are alive at once.
-    deviance = problem.deviance(mu)
-    with np.errstate(all="ignore"):
-        vec, terms = _vectors_at(problem, eta, mu)
     return vec, terms, deviance
 
 

@@ -123,8 +123,9 @@ def _cholesky_rcond(G: Array) -> tuple[Array | None, float]:
     c, info = lapack.dpotrf(G, lower=0, clean=0)
     if info != 0:
         return None, 0.0
-    # The 1-norm of G (its largest absolute column sum), as np.linalg.norm(G, 1) computes it.
-    anorm = float(np.abs(G).sum(axis=0).max())
+    # The 1-norm of G (its largest absolute column sum), as np.linalg.norm(G, 1) computes
+    # it (the ufuncs' reductions themselves: at small p their Python wrappers cost more).
+    anorm = float(np.maximum.reduce(np.add.reduce(np.abs(G), axis=0)))
     return c, float(lapack.dpocon(c, anorm)[0])
 
 
@@ -187,8 +188,8 @@ def _clearly_full_rank(G: Array, factor: Array) -> bool:
     projection on the earlier ones (:math:`L_{jj}^2 = \lVert r_j \rVert^2`). Squaring
     halves the usable digits, so this is trusted only that far above the 1e-11 aliasing
     threshold: then no column is aliased, whichever way the residuals are computed."""
-    diag = np.diag(G)
-    return bool(np.all(diag > 0) and np.all(np.diag(factor) ** 2 > 1e-8 * diag))
+    diag, f = G.diagonal(), factor.diagonal()
+    return bool(((diag > 0) & (f * f > 1e-8 * diag)).all())
 
 
 @dataclass(frozen=True)
