@@ -18,6 +18,7 @@ import numpy as np
 from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
+from ._negbin_fit import wants_theta_estimated as _theta_left_out
 from .errors import GLMInputError, GLMTypeError
 from .family import Family
 from .formula import read_problem
@@ -135,9 +136,7 @@ def fit(
 
 def wants_theta_estimated(family: Any) -> bool:
     """Whether ``family`` is a negative binomial with its theta left out."""
-    from ._negbin_fit import wants_theta_estimated as wanted
-
-    return wanted(family)
+    return _theta_left_out(family)
 
 
 def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis

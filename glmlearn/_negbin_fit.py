@@ -33,7 +33,7 @@ from ._irls import IRLSState, TraceMode, run_irls
 from ._rformat import coef_table, format_real
 from ._rsummary import r_summary_lines
 from .errors import ConvergenceWarning, ThetaWarning, Trouble
-from .family import poisson
+from .family import _FAMILY_ALIASES, Family, poisson
 from .links import Link
 from .negbin import ThetaEstimate, nb_loglik, negative_binomial, theta_ml
 from .problem import GLMProblem, check_controls, check_start, make_problem
@@ -212,8 +212,6 @@ class NegBinSummary(Summary):
 
 def wants_theta_estimated(family: Any) -> bool:
     """Whether ``fit`` was asked for a negative binomial with its theta left out."""
-    from .family import _FAMILY_ALIASES, Family
-
     if isinstance(family, str):
         return _FAMILY_ALIASES.get(family, family) == "negative_binomial"
     return isinstance(family, Family) and family.name == "negative_binomial" \
