@@ -289,7 +289,10 @@ def _iterate(
     rule: StepRule = FISHER, step_halving: HalvingRule = "R",
     eta_start: tuple[str, Array] | None = None,
 ) -> Iterator[IRLSState]:
-    vec, terms, deviance = _start(problem, start, eta_start)  # state 0: the starting values
+    # A state that keeps its vectors can sum its score when asked (IRLS's own step needs
+    # only the WLS solution); a compact one keeps the score, from the same pass over X.
+    terms_now = not (keep_vectors and rule.name == "fisher")
+    vec, terms, deviance = _start(problem, start, eta_start, terms_now)  # state 0
     # Step 4 of state 0; it finds the aliased columns (R's rule) once.
     first = rule.propose(problem, vec, None, terms, start)
     aliased = first.step4.solution.aliased
@@ -328,15 +331,16 @@ def _iterate(
         del vec, prop
         # (ruff misreads the `del`: both are read at the top of the loop)
         step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
-            problem, beta, deviance, sol.solution.beta, tol, step_halving)
+            problem, beta, deviance, sol.solution.beta, tol, step_halving, terms_now)
         criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
         beta, deviance = step.beta, new_deviance
 
 
 def _start(problem: GLMProblem, start: Array | None,
-           eta_start: tuple[str, Array] | None = None) -> tuple[_Vectors, Array, float]:
-    """State 0: its vectors, score terms and deviance, refusing starting values outside
-    the valid range."""
+           eta_start: tuple[str, Array] | None = None, score_terms: bool = True
+           ) -> tuple[_Vectors, Array | None, float]:
+    """State 0: its vectors, score terms (unless not wanted) and deviance, refusing
+    starting values outside the valid range."""
     fam = problem.family
     # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
@@ -346,7 +350,7 @@ def _start(problem: GLMProblem, start: Array | None,
         if valid:
             # The deviance before steps 2-3: fewer n-vectors are alive at once.
             deviance = problem.deviance(mu)
-            vec, terms = _vectors_at(problem, eta, mu)
+            vec, terms = _vectors_at(problem, eta, mu, score_terms=score_terms)
     if not valid:
         i = _first_invalid(problem, eta, mu)
         what = ("start" if start is not None else eta_start[0] if eta_start is not None
@@ -371,7 +375,8 @@ class _Step:
 
 
 def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
-               tol: float, rule: HalvingRule = "R") -> tuple[_Step, _Vectors, Array, float]:
+               tol: float, rule: HalvingRule = "R", score_terms: bool = True
+               ) -> tuple[_Step, _Vectors, Array | None, float]:
     """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
     ``beta``. Unacceptable: a deviance that is not finite, or eta or mu outside its valid
     range (R's rule), and with ``rule="deviance"`` also a deviance that rose by at least
@@ -396,7 +401,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
             elif rule == "deviance" and beta is not None and _rose(deviance, new_dev, tol):
                 why = "the deviance increased"
             else:
-                vec, terms = _vectors_at(problem, eta, mu)
+                vec, terms = _vectors_at(problem, eta, mu, score_terms=score_terms)
                 return _Step(new_beta, halvings, reason, False), vec, terms, new_dev
         if beta is None:  # nothing to halve towards (R stops here too)
             raise GLMInputError(
@@ -404,7 +409,8 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
                 "starting means; pass start= with valid coefficients"
             )
         if halvings == MAX_HALVINGS:
-            vec, terms = _vectors_at(problem, _linear_predictor(problem, beta))
+            vec, terms = _vectors_at(problem, _linear_predictor(problem, beta),
+                                     score_terms=score_terms)
             return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
                     problem.deviance(vec.mu))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why

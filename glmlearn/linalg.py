@@ -25,6 +25,7 @@ How it is solved, and why
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,6 +94,17 @@ def normal_equations(X: Array, w: Array, z: Array | None = None, *,
         if Xtv is not None and v is not None:
             Xtv += X[rows].T @ v[rows]  # one modest block: BLAS is far faster than on all of X
     return G, b, Xtv
+
+
+def blockwise_xtv(X: Array, v: Array) -> Array:
+    r""":math:`X^\top v` summed over the blocks of rows of :func:`normal_equations`, in
+    the same order: the very number its ``Xtv`` is, for a caller that needs it alone."""
+    n, p = X.shape
+    Xtv = np.zeros(p)
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = slice(start, start + _BLOCK_ROWS)
+        Xtv += X[rows].T @ v[rows]
+    return Xtv
 
 
 def matvec(X: Array, beta: Array, offset: Array | None = None) -> Array:
@@ -182,7 +194,7 @@ def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
     return aliased
 
 
-def _clearly_full_rank(G: Array, factor: Array) -> bool:
+def _clearly_full_rank(G: Array, factor: NDArray[np.floating[Any]]) -> bool:
     r"""Whether a Cholesky factor of :math:`G = X^\top W X` (upper or lower: only its
     diagonal is read) shows every column keeping at least 1e-4 of its norm after
     projection on the earlier ones (:math:`L_{jj}^2 = \lVert r_j \rVert^2`). Squaring
