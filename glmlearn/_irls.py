@@ -136,6 +136,9 @@ def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
 
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
+    if fam.proportion_response and fam.link.inverse_inside_unit_interval:
+        # such a link's inverse keeps every mean of a valid eta in (0, 1): eta says it all
+        return bool(fam.link.valid_eta(eta).all())
     return bool((fam.link.valid_eta(eta) & fam.valid_mu(mu)).all())
 
 

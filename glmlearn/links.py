@@ -68,6 +68,10 @@ class Link:
     mu_eta_is_mu : bool
         True when ``inverse_deriv(eta)`` is the same number as ``inverse(eta)`` (the log
         link: :math:`d\mu/d\eta = e^\eta = \mu`), so IRLS can skip computing it twice.
+    inverse_inside_unit_interval : bool
+        True when ``inverse`` maps every finite eta strictly inside (0, 1) (R's guards of
+        the logit, probit, cloglog and cauchit inverses), so that a finite eta is all a
+        binomial mean needs to be valid.
     """
 
     name: str
@@ -79,6 +83,7 @@ class Link:
     eta_domain: str
     formula: str
     mu_eta_is_mu: bool = False
+    inverse_inside_unit_interval: bool = False
 
     def __call__(self, mu: ArrayLike) -> Array:
         """Apply the link: ``g(mu)``."""
@@ -174,6 +179,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = log(mu / (1 - mu))",
+        inverse_inside_unit_interval=True,
     ),
     "probit": Link(
         "probit",
@@ -184,6 +190,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = Phi^{-1}(mu)  (standard normal quantile)",
+        inverse_inside_unit_interval=True,
     ),
     "cloglog": Link(
         "cloglog",
@@ -194,6 +201,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = log(-log(1 - mu))",
+        inverse_inside_unit_interval=True,
     ),
     "cauchit": Link(
         "cauchit",
@@ -204,6 +212,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = tan(pi * (mu - 1/2))  (standard Cauchy quantile)",
+        inverse_inside_unit_interval=True,
     ),
     "inverse": Link(
         "inverse",
