@@ -19,6 +19,7 @@ The function names of classic IRLS tutorials (``logit_link(mu)``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -495,7 +496,16 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
             f"family: unknown family {family!r}; known families are "
             f"{', '.join(map(repr, known))}"
         )
-    return known[name]() if link is None else _relinked(name, link)
+    if link is None:
+        return _default_family(name) if name in FAMILIES else known[name]()
+    return _relinked(name, link)
+
+
+@functools.cache
+def _default_family(name: str) -> Family:
+    """One of the five families with its default link, built once: a Family is frozen,
+    so every fit by name can share it (building one costs more than a small fit's step)."""
+    return FAMILIES[name]()
 
 
 def _relinked(name: str, link: Link, family: Family | None = None) -> Family:
