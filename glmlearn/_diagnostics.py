@@ -254,13 +254,14 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
     condition number and the columns involved (the
     eigenvector of the smallest eigenvalue names the nearly dependent combination)."""
     keep = ~aliased
-    if keep.sum() < 2:
+    kept = problem.p - int(aliased.sum())
+    if kept < 2:
         return None
     # Scaling the columns to unit length is nearly the best diagonal scaling (van der
     # Sluis), so an unscaled condition number below COND_MAX / p (LAPACK's estimate,
     # from the step's Cholesky) already rules the trouble out, without an eigenvalue
     # problem.
-    if states[-2]._wls.solution.rcond * COND_MAX > keep.sum():
+    if states[-2]._wls.solution.rcond * COND_MAX > kept:
         return None
     G = np.asarray(states[-2].xtwx)[np.ix_(keep, keep)]
     d = np.sqrt(np.diag(G))
@@ -379,7 +380,7 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
         gap = np.abs(y - mu)
         slack = gap - mu_eta * xv
         # half the gap: room for the rounding in v and in X v
-        return bool(np.all(slack > 0.5 * gap) and np.all(gap > 0))
+        return bool(((slack > 0.5 * gap) & (gap > 0)).all())
 
 
 def _threshold(n_edge: int) -> float:

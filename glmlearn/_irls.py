@@ -318,7 +318,9 @@ def _iterate(
         sol = None if prop is None else prop.step4
         del terms  # (an n-vector)
         yield IRLSState(
-            iteration=iteration, beta=None if beta is None else readonly(beta),
+            # (beta is a new array, or the read-only solution of the last step: frozen
+            # in place, not copied)
+            iteration=iteration, beta=None if beta is None else readonly(beta, copy=False),
             deviance=deviance, criterion=criterion, converged=converged,
             step_halvings=step.halvings, halving_reason=step.reason,
             problem=problem, stalled=step.stalled, method=rule.name,

@@ -110,7 +110,9 @@ def _logit_inverse(eta: Array) -> Array:
     t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
     np.minimum(t, _LOGIT_THRESH, out=t)
     np.exp(t, out=t)
-    if _beyond(np.abs(eta), _LOGIT_THRESH):  # rare: only then pay for the masks
+    # rare: only then pay for the masks (fmax/fmin pass over a NaN, as a mask does)
+    if np.fmax.reduce(eta, axis=None, initial=-np.inf) > _LOGIT_THRESH \
+            or np.fmin.reduce(eta, axis=None, initial=np.inf) < -_LOGIT_THRESH:
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
     t /= 1 + t
