@@ -364,6 +364,8 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
     state = states[-2]
     if state.beta is None:  # (state 0 started from R's mustart: no step to correct with)
         return False
+    if not state._fisher_step:  # (the correction needs the WLS step: X'WX v = U)
+        return False
     fam, y, X = problem.family, problem.y, problem.X
     with np.errstate(all="ignore"):
         v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))

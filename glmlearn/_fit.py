@@ -43,6 +43,8 @@ def fit(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    method: str = "fisher",
+    step_size: float | None = None,
     step_halving: HalvingRule = "R",
     mustart: Any = None,
     etastart: Any = None,
@@ -59,6 +61,15 @@ def fit(
         As for :func:`glmlearn.irls` (``step_halving="R"``: R's rule, halving only for a
         non-finite deviance or an invalid eta/mu; ``"deviance"``: glm2's, also when the
         deviance rises).
+    method : {"fisher", "newton", "gradient"}
+        How each step is proposed, as for :func:`glmlearn.irls`: ``"fisher"`` is IRLS
+        (Fisher scoring, R's ``glm``), ``"newton"`` Newton-Raphson on the observed
+        information, ``"gradient"`` gradient ascent (raise ``max_iter``). The result's
+        inference is the same for all three: R's, from the last step's working weights.
+        A negative binomial with theta estimated takes Fisher scoring only (MASS's
+        ``glm.nb``).
+    step_size : float, optional
+        A fixed step size for ``method="gradient"``.
     data, link, exposure
         As for :func:`glmlearn.irls`. For a formula fit, X is the formula:
         ``fit("counts ~ outcome + treatment", data=df, family="poisson")``
@@ -111,11 +122,20 @@ def fit(
     if theta_wanted:
         from ._negbin_fit import fit_negative_binomial_problem
 
+        if method != "fisher" or step_size is not None:
+            raise GLMInputError(
+                f"method: a negative binomial with theta estimated is fitted by Fisher "
+                f"scoring (MASS's glm.nb alternates IRLS and theta's own Newton search), "
+                f"got method={method!r}"
+                + ("" if step_size is None else f", step_size={step_size!r}")
+                + "; leave method out, or fix theta: "
+                "family=glmlearn.negative_binomial(theta)")
         return fit_negative_binomial_problem(problem, start=start, max_iter=max_iter,
                                              tol=tol, trace=trace, _stacklevel=4)
     check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
-                            tol=tol, trace=trace, step_halving=step_halving,
+                            tol=tol, trace=trace, method=method, step_size=step_size,
+                            step_halving=step_halving,
                             eta_start=check_eta_start(problem, mustart, etastart)))
     if not isinstance(singular_ok, bool | np.bool_):
         raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")

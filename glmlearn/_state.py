@@ -249,6 +249,22 @@ class IRLSState:
         return self._get().z
 
     @property
+    def _fisher_step(self) -> bool:
+        """Whether this state's ``beta_next`` and ``xtwx`` are Fisher scoring's (IRLS's
+        WLS solve on the working weights): always for ``method="fisher"``, for a Newton
+        state of a canonical link (the same numbers) and for any state that fell back."""
+        return (self.method == "fisher" or bool(self.fallback)
+                or (self.method == "newton" and self.problem.family.is_canonical))
+
+    @property
+    def _fisher_weights(self) -> Array:
+        r"""The working weights :math:`w^{\text{prior}}\mu'^2/V` at this state (a Newton
+        state's own ``w`` holds the observed weights instead)."""
+        if self.method == "newton" and not self._fisher_step:
+            return _vectors_at(self.problem, self.eta, self.mu, score_terms=False)[0].w
+        return self.w
+
+    @property
     def is_compact(self) -> bool:
         """True when the n-length vectors are recomputed on access instead of stored."""
         return self._vectors is None

@@ -135,9 +135,12 @@ class GLMResult:
         # state whose weighted least-squares solution is beta-hat. The weights themselves
         # are only needed if X'WX is too ill conditioned for Cholesky: for a compact
         # trace, reading them means recomputing the state's vectors.
+        # (Newton's and gradient ascent's steps carry their own curvature: R's covariance
+        # is the expected information's, formed here from the Fisher weights.)
         last_step = self.trace[-2]
-        return readonly(covariance(self.problem.X, lambda: last_step.w, self.aliased,
-                                   gram=last_step.xtwx))
+        fisher = last_step._fisher_step
+        return readonly(covariance(self.problem.X, lambda: last_step._fisher_weights,
+                                   self.aliased, gram=last_step.xtwx if fisher else None))
 
     @cached_property
     def dispersion(self) -> float:
@@ -509,7 +512,7 @@ def _dispersion(problem: GLMProblem, final: IRLSState, last_step: IRLSState,
         return math.nan
     keep = problem.prior_weights > 0
     r = (problem.y - final.mu) / fam.mu_eta(final.eta)
-    return float(np.sum((last_step.w * r**2)[keep]) / df_residual)
+    return float(np.sum((last_step._fisher_weights * r**2)[keep]) / df_residual)
 
 
 def _null_deviance(problem: GLMProblem) -> float:
