@@ -267,9 +267,11 @@ def test_problem_deviance_is_the_family_deviance(kind):
     X = np.column_stack([np.ones(n), rng.standard_normal(n)])
     y01 = rng.binomial(1, 0.4, n).astype(float)
     y, family, w = {
-        "0/1": (y01, "binomial", None), "proportions": (rng.integers(0, 5, n) / 4, "binomial", np.full(n, 4.0)),
+        "0/1": (y01, "binomial", None),
+        "proportions": (rng.integers(0, 5, n) / 4, "binomial", np.full(n, 4.0)),
         "weights": (y01, "binomial", rng.integers(0, 3, n).astype(float)),
-        "quasibinomial": (y01, "quasibinomial", None), "poisson": (rng.poisson(2, n).astype(float), "poisson", None),
+        "quasibinomial": (y01, "quasibinomial", None),
+        "poisson": (rng.poisson(2, n).astype(float), "poisson", None),
     }[kind]
     problem = make_problem(X, y, family, weights=w)
     fam = problem.family

@@ -45,7 +45,7 @@ def read_problem(X: Any, y: Any, family: Any, *, data: Any = None, link: Any = N
                                weights=weights, offset=offset, exposure=exposure,
                                na_action=na_action)
     fam = get_family(family, link)
-    return make_problem(X, y, fam, weights=weights,
+    return make_problem(X, y, family if link is None else fam, weights=weights,
                         offset=offset_with_exposure(offset, exposure, fam),
                         column_names=column_names, response_name=response_name,
                         intercept=intercept)
