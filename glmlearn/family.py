@@ -229,6 +229,15 @@ def _pick(y: Array, mu: Array) -> Array:
     return out
 
 
+def _binomial_variance(mu: Array) -> Array:
+    r""":math:`V(\mu) = \mu(1 - \mu)`; for an array, with one n-vector made, not two."""
+    if not isinstance(mu, np.ndarray) or mu.ndim == 0:
+        return mu * (1 - mu)  # (a number stays a number)
+    v = 1 - mu
+    v *= mu
+    return v
+
+
 def _binary_unit_deviance(y: Array, mu: Array) -> Array:
     r"""The binomial unit deviance of a 0/1 response: one of its two terms vanishes, and
     :math:`-2\log\mu` (:math:`y = 1`) or :math:`-2\log(1 - \mu)` (:math:`y = 0`) is the
@@ -331,7 +340,7 @@ def binomial(link: str | Link = "logit") -> Family:
 
     return _make(
         "binomial", link, "logit", ("logit", "probit", "cloglog", "cauchit", "log"),
-        variance=lambda mu: mu * (1 - mu),
+        variance=_binomial_variance,
         unit_deviance=_binomial_unit_deviance,
         unit_deviance_01=_binary_unit_deviance,
         starting_mu=lambda y, w: (w * y + 0.5) / (w + 1),

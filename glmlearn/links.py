@@ -123,8 +123,9 @@ def _logit_inverse_deriv(eta: Array) -> Array:
     # R: exp(eta) / (1 + exp(eta))^2 (eps beyond |eta| > 30), written with exp(-|eta|)
     # so it never overflows.
     a = np.abs(eta)
-    e = np.exp(-a)
-    d = np.asarray(e + 1)  # an array even for a 0-d eta (written in place below)
+    e = np.asarray(-a)  # arrays even for a 0-d eta (written in place)
+    np.exp(e, out=e)
+    d = np.asarray(e + 1)
     d *= d
     np.divide(e, d, out=d)
     if _beyond(a, _LOGIT_THRESH):
