@@ -116,10 +116,13 @@ def matvec(X: Array, beta: Array, offset: Array | None = None) -> Array:
     such rows can differ in the last bit, as ``X @ beta`` does between BLAS thread counts.
     """
     n = X.shape[0]
-    out = np.empty(n)
-    for start in range(0, n, _BLOCK_ROWS):
-        rows = slice(start, start + _BLOCK_ROWS)
-        np.matmul(X[rows], beta, out=out[rows])
+    if n <= _BLOCK_ROWS:  # one block: the same BLAS call on all of X
+        out = np.matmul(X, beta)
+    else:
+        out = np.empty(n)
+        for start in range(0, n, _BLOCK_ROWS):
+            rows = slice(start, start + _BLOCK_ROWS)
+            np.matmul(X[rows], beta, out=out[rows])
     if offset is not None:
         out += offset
     return out
