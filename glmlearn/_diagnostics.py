@@ -95,7 +95,6 @@ from scipy import optimize
 
 from ._arrays import Array
 from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
-from ._state import _linear_predictor
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -107,7 +106,7 @@ from .errors import (
     StepHalvingWarning,
     Trouble,
 )
-from .linalg import matvec
+from .linalg import row_blocks
 from .problem import GLMProblem
 
 __all__ = ["BOUNDARY_EPS", "Diagnosis", "Trouble", "detect_separation", "diagnose"]
@@ -366,23 +365,33 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
         return False
     if not state._fisher_step:  # (the correction needs the WLS step: X'WX v = U)
         return False
-    fam, y, X = problem.family, problem.y, problem.X
+    fam, y, X, off = problem.family, problem.y, problem.X, problem.offset
     with np.errstate(all="ignore"):
         v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))
         if not np.all(np.isfinite(v)):
             return False
-        xv = np.abs(matvec(X, v))
-        if state.is_compact:  # recompute eta alone, not all of the state's vectors
-            eta = _linear_predictor(problem, np.asarray(state.beta))
-            mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
-        else:
-            mu, mu_eta = state.mu, state._get().mu_eta
-        if edge is not None and not edge.all():
-            y, mu, mu_eta, xv = y[edge], mu[edge], mu_eta[edge], xv[edge]
-        gap = np.abs(y - mu)
-        slack = gap - mu_eta * xv
-        # half the gap: room for the rounding in v and in X v
-        return bool(((slack > 0.5 * gap) & (gap > 0)).all())
+        kept = None if state.is_compact else state._get()
+        beta = np.where(np.isnan(state.beta), 0.0, state.beta)  # (as _linear_predictor)
+        # Block by block over the rows of matvec's blocks: each element is the number the
+        # whole vectors would hold, and a compact state's eta, mu and dmu/deta never
+        # exist for all n rows at once (beside the last state's vectors).
+        for rows in row_blocks(problem.n):
+            xv = np.abs(X[rows] @ v)
+            if kept is None:  # recompute eta alone, not all of the state's vectors
+                eta = X[rows] @ beta + off[rows]
+                mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
+            else:
+                mu, mu_eta = kept.mu[rows], kept.mu_eta[rows]
+            yr = y[rows]
+            if edge is not None:
+                at = edge[rows]
+                yr, mu, mu_eta, xv = yr[at], mu[at], mu_eta[at], xv[at]
+            gap = np.abs(yr - mu)
+            slack = gap - mu_eta * xv
+            # half the gap: room for the rounding in v and in X v
+            if not ((slack > 0.5 * gap) & (gap > 0)).all():
+                return False
+        return True
 
 
 def _threshold(n_edge: int) -> float:

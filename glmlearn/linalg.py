@@ -24,7 +24,7 @@ How it is solved, and why
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +94,14 @@ def normal_equations(X: Array, w: Array, z: Array | None = None, *,
         if Xtv is not None and v is not None:
             Xtv += X[rows].T @ v[rows]  # one modest block: BLAS is far faster than on all of X
     return G, b, Xtv
+
+
+def row_blocks(n: int) -> Iterator[slice]:
+    """The blocks of rows that :func:`normal_equations` and :func:`matvec` work through:
+    code that goes block by block over the same slices computes, row for row, the very
+    numbers they do (``X[rows] @ beta`` is one of matvec's BLAS calls)."""
+    for start in range(0, n, _BLOCK_ROWS):
+        yield slice(start, start + _BLOCK_ROWS)
 
 
 def blockwise_xtv(X: Array, v: Array) -> Array:

@@ -370,3 +370,40 @@ def test_lazy_result_numbers_do_not_depend_on_when_they_are_read():
     fam = first.family
     assert first.loglik == fam.loglik(first.problem.y, first.mu, first.problem.prior_weights)
     assert first.bic == -2 * first.loglik + np.log(90) * first.rank
+
+
+def _certified_whole(problem, states, aliased):
+    """The MLE certificate of glmlearn/_diagnostics.py on whole n-vectors, as it was
+    written before it went block by block."""
+    fam, y, X, pw = problem.family, problem.y, problem.X, problem.prior_weights
+    edge = (((y >= 1) | (y <= 0)) if fam.name == "binomial" else (y <= 0)) & (pw > 0)
+    if not edge.any():
+        return True
+    state = states[-2]
+    with np.errstate(all="ignore"):
+        v = np.where(aliased, 0.0, state.beta_next - state.beta)
+        xv = np.abs(linalg.matvec(X, v))
+        eta = linalg.matvec(X, np.where(aliased, 0.0, state.beta), problem.offset)
+        mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
+        y, mu, mu_eta, xv = y[edge], mu[edge], mu_eta[edge], xv[edge]
+        gap = np.abs(y - mu)
+        return bool(np.all(gap - mu_eta * xv > 0.5 * gap) and np.all(gap > 0))
+
+
+@pytest.mark.parametrize("trace", ["full", "compact"])
+@pytest.mark.parametrize("case", ["logit", "weighted", "poisson", "separated"])
+def test_blockwise_mle_certificate_is_the_whole_vector_one(trace, case):
+    from glmlearn._diagnostics import _mle_certified
+
+    rng = np.random.default_rng(14)
+    n = N_BLOCKS
+    X, y = _data("poisson" if case == "poisson" else "binomial", n)
+    w = rng.integers(0, 3, n).astype(float) if case == "weighted" else None
+    if case == "separated":  # y = 1 exactly where x > 2: complete separation, no certificate
+        y = (X[:, 1] > 2.0).astype(float)
+    states = list(glmlearn.irls(X, y, "poisson" if case == "poisson" else "binomial",
+                                weights=w, trace=trace, max_iter=8))
+    aliased = np.isnan(states[-1].beta)
+    problem = states[0].problem
+    assert _mle_certified(problem, states, aliased) == _certified_whole(problem, states, aliased)
+    assert _mle_certified(problem, states, aliased) == (case != "separated")
