@@ -37,7 +37,9 @@ Speed: each iteration reads X twice, once for step 4 (the Gram matrix
 :math:`X^\top W X`, :math:`X^\top W z` and the score, all from the same block of rows
 while it is in cache; see :func:`glmlearn.linalg.normal_equations`) and once for
 :math:`X\beta` in step 5. The last state's step 4 (``beta_next``, ``xtwx``, ``score``)
-is needed by no one to finish the fit, so it is computed when first asked for.
+is needed by no one to finish the fit, so it is computed when first asked for; so is
+the score of a state that keeps its vectors (Fisher scoring's step needs only the WLS
+solution), summed over the same blocks of rows as the pass over X would sum it.
 
 The state itself (:class:`IRLSState`, and steps 1-4 as it recomputes them for a compact
 trace or for the last state) is in ``glmlearn/_state.py``; it is importable from here.
