@@ -95,7 +95,6 @@ from scipy import optimize
 
 from ._arrays import Array
 from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
-from ._state import _linear_predictor
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -107,7 +106,7 @@ from .errors import (
     StepHalvingWarning,
     Trouble,
 )
-from .linalg import matvec
+from .linalg import row_blocks
 from .problem import GLMProblem
 
 __all__ = ["BOUNDARY_EPS", "Diagnosis", "Trouble", "detect_separation", "diagnose"]
@@ -254,13 +253,14 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
     condition number and the columns involved (the
     eigenvector of the smallest eigenvalue names the nearly dependent combination)."""
     keep = ~aliased
-    if keep.sum() < 2:
+    kept = problem.p - int(aliased.sum())
+    if kept < 2:
         return None
     # Scaling the columns to unit length is nearly the best diagonal scaling (van der
     # Sluis), so an unscaled condition number below COND_MAX / p (LAPACK's estimate,
     # from the step's Cholesky) already rules the trouble out, without an eigenvalue
     # problem.
-    if states[-2]._wls.solution.rcond * COND_MAX > keep.sum():
+    if states[-2]._wls.solution.rcond * COND_MAX > kept:
         return None
     G = np.asarray(states[-2].xtwx)[np.ix_(keep, keep)]
     d = np.sqrt(np.diag(G))
@@ -309,18 +309,37 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
 _OPEN_LINKS = frozenset({"logit", "probit", "cloglog", "cauchit"})
 
 
+def _can_recede(problem: GLMProblem) -> bool:
+    """Whether the family and link can have estimates running off to infinity by a
+    direction of recession (see :func:`_edge_signs`)."""
+    fam = problem.family
+    return ((fam.name == "binomial" and fam.link.name in _OPEN_LINKS)
+            or (fam.name == "poisson" and fam.link.name == "log"))
+
+
 def _edge_signs(problem: GLMProblem) -> Array | None:
     """+1 where y is at the top of its range, -1 at the bottom, 0 inside it; None when the
     family and link cannot have estimates running off to infinity this way."""
-    fam, y = problem.family, problem.y
-    if fam.name == "binomial" and fam.link.name in _OPEN_LINKS:
+    if not _can_recede(problem):
+        return None
+    y = problem.y
+    if problem.family.name == "binomial":
         return np.where(y >= 1, 1.0, np.where(y <= 0, -1.0, 0.0))
-    if fam.name == "poisson" and fam.link.name == "log":
-        return np.where(y <= 0, -1.0, 0.0)
-    return None
+    return np.where(y <= 0, -1.0, 0.0)
 
 
-def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Array,
+def _edge_rows(problem: GLMProblem) -> NDArray[np.bool_] | None:
+    """The rows of positive weight whose y is at the edge of its range (where
+    :func:`_edge_signs` is not 0); None when that is every row, as for 0/1 outcomes
+    without weights (no mask needed)."""
+    if problem.y_binary and problem.weights_or_none is None:
+        return None
+    y = problem.y
+    at_edge = (y >= 1) | (y <= 0) if problem.family.name == "binomial" else y <= 0
+    return np.asarray(at_edge & (problem.prior_weights > 0))
+
+
+def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
                    aliased: NDArray[np.bool_]) -> bool:
     r"""Does the trace prove that no direction of recession exists?
 
@@ -338,30 +357,41 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState], signs: Arra
     so the check costs one product :math:`X v` (and, for a compact trace, the state's
     vectors).
     """
-    pw = problem.prior_weights
-    edge = (signs != 0) & (pw > 0)
-    if not edge.any():
+    edge = _edge_rows(problem)
+    if edge is not None and not edge.any():
         return True
     state = states[-2]
     if state.beta is None:  # (state 0 started from R's mustart: no step to correct with)
         return False
-    fam, y, X = problem.family, problem.y, problem.X
+    if not state._fisher_step:  # (the correction needs the WLS step: X'WX v = U)
+        return False
+    fam, y, X, off = problem.family, problem.y, problem.X, problem.offset
     with np.errstate(all="ignore"):
         v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))
         if not np.all(np.isfinite(v)):
             return False
-        xv = np.abs(matvec(X, v))
-        if state.is_compact:  # recompute eta alone, not all of the state's vectors
-            eta = _linear_predictor(problem, np.asarray(state.beta))
-            mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
-        else:
-            mu, mu_eta = state.mu, state._get().mu_eta
-        if not edge.all():
-            y, mu, mu_eta, xv = y[edge], mu[edge], mu_eta[edge], xv[edge]
-        gap = np.abs(y - mu)
-        slack = gap - mu_eta * xv
-        # half the gap: room for the rounding in v and in X v
-        return bool(np.all(slack > 0.5 * gap) and np.all(gap > 0))
+        kept = None if state.is_compact else state._get()
+        beta = np.where(np.isnan(state.beta), 0.0, state.beta)  # (as _linear_predictor)
+        # Block by block over the rows of matvec's blocks: each element is the number the
+        # whole vectors would hold, and a compact state's eta, mu and dmu/deta never
+        # exist for all n rows at once (beside the last state's vectors).
+        for rows in row_blocks(problem.n):
+            xv = np.abs(X[rows] @ v)
+            if kept is None:  # recompute eta alone, not all of the state's vectors
+                eta = X[rows] @ beta + off[rows]
+                mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
+            else:
+                mu, mu_eta = kept.mu[rows], kept.mu_eta[rows]
+            yr = y[rows]
+            if edge is not None:
+                at = edge[rows]
+                yr, mu, mu_eta, xv = yr[at], mu[at], mu_eta[at], xv[at]
+            gap = np.abs(yr - mu)
+            slack = gap - mu_eta * xv
+            # half the gap: room for the rounding in v and in X v
+            if not ((slack > 0.5 * gap) & (gap > 0)).all():
+                return False
+        return True
 
 
 def _threshold(n_edge: int) -> float:
@@ -380,8 +410,12 @@ class _Recession:
 def _infinite_estimates(problem: GLMProblem, states: Sequence[IRLSState],
                         aliased: NDArray[np.bool_]) -> _Recession | None:
     final = states[-1]
-    signs = _edge_signs(problem)
-    if signs is None:
+    if _can_recede(problem):
+        if final.converged and _mle_certified(problem, states, aliased):
+            return None
+        signs = _edge_signs(problem)
+        assert signs is not None
+    else:
         fam = problem.family
         edge = _at_edge(problem, final.mu)
         if fam.name != "binomial" or (final.converged and not (edge is not None
@@ -389,8 +423,6 @@ def _infinite_estimates(problem: GLMProblem, states: Sequence[IRLSState],
             return None
         # the binomial log link: only a fit that already looks bad is checked
         signs = np.where(problem.y >= 1, 1.0, np.where(problem.y <= 0, -1.0, 0.0))
-    elif final.converged and _mle_certified(problem, states, signs, aliased):
-        return None
     names = [n for n, a in zip(problem.column_names, aliased, strict=True) if not a]
     found = _recession_direction(problem.X[:, ~aliased], signs, problem.prior_weights)
     if found is None:
@@ -491,7 +523,7 @@ def _boundary_troubles(problem: GLMProblem, final: IRLSState, at_edge: Array,
     # Poisson with the log link), a converged fit there with a finite MLE is IRLS stuck on
     # the flat clamped part of the deviance; under a link that reaches the edge at a
     # finite eta (Poisson identity) the maximum can truly lie on the edge.
-    if (recession is None and final.converged and _edge_signs(problem) is not None
+    if (recession is None and final.converged and _can_recede(problem)
             and _score_far_from_zero(problem, final)):
         out.append(Trouble(
             ConvergenceWarning, "false_convergence",

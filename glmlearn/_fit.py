@@ -11,8 +11,6 @@ troubles on the result (``result.troubles``, read by ``result.flags`` and
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -20,10 +18,10 @@ import numpy as np
 from ._arrays import readonly
 from ._diagnostics import Diagnosis, detect_separation, diagnose
 from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
+from ._negbin_fit import wants_theta_estimated as _theta_left_out
 from .errors import GLMInputError, GLMTypeError
 from .family import Family
 from .formula import read_problem
-from .linalg import covariance
 from .problem import GLMProblem, check_controls, check_eta_start, check_start
 from .results import GLMResult
 
@@ -45,6 +43,8 @@ def fit(
     max_iter: int = 25,
     tol: float = 1e-8,
     trace: TraceMode = "auto",
+    method: str = "fisher",
+    step_size: float | None = None,
     step_halving: HalvingRule = "R",
     mustart: Any = None,
     etastart: Any = None,
@@ -61,6 +61,15 @@ def fit(
         As for :func:`glmlearn.irls` (``step_halving="R"``: R's rule, halving only for a
         non-finite deviance or an invalid eta/mu; ``"deviance"``: glm2's, also when the
         deviance rises).
+    method : {"fisher", "newton", "gradient"}
+        How each step is proposed, as for :func:`glmlearn.irls`: ``"fisher"`` is IRLS
+        (Fisher scoring, R's ``glm``), ``"newton"`` Newton-Raphson on the observed
+        information, ``"gradient"`` gradient ascent (raise ``max_iter``). The result's
+        inference is the same for all three: R's, from the last step's working weights.
+        A negative binomial with theta estimated takes Fisher scoring only (MASS's
+        ``glm.nb``).
+    step_size : float, optional
+        A fixed step size for ``method="gradient"``.
     data, link, exposure
         As for :func:`glmlearn.irls`. For a formula fit, X is the formula:
         ``fit("counts ~ outcome + treatment", data=df, family="poisson")``
@@ -113,11 +122,20 @@ def fit(
     if theta_wanted:
         from ._negbin_fit import fit_negative_binomial_problem
 
+        if method != "fisher" or step_size is not None:
+            raise GLMInputError(
+                f"method: a negative binomial with theta estimated is fitted by Fisher "
+                f"scoring (MASS's glm.nb alternates IRLS and theta's own Newton search), "
+                f"got method={method!r}"
+                + ("" if step_size is None else f", step_size={step_size!r}")
+                + "; leave method out, or fix theta: "
+                "family=glmlearn.negative_binomial(theta)")
         return fit_negative_binomial_problem(problem, start=start, max_iter=max_iter,
                                              tol=tol, trace=trace, _stacklevel=4)
     check_controls(max_iter, tol, step_halving)
     states = tuple(run_irls(problem, start=check_start(start, problem), max_iter=max_iter,
-                            tol=tol, trace=trace, step_halving=step_halving,
+                            tol=tol, trace=trace, method=method, step_size=step_size,
+                            step_halving=step_halving,
                             eta_start=check_eta_start(problem, mustart, etastart)))
     if not isinstance(singular_ok, bool | np.bool_):
         raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
@@ -138,43 +156,28 @@ def fit(
 
 def wants_theta_estimated(family: Any) -> bool:
     """Whether ``family`` is a negative binomial with its theta left out."""
-    from ._negbin_fit import wants_theta_estimated as wanted
-
-    return wanted(family)
+    return _theta_left_out(family)
 
 
 def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis
             ) -> GLMResult:
-    fam = problem.family
+    """The result: what every fit reports at once. The covariance, the dispersion, the
+    null deviance and the likelihood are computed from the trace when first read (see
+    :class:`GLMResult`)."""
     final = states[-1]
     assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
     coef = np.array(final.beta)
     aliased = np.isnan(coef)
     rank = int(problem.p - aliased.sum())
     n_obs = problem.n_obs
-    df_residual = n_obs - rank
-    # As R (and statsmodels) do, inference uses the weights of the last WLS step: the
-    # state whose weighted least-squares solution is beta-hat.
-    last_step = states[-2]
-    loglik = fam.loglik(problem.y, final.mu, problem.prior_weights)
-    k = rank + (0 if fam.dispersion_fixed else 1)  # parameters, the dispersion included
     return GLMResult(
         problem=problem,
         trace=states,
         coef=readonly(coef),
-        # The weights are only needed if X'WX is too ill conditioned for Cholesky: for a
-        # compact trace, reading them means recomputing the state's vectors.
-        cov_unscaled=readonly(covariance(problem.X, lambda: last_step.w, aliased,
-                                         gram=last_step.xtwx)),
-        dispersion=_dispersion(problem, final, last_step, df_residual),
         deviance=final.deviance,
-        null_deviance=_null_deviance(problem),
-        df_residual=df_residual,
+        df_residual=n_obs - rank,
         df_null=n_obs - int(problem.has_intercept),
         rank=rank,
-        loglik=loglik,
-        aic=fam.aic(problem.y, final.mu, problem.prior_weights, rank, loglik=loglik),
-        bic=-2 * loglik + math.log(n_obs) * k,
         converged=final.converged,
         n_iter=final.iteration,
         aliased=readonly(aliased),
@@ -182,43 +185,3 @@ def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagn
         boundary=diagnosis.boundary,
         troubles=diagnosis.troubles,
     )
-
-
-def _dispersion(problem: GLMProblem, final: IRLSState, last_step: IRLSState,
-                df_residual: int) -> float:
-    r"""R's ``summary.glm`` dispersion: 1 when fixed, else
-    :math:`\sum_i w_i r_i^2 / \text{df}` with the working residuals
-    :math:`r = (y - \mu) g'(\mu)` at the fit and the working weights :math:`w` of the WLS
-    step that produced :math:`\hat\beta` (the previous state's). At exact convergence it
-    is Pearson's :math:`X^2 / \text{df}`. NaN without residual degrees of freedom."""
-    fam = problem.family
-    if fam.dispersion_fixed:
-        return 1.0
-    if df_residual <= 0:
-        return math.nan
-    keep = problem.prior_weights > 0
-    r = (problem.y - final.mu) / fam.mu_eta(final.eta)
-    return float(np.sum((last_step.w * r**2)[keep]) / df_residual)
-
-
-def _null_deviance(problem: GLMProblem) -> float:
-    """Deviance of the intercept-only model (R: refitted when there is an offset)."""
-    fam, y, pw, off = problem.family, problem.y, problem.prior_weights, problem.offset
-    if not problem.has_intercept:
-        # The null model is mu = g^{-1}(offset), which may lie outside the family's range
-        # (e.g. mu = 0 for an identity link without offset): its deviance is then inf,
-        # as in R, and numpy's divide warning would only be noise.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return fam.deviance(y, fam.link_inverse(off), pw)
-    if not np.any(off):
-        m = float(np.sum(pw * y) / np.sum(pw))
-        if np.all(y[pw > 0] == m):
-            # every y the same (all zero counts, all successes): the null model fits them
-            # exactly, and its mean may be the edge of the range (mu = 0), where the unit
-            # deviance is a limit, 0, not the 0/0 numpy would compute
-            return 0.0
-        mean = np.broadcast_to(m, y.shape)  # (one value, not n)
-        return fam.deviance(y, mean, pw)
-    null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
-    *_, last = run_irls(null, trace="compact")  # the loop never warns
-    return last.deviance

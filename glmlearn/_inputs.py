@@ -321,20 +321,24 @@ def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, bool]:
     """A private float64 copy of the 2-D numeric array ``raw``; whether its values are all
     finite; and whether one of its columns is constant and non-zero (an intercept).
 
-    For a C-ordered ``raw`` (the usual case) this is one pass over it: each block of rows
-    is copied and then checked while it is in cache, instead of three passes over a large
-    X. Other layouts (Fortran order, views) keep numpy's copy, which keeps their layout.
+    For a large C-ordered ``raw`` (the usual case) this is one pass over it: each block of
+    rows is copied and then checked while it is in cache, instead of three passes over a
+    large X. Other layouts (Fortran order, views) keep numpy's copy, which keeps their
+    layout; so does an X of one block, checked as a whole.
     """
     n, p = raw.shape
     c_order = raw.flags.c_contiguous
-    Xa = np.empty((n, p)) if c_order else np.array(raw, dtype=float)
-    rows = _SCAN_ROWS if c_order else n
+    if n <= _SCAN_ROWS or not c_order:  # one block (or numpy's copy): no loop needed
+        Xa = np.array(raw, dtype=float)
+        const = (Xa == Xa[0]).all(axis=0) & (Xa[0] != 0)
+        return Xa, _all_finite(Xa), bool(const.any())
+    Xa = np.empty((n, p))
+    rows = _SCAN_ROWS
     total, const, row0 = 0.0, np.zeros(p, dtype=bool), Xa[0]
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, n, rows):
             block = Xa[start:start + rows]
-            if c_order:
-                np.copyto(block, raw[start:start + rows])
+            np.copyto(block, raw[start:start + rows])
             # NaN and inf propagate into a sum, so a finite sum proves all are finite
             total += float(block.sum())
             if start == 0:
@@ -344,13 +348,23 @@ def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, bool]:
     return Xa, bool(np.isfinite(total)), bool(const.any())
 
 
+def _all_finite(a: Array) -> bool:
+    """Whether every element of ``a`` is finite. A large array is summed (NaN and inf
+    propagate into a sum, so a finite sum proves them all finite: one pass, no mask the
+    size of ``a``); a sum that overflows says nothing, and the mask decides."""
+    if a.size <= _SCAN_ROWS:
+        return bool(np.isfinite(a).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(a)):
+            return True
+    return bool(np.isfinite(a).all())
+
+
 def _check_finite(a: Array, arg: str, where: Where | None = None) -> None:
     """Refuse NaN and inf by index; ``where`` (a pandas input) names the column and row,
     and calls a NaN what pandas calls it: a missing value."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(a)
-    if np.isfinite(total):
-        return  # NaN and inf propagate into the sum, so a finite sum proves all are finite
+    if _all_finite(a):
+        return
     bad = np.flatnonzero(~np.isfinite(a))
     if bad.size:
         i = int(bad[0])

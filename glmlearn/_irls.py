@@ -37,7 +37,9 @@ Speed: each iteration reads X twice, once for step 4 (the Gram matrix
 :math:`X^\top W X`, :math:`X^\top W z` and the score, all from the same block of rows
 while it is in cache; see :func:`glmlearn.linalg.normal_equations`) and once for
 :math:`X\beta` in step 5. The last state's step 4 (``beta_next``, ``xtwx``, ``score``)
-is needed by no one to finish the fit, so it is computed when first asked for.
+is needed by no one to finish the fit, so it is computed when first asked for; so is
+the score of a state that keeps its vectors (Fisher scoring's step needs only the WLS
+solution), summed over the same blocks of rows as the pass over X would sum it.
 
 The state itself (:class:`IRLSState`, and steps 1-4 as it recomputes them for a compact
 trace or for the last state) is in ``glmlearn/_state.py``; it is importable from here.
@@ -136,7 +138,10 @@ def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
 
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
-    return bool(fam.link.valid_eta(eta).all() and fam.valid_mu(mu).all())
+    if fam.proportion_response and fam.link.inverse_inside_unit_interval:
+        # such a link's inverse keeps every mean of a valid eta in (0, 1): eta says it all
+        return bool(fam.link.valid_eta(eta).all())
+    return bool((fam.link.valid_eta(eta) & fam.valid_mu(mu)).all())
 
 
 def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:
@@ -289,7 +294,10 @@ def _iterate(
     rule: StepRule = FISHER, step_halving: HalvingRule = "R",
     eta_start: tuple[str, Array] | None = None,
 ) -> Iterator[IRLSState]:
-    vec, terms, deviance = _start(problem, start, eta_start)  # state 0: the starting values
+    # A state that keeps its vectors can sum its score when asked (IRLS's own step needs
+    # only the WLS solution); a compact one keeps the score, from the same pass over X.
+    terms_now = not (keep_vectors and rule.name == "fisher")
+    vec, terms, deviance = _start(problem, start, eta_start, terms_now)  # state 0
     # Step 4 of state 0; it finds the aliased columns (R's rule) once.
     first = rule.propose(problem, vec, None, terms, start)
     aliased = first.step4.solution.aliased
@@ -312,7 +320,9 @@ def _iterate(
         sol = None if prop is None else prop.step4
         del terms  # (an n-vector)
         yield IRLSState(
-            iteration=iteration, beta=None if beta is None else readonly(beta),
+            # (beta is a new array, or the read-only solution of the last step: frozen
+            # in place, not copied)
+            iteration=iteration, beta=None if beta is None else readonly(beta, copy=False),
             deviance=deviance, criterion=criterion, converged=converged,
             step_halvings=step.halvings, halving_reason=step.reason,
             problem=problem, stalled=step.stalled, method=rule.name,
@@ -328,21 +338,27 @@ def _iterate(
         del vec, prop
         # (ruff misreads the `del`: both are read at the top of the loop)
         step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
-            problem, beta, deviance, sol.solution.beta, tol, step_halving)
+            problem, beta, deviance, sol.solution.beta, tol, step_halving, terms_now)
         criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
         beta, deviance = step.beta, new_deviance
 
 
 def _start(problem: GLMProblem, start: Array | None,
-           eta_start: tuple[str, Array] | None = None) -> tuple[_Vectors, Array, float]:
-    """State 0: its vectors, score terms and deviance, refusing starting values outside
-    the valid range."""
+           eta_start: tuple[str, Array] | None = None, score_terms: bool = True
+           ) -> tuple[_Vectors, Array | None, float]:
+    """State 0: its vectors, score terms (unless not wanted) and deviance, refusing
+    starting values outside the valid range."""
     fam = problem.family
     # Checked below, so numpy's warnings about invalid starting values are noise.
     with np.errstate(all="ignore"):
         eta = _starting_eta(problem, start) if eta_start is None else eta_start[1].copy()
         mu = fam.link_inverse(eta)
-    if not _valid(problem, eta, mu):
+        valid = _valid(problem, eta, mu)
+        if valid:
+            # The deviance before steps 2-3: fewer n-vectors are alive at once.
+            deviance = problem.deviance(mu)
+            vec, terms = _vectors_at(problem, eta, mu, score_terms=score_terms)
+    if not valid:
         i = _first_invalid(problem, eta, mu)
         what = ("start" if start is not None else eta_start[0] if eta_start is not None
                 else "start (R's default starting means)")
@@ -352,10 +368,6 @@ def _start(problem: GLMProblem, start: Array | None,
             f"for the {fam.name} family with the {fam.link.name} link; pass start= with "
             "valid coefficients"
         )
-    # The deviance before steps 2-3: fewer n-vectors are alive at once.
-    deviance = fam.deviance(problem.y, mu, problem.weights_or_none)
-    with np.errstate(all="ignore"):
-        vec, terms = _vectors_at(problem, eta, mu)
     return vec, terms, deviance
 
 
@@ -370,7 +382,8 @@ class _Step:
 
 
 def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
-               tol: float, rule: HalvingRule = "R") -> tuple[_Step, _Vectors, Array, float]:
+               tol: float, rule: HalvingRule = "R", score_terms: bool = True
+               ) -> tuple[_Step, _Vectors, Array | None, float]:
     """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
     ``beta``. Unacceptable: a deviance that is not finite, or eta or mu outside its valid
     range (R's rule), and with ``rule="deviance"`` also a deviance that rose by at least
@@ -379,7 +392,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
     converged), rather than accept a worse or invalid point. Nothing is warned here: the
     state records what happened. A trial needs only eta, mu and the deviance; w, z and the
     score terms are computed for the accepted point alone."""
-    fam, y, pw = problem.family, problem.y, problem.weights_or_none
+    fam = problem.family
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
         eta = _linear_predictor(problem, new_beta)
@@ -387,7 +400,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
         # checks below are for, so numpy's overflow/divide warnings would only be noise.
         with np.errstate(all="ignore"):
             mu = fam.link_inverse(eta)
-            new_dev = fam.deviance(y, mu, pw)
+            new_dev = problem.deviance(mu)
             if not math.isfinite(new_dev):
                 why = "the deviance was not finite"
             elif not _valid(problem, eta, mu):
@@ -395,7 +408,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
             elif rule == "deviance" and beta is not None and _rose(deviance, new_dev, tol):
                 why = "the deviance increased"
             else:
-                vec, terms = _vectors_at(problem, eta, mu)
+                vec, terms = _vectors_at(problem, eta, mu, score_terms=score_terms)
                 return _Step(new_beta, halvings, reason, False), vec, terms, new_dev
         if beta is None:  # nothing to halve towards (R stops here too)
             raise GLMInputError(
@@ -403,9 +416,10 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
                 "starting means; pass start= with valid coefficients"
             )
         if halvings == MAX_HALVINGS:
-            vec, terms = _vectors_at(problem, _linear_predictor(problem, beta))
+            vec, terms = _vectors_at(problem, _linear_predictor(problem, beta),
+                                     score_terms=score_terms)
             return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
-                    fam.deviance(y, vec.mu, pw))
+                    problem.deviance(vec.mu))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
 
 

@@ -192,14 +192,16 @@ class StepRule:
         return self.name == "fisher"
 
     def propose(self, problem: GLMProblem, vec: _Vectors, aliased: NDArray[np.bool_] | None,
-                terms: Array, beta: Array | None) -> Proposal:
+                terms: Array | None, beta: Array | None) -> Proposal:
         """The step from the state whose steps 1-3 are ``vec`` (Fisher's weights) and
-        whose score terms are ``terms``; ``aliased`` None finds the aliased columns."""
+        whose score terms are ``terms`` (Fisher scoring may leave them, and the score,
+        to the state: None); ``aliased`` None finds the aliased columns."""
+        if self.name == "fisher":
+            return Proposal(vec, _wls_step(problem, vec, aliased, terms))
+        assert terms is not None  # (Newton's and gradient ascent's steps need them)
         if self.name == "newton":
             return _newton(problem, vec, aliased, terms)
-        if self.name == "gradient":
-            return _gradient(problem, vec, aliased, terms, beta, self.step_size)
-        return Proposal(vec, _wls_step(problem, vec, aliased, terms))
+        return _gradient(problem, vec, aliased, terms, beta, self.step_size)
 
 
 def step_rule(method: str, step_size: float | None = None) -> StepRule:
@@ -260,6 +262,7 @@ def _gradient(problem: GLMProblem, vec: _Vectors, aliased: NDArray[np.bool_] | N
     aliased = fisher.solution.aliased
     keep = ~aliased
     U = fisher.score
+    assert U is not None  # (terms were given)
     if step_size is None:
         lam = float(np.linalg.eigvalsh(fisher.solution.xtwx[np.ix_(keep, keep)])[-1])
         alpha = 1.0 / lam if lam > 0 else 1.0
@@ -277,5 +280,6 @@ def recompute_vectors(state: IRLSState) -> _Vectors:
     problem = state.problem
     vec, terms = _vectors_at(problem, _starting_eta(problem, state.beta))
     if state.method == "newton" and not state.fallback and not problem.family.is_canonical:
+        assert terms is not None
         return _newton_vectors(problem, vec, terms)
     return vec

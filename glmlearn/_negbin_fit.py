@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ from ._irls import IRLSState, TraceMode, run_irls
 from ._rformat import coef_table, format_real
 from ._rsummary import r_summary_lines
 from .errors import ConvergenceWarning, ThetaWarning, Trouble
-from .family import poisson
+from .family import _FAMILY_ALIASES, Family, poisson
 from .links import Link
 from .negbin import ThetaEstimate, nb_loglik, negative_binomial, theta_ml
 from .problem import GLMProblem, check_controls, check_start, make_problem
@@ -110,6 +111,23 @@ class NegBinResult(GLMResult):
     two_loglik: float = math.nan
     theta_trace: tuple[ThetaStep, ...] = field(default=(), repr=False)
     outer_converged: bool = False
+
+    # The likelihood is the negative binomial's with theta estimated, which counts as a
+    # parameter of AIC and BIC.
+    @cached_property
+    def loglik(self) -> float:
+        r""":math:`\ell(\hat\beta, \hat\theta)`, half of :attr:`two_loglik`."""
+        return self.two_loglik / 2
+
+    @cached_property
+    def aic(self) -> float:
+        r""":math:`-2\ell + 2k`, :math:`k` the rank plus one (for :math:`\theta`)."""
+        return -self.two_loglik + 2 * (self.rank + 1)
+
+    @cached_property
+    def bic(self) -> float:
+        r""":math:`-2\ell + k \log n`, :math:`k` the rank plus one (for :math:`\theta`)."""
+        return -self.two_loglik + math.log(self.problem.n_obs) * (self.rank + 1)
 
     def summary(self, style: Any = None, *, stars: bool = False) -> NegBinSummary:
         """The summary of :class:`GLMResult` with :math:`\theta` and the outer loop added
@@ -194,8 +212,6 @@ class NegBinSummary(Summary):
 
 def wants_theta_estimated(family: Any) -> bool:
     """Whether ``fit`` was asked for a negative binomial with its theta left out."""
-    from .family import _FAMILY_ALIASES, Family
-
     if isinstance(family, str):
         return _FAMILY_ALIASES.get(family, family) == "negative_binomial"
     return isinstance(family, Family) and family.name == "negative_binomial" \
@@ -334,10 +350,6 @@ def _negbin_result(problem: GLMProblem, states: tuple[IRLSState, ...],
         trouble.warn(stacklevel=stacklevel)  # (the caller of fit)
     base = _result(problem, states, replace(diagnosis, troubles=troubles))
     last = steps[-1]
-    two_ll = last.two_loglik
-    k = base.rank + 1  # the coefficients and theta
     values = {f.name: getattr(base, f.name) for f in fields(GLMResult)}
-    values.update(loglik=two_ll / 2, aic=-two_ll + 2 * k,
-                  bic=-two_ll + math.log(base.problem.n_obs) * k)
     return NegBinResult(**values, theta=last.theta, theta_se=last.estimate.se,
-                        two_loglik=two_ll, theta_trace=steps, outer_converged=outer_converged)
+                        two_loglik=last.two_loglik, theta_trace=steps, outer_converged=outer_converged)

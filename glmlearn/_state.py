@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._arrays import Array
-from .linalg import WLSSolution, matvec, wls_pass
+from .linalg import WLSSolution, blockwise_xtv, matvec, wls_pass
 from .problem import GLMProblem
 
 __all__ = ["IRLSState"]
@@ -36,10 +36,11 @@ class _Vectors:
     mu_eta: Array
 
 
-def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None
-                ) -> tuple[_Vectors, Array]:
+def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None, *,
+                score_terms: bool = True) -> tuple[_Vectors, Array | None]:
     r"""Steps 1-3 at ``eta`` (``mu`` too, when already computed), and the terms
-    :math:`w^{\text{prior}}\mu'(\eta)/V(\mu)\,(y - \mu)` of the score.
+    :math:`w^{\text{prior}}\mu'(\eta)/V(\mu)\,(y - \mu)` of the score (None with
+    ``score_terms=False``).
 
     The formulas of :func:`working_weights`, :func:`working_response` and :func:`score`,
     operation for operation (so the numbers are the same), with what they share
@@ -55,13 +56,16 @@ def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None
         np.multiply(pw, w, out=w)
     w /= v
     r = problem.y - mu
-    terms = d / v if pw is None else pw * d  # pw * d / V * (y - mu)
-    if pw is not None:
-        terms /= v
-    terms *= r
+    terms = None
+    if score_terms:
+        terms = d / v if pw is None else pw * d  # pw * d / V * (y - mu)
+        if pw is not None:
+            terms /= v
+        terms *= r
+        terms.setflags(write=False)
     z = np.divide(r, d, out=r)  # eta + (y - mu) / d
     z += eta
-    for a in (eta, mu, w, z, d, terms):
+    for a in (eta, mu, w, z, d):
         a.setflags(write=False)
     return _Vectors(eta, mu, w, z, d), terms
 
@@ -80,20 +84,33 @@ def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
 
 @dataclass(frozen=True)
 class _WLSStep:
-    """Step 4 at one state: the weighted least-squares solution and the score."""
+    """Step 4 at one state: the weighted least-squares solution and the score (None when
+    the state computes it on request)."""
 
     solution: WLSSolution
-    score: Array
+    score: Array | None
 
 
 def _wls_step(problem: GLMProblem, vec: _Vectors, aliased: NDArray[np.bool_] | None,
-              terms: Array) -> _WLSStep:
-    """Step 4 on ``(w, z - offset)``, and the score from the same pass over X."""
+              terms: Array | None) -> _WLSStep:
+    """Step 4 on ``(w, z - offset)``, and the score from the same pass over X (unless
+    ``terms`` is None)."""
     sol, U = wls_pass(problem.X, vec.w, vec.z, aliased, offset=problem.offset_or_none, v=terms)
-    assert U is not None
     for a in (sol.beta, sol.xtwx, U):
-        a.setflags(write=False)
+        if a is not None:
+            a.setflags(write=False)
     return _WLSStep(sol, U)
+
+
+def _score(problem: GLMProblem, vec: _Vectors) -> Array:
+    """The score at a state whose vectors are kept, asked for after the loop: its terms by
+    the loop's own code, summed over the blocks of rows of :func:`normal_equations
+    <glmlearn.linalg.normal_equations>` (so the very numbers the pass over X gives)."""
+    _, terms = _vectors_at(problem, vec.eta, vec.mu)
+    assert terms is not None
+    U = blockwise_xtv(problem.X, terms)
+    U.setflags(write=False)
+    return U
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,7 +186,8 @@ class IRLSState:
         if self.method != "fisher":  # the method's own weights, recomputed the same way
             from ._methods import recompute_vectors
             return recompute_vectors(self)
-        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta))[0]
+        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta),
+                           score_terms=False)[0]
 
     @property
     def _wls(self) -> _WLSStep:
@@ -183,10 +201,17 @@ class IRLSState:
         _, terms = _vectors_at(self.problem, vec.eta, vec.mu)
         return _wls_step(self.problem, vec, self._aliased, terms)
 
+    @cached_property
+    def _score_on_request(self) -> Array:
+        # A state that keeps its vectors has its score summed when first asked for: the
+        # loop itself needs only the WLS solution.
+        return _score(self.problem, self._get())
+
     @property
     def score(self) -> Array:
         r""":math:`X^\top \operatorname{diag}(w^{\text{prior}}\mu'(\eta)/V(\mu))(y - \mu)`."""
-        return self._wls.score
+        U = self._wls.score
+        return U if U is not None else self._score_on_request
 
     @property
     def beta_next(self) -> Array:
@@ -222,6 +247,22 @@ class IRLSState:
     def z(self) -> Array:
         r"""Working response :math:`\eta + (y - \mu) g'(\mu)` (offset included)."""
         return self._get().z
+
+    @property
+    def _fisher_step(self) -> bool:
+        """Whether this state's ``beta_next`` and ``xtwx`` are Fisher scoring's (IRLS's
+        WLS solve on the working weights): always for ``method="fisher"``, for a Newton
+        state of a canonical link (the same numbers) and for any state that fell back."""
+        return (self.method == "fisher" or bool(self.fallback)
+                or (self.method == "newton" and self.problem.family.is_canonical))
+
+    @property
+    def _fisher_weights(self) -> Array:
+        r"""The working weights :math:`w^{\text{prior}}\mu'^2/V` at this state (a Newton
+        state's own ``w`` holds the observed weights instead)."""
+        if self.method == "newton" and not self._fisher_step:
+            return _vectors_at(self.problem, self.eta, self.mu, score_terms=False)[0].w
+        return self.w
 
     @property
     def is_compact(self) -> bool:

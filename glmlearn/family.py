@@ -19,6 +19,7 @@ The function names of classic IRLS tutorials (``logit_link(mu)``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -114,6 +115,10 @@ class Family:
     # Rebuilds the family with another link, keeping its other parameters (quasi's
     # variance, the negative binomial's theta); None: the registry's factory does it.
     _with_link: Callable[[str | Link], Family] | None = None
+    #: The unit deviance for a response of 0s and 1s only, the same numbers as
+    #: ``unit_deviance`` with less work (binomial); None when there is no such shortcut.
+    #: A :class:`~glmlearn.problem.GLMProblem` looks at its y once to decide.
+    unit_deviance_01: Callable[[Array, Array], Array] | None = None
 
     # --- R's names for the link's pieces (seed lesson: ``fam.link_inverse(eta)``) -------
     def link_fun(self, mu: ArrayLike) -> Array:
@@ -224,15 +229,29 @@ def _pick(y: Array, mu: Array) -> Array:
     return out
 
 
+def _binomial_variance(mu: Array) -> Array:
+    r""":math:`V(\mu) = \mu(1 - \mu)`; for an array, with one n-vector made, not two."""
+    if not isinstance(mu, np.ndarray) or mu.ndim == 0:
+        return mu * (1 - mu)  # (a number stays a number)
+    v = 1 - mu
+    v *= mu
+    return v
+
+
+def _binary_unit_deviance(y: Array, mu: Array) -> Array:
+    r"""The binomial unit deviance of a 0/1 response: one of its two terms vanishes, and
+    :math:`-2\log\mu` (:math:`y = 1`) or :math:`-2\log(1 - \mu)` (:math:`y = 0`) is the
+    same number with a third of the work (the hot path of logistic regression)."""
+    d = _pick(y, mu)
+    np.log(d, out=d)
+    d *= -2
+    return d
+
+
 def _binomial_unit_deviance(y: Array, mu: Array) -> Array:
     r""":math:`2\{y\log(y/\mu) + (1-y)\log((1-y)/(1-\mu))\}`."""
     if _is_binary(y):
-        # 0/1 data: one of the two terms vanishes; -2 log(mu or 1 - mu) is the same
-        # number with a third of the work (this is the hot path of logistic regression).
-        d = _pick(y, mu)
-        np.log(d, out=d)
-        d *= -2
-        return d
+        return _binary_unit_deviance(y, mu)
     d = _ylogy(y, mu)
     d += _ylogy(1 - y, 1 - mu)
     d *= 2
@@ -265,7 +284,8 @@ def _positive(v: Array) -> Mask:
 
 
 def _unit_interval_open(mu: Array) -> Mask:
-    return np.isfinite(mu) & (mu > 0) & (mu < 1)
+    # (0 < mu < 1 is false for NaN and for +-inf: the two comparisons test finiteness too)
+    return (mu > 0) & (mu < 1)
 
 
 # --- the five families -------------------------------------------------------------------
@@ -320,8 +340,9 @@ def binomial(link: str | Link = "logit") -> Family:
 
     return _make(
         "binomial", link, "logit", ("logit", "probit", "cloglog", "cauchit", "log"),
-        variance=lambda mu: mu * (1 - mu),
+        variance=_binomial_variance,
         unit_deviance=_binomial_unit_deviance,
+        unit_deviance_01=_binary_unit_deviance,
         starting_mu=lambda y, w: (w * y + 0.5) / (w + 1),
         valid_mu=_unit_interval_open,
         valid_y=lambda y: np.isfinite(y) & (y >= 0) & (y <= 1),
@@ -484,7 +505,16 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
             f"family: unknown family {family!r}; known families are "
             f"{', '.join(map(repr, known))}"
         )
-    return known[name]() if link is None else _relinked(name, link)
+    if link is None:
+        return _default_family(name) if name in FAMILIES else known[name]()
+    return _relinked(name, link)
+
+
+@functools.cache
+def _default_family(name: str) -> Family:
+    """One of the five families with its default link, built once: a Family is frozen,
+    so every fit by name can share it (building one costs more than a small fit's step)."""
+    return FAMILIES[name]()
 
 
 def _relinked(name: str, link: Link, family: Family | None = None) -> Family:

@@ -24,8 +24,9 @@ How it is solved, and why
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +96,25 @@ def normal_equations(X: Array, w: Array, z: Array | None = None, *,
     return G, b, Xtv
 
 
+def row_blocks(n: int) -> Iterator[slice]:
+    """The blocks of rows that :func:`normal_equations` and :func:`matvec` work through:
+    code that goes block by block over the same slices computes, row for row, the very
+    numbers they do (``X[rows] @ beta`` is one of matvec's BLAS calls)."""
+    for start in range(0, n, _BLOCK_ROWS):
+        yield slice(start, start + _BLOCK_ROWS)
+
+
+def blockwise_xtv(X: Array, v: Array) -> Array:
+    r""":math:`X^\top v` summed over the blocks of rows of :func:`normal_equations`, in
+    the same order: the very number its ``Xtv`` is, for a caller that needs it alone."""
+    n, p = X.shape
+    Xtv = np.zeros(p)
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = slice(start, start + _BLOCK_ROWS)
+        Xtv += X[rows].T @ v[rows]
+    return Xtv
+
+
 def matvec(X: Array, beta: Array, offset: Array | None = None) -> Array:
     r""":math:`X\beta\,(+\, o)`, computed block by block.
 
@@ -104,10 +124,13 @@ def matvec(X: Array, beta: Array, offset: Array | None = None) -> Array:
     such rows can differ in the last bit, as ``X @ beta`` does between BLAS thread counts.
     """
     n = X.shape[0]
-    out = np.empty(n)
-    for start in range(0, n, _BLOCK_ROWS):
-        rows = slice(start, start + _BLOCK_ROWS)
-        np.matmul(X[rows], beta, out=out[rows])
+    if n <= _BLOCK_ROWS:  # one block: the same BLAS call on all of X
+        out = np.matmul(X, beta)
+    else:
+        out = np.empty(n)
+        for start in range(0, n, _BLOCK_ROWS):
+            rows = slice(start, start + _BLOCK_ROWS)
+            np.matmul(X[rows], beta, out=out[rows])
     if offset is not None:
         out += offset
     return out
@@ -123,8 +146,9 @@ def _cholesky_rcond(G: Array) -> tuple[Array | None, float]:
     c, info = lapack.dpotrf(G, lower=0, clean=0)
     if info != 0:
         return None, 0.0
-    # The 1-norm of G (its largest absolute column sum), as np.linalg.norm(G, 1) computes it.
-    anorm = float(np.abs(G).sum(axis=0).max())
+    # The 1-norm of G (its largest absolute column sum), as np.linalg.norm(G, 1) computes
+    # it (the ufuncs' reductions themselves: at small p their Python wrappers cost more).
+    anorm = float(np.maximum.reduce(np.add.reduce(np.abs(G), axis=0)))
     return c, float(lapack.dpocon(c, anorm)[0])
 
 
@@ -157,11 +181,8 @@ def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
     diag = np.diag(G)
     if np.all(diag > 0):
         # Fast path: a Cholesky factor L gives the residual norms, L_jj^2 = ||r_j||^2.
-        # Squaring halves the usable digits, so only trust it when every column keeps
-        # at least 1e-4 of its norm, far above the 1e-11 aliasing threshold.
         try:
-            L = np.linalg.cholesky(G)
-            if np.all(np.diag(L) ** 2 > 1e-8 * diag):
+            if _clearly_full_rank(G, np.linalg.cholesky(G)):
                 return np.zeros(p, dtype=bool)
         except np.linalg.LinAlgError:
             pass
@@ -182,6 +203,16 @@ def find_aliased(X: Array, w: Array, tol: float = ALIAS_TOL, *,
         else:
             basis.append(r / norm_r)
     return aliased
+
+
+def _clearly_full_rank(G: Array, factor: NDArray[np.floating[Any]]) -> bool:
+    r"""Whether a Cholesky factor of :math:`G = X^\top W X` (upper or lower: only its
+    diagonal is read) shows every column keeping at least 1e-4 of its norm after
+    projection on the earlier ones (:math:`L_{jj}^2 = \lVert r_j \rVert^2`). Squaring
+    halves the usable digits, so this is trusted only that far above the 1e-11 aliasing
+    threshold: then no column is aliased, whichever way the residuals are computed."""
+    diag, f = G.diagonal(), factor.diagonal()
+    return bool(((diag > 0) & (f * f > 1e-8 * diag)).all())
 
 
 @dataclass(frozen=True)
@@ -244,11 +275,20 @@ def wls_pass(X: Array, w: Array, z: Array, aliased: NDArray[np.bool_] | None = N
     p = X.shape[1]
     G, b, Xtv = normal_equations(X, w, z, offset=offset, v=v)
     assert b is not None
+    factor: Array | None = None
     if aliased is None:
-        aliased = find_aliased(X, w, gram=G)
+        # The Cholesky factor the solve needs answers find_aliased's quick test too (its
+        # diagonal gives the residual norms); only when it does not pass is
+        # find_aliased asked, which then decides as it always does.
+        factor, rcond = _cholesky_rcond(G)
+        if factor is not None and _clearly_full_rank(G, factor):
+            aliased = np.zeros(p, dtype=bool)
+        else:
+            factor, aliased = None, find_aliased(X, w, gram=G)
     keep = ~aliased
     all_kept = not aliased.any()  # the usual case: no copies of G and b
-    factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
+    if factor is None or not all_kept:
+        factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
     if factor is not None and rcond >= RCOND_MIN:
         solved, method = _cho_solve(factor, _kept(b, keep, all_kept)), "cholesky"
     else:

@@ -68,6 +68,10 @@ class Link:
     mu_eta_is_mu : bool
         True when ``inverse_deriv(eta)`` is the same number as ``inverse(eta)`` (the log
         link: :math:`d\mu/d\eta = e^\eta = \mu`), so IRLS can skip computing it twice.
+    inverse_inside_unit_interval : bool
+        True when ``inverse`` maps every finite eta strictly inside (0, 1) (R's guards of
+        the logit, probit, cloglog and cauchit inverses), so that a finite eta is all a
+        binomial mean needs to be valid.
     """
 
     name: str
@@ -79,6 +83,7 @@ class Link:
     eta_domain: str
     formula: str
     mu_eta_is_mu: bool = False
+    inverse_inside_unit_interval: bool = False
 
     def __call__(self, mu: ArrayLike) -> Array:
         """Apply the link: ``g(mu)``."""
@@ -90,6 +95,13 @@ class Link:
 
 # --- the links, in R's order -------------------------------------------------------------
 
+def _beyond(a: Array, thresh: float) -> bool:
+    """Whether some element of ``a`` (of any shape) is above ``thresh``: one reduction,
+    where a NaN hides nothing (``fmax`` passes over it), so it answers as
+    ``(a > thresh).any()`` does."""
+    return bool(np.fmax.reduce(a, axis=None, initial=-np.inf) > thresh)
+
+
 def _logit_inverse(eta: Array) -> Array:
     # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
     # so mu never reaches 0 or 1.
@@ -98,7 +110,9 @@ def _logit_inverse(eta: Array) -> Array:
     t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
     np.minimum(t, _LOGIT_THRESH, out=t)
     np.exp(t, out=t)
-    if (np.abs(eta) > _LOGIT_THRESH).any():  # rare: only then pay for the extra pass
+    # rare: only then pay for the masks (fmax/fmin pass over a NaN, as a mask does)
+    if np.fmax.reduce(eta, axis=None, initial=-np.inf) > _LOGIT_THRESH \
+            or np.fmin.reduce(eta, axis=None, initial=np.inf) < -_LOGIT_THRESH:
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
     t /= 1 + t
@@ -109,13 +123,13 @@ def _logit_inverse_deriv(eta: Array) -> Array:
     # R: exp(eta) / (1 + exp(eta))^2 (eps beyond |eta| > 30), written with exp(-|eta|)
     # so it never overflows.
     a = np.abs(eta)
-    e = np.exp(-a)
-    d = np.asarray(e + 1)  # an array even for a 0-d eta (written in place below)
+    e = np.asarray(-a)  # arrays even for a 0-d eta (written in place)
+    np.exp(e, out=e)
+    d = np.asarray(e + 1)
     d *= d
     np.divide(e, d, out=d)
-    outside = a > _LOGIT_THRESH
-    if outside.any():
-        d[outside] = _EPS
+    if _beyond(a, _LOGIT_THRESH):
+        d[a > _LOGIT_THRESH] = _EPS
     return d
 
 
@@ -168,6 +182,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = log(mu / (1 - mu))",
+        inverse_inside_unit_interval=True,
     ),
     "probit": Link(
         "probit",
@@ -178,6 +193,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = Phi^{-1}(mu)  (standard normal quantile)",
+        inverse_inside_unit_interval=True,
     ),
     "cloglog": Link(
         "cloglog",
@@ -188,6 +204,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = log(-log(1 - mu))",
+        inverse_inside_unit_interval=True,
     ),
     "cauchit": Link(
         "cauchit",
@@ -198,6 +215,7 @@ LINKS: dict[str, Link] = {
         valid_eta=_all_reals,
         eta_domain="all real numbers",
         formula="eta = tan(pi * (mu - 1/2))  (standard Cauchy quantile)",
+        inverse_inside_unit_interval=True,
     ),
     "inverse": Link(
         "inverse",

@@ -135,18 +135,47 @@ class GLMProblem:
     #: The offset, or None when it is all +0.0: subtracting +0.0 changes no number
     #: (``x - 0.0 == x``, even for ``x = -0.0``), so the IRLS loop skips it.
     offset_or_none: Array | None = field(init=False, repr=False)
+    #: Whether y holds only 0s and 1s, for a family whose deviance has a shortcut for
+    #: them (binomial: see :meth:`deviance`); False for every other family.
+    y_binary: bool = field(init=False, repr=False)
+
+    #: Number of observations with a positive prior weight (R's ``n.ok``).
+    n_obs: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         pw, off = self.prior_weights, self.offset
+        # The default weights and offset are one value stored once (strides 0): looking
+        # at that value answers for all n.
+        pw1, off1 = (_one_value(a) for a in (pw, off))
         # (object.__setattr__: the dataclass is frozen)
-        object.__setattr__(self, "weights_or_none", None if bool((pw == 1.0).all()) else pw)
-        zero = bool((off == 0.0).all()) and not bool(np.signbit(off).any())
+        unit = pw1 == 1.0 if pw1 is not None else bool((pw == 1.0).all())
+        object.__setattr__(self, "weights_or_none", None if unit else pw)
+        zero = ((off1 == 0.0 and not math.copysign(1.0, off1) < 0) if off1 is not None
+                else bool((off == 0.0).all()) and not bool(np.signbit(off).any()))
         object.__setattr__(self, "offset_or_none", None if zero else off)
+        binary = self.family.unit_deviance_01 is not None and bool(
+            ((self.y == 0) | (self.y == 1)).all())
+        object.__setattr__(self, "y_binary", binary)
+        n_obs = ((self.n if pw1 > 0 else 0) if pw1 is not None
+                 else int(np.count_nonzero(pw > 0)))
+        object.__setattr__(self, "n_obs", n_obs)
 
-    @property
-    def n_obs(self) -> int:
-        """Number of observations with a positive prior weight (R's ``n.ok``)."""
-        return int(np.count_nonzero(self.prior_weights > 0))
+    def deviance(self, mu: Array) -> float:
+        r"""The deviance :math:`D = \sum_i w_i\, d(y_i, \mu_i)` of this problem's y and
+        prior weights at ``mu``: :meth:`Family.deviance <glmlearn.family.Family.deviance>`'s
+        number, with the question whether y is all 0s and 1s (the binomial's shortcut)
+        answered once for the problem rather than at every call."""
+        fam = self.family
+        binary = fam.unit_deviance_01
+        d = (binary if self.y_binary and binary is not None else fam.unit_deviance)(self.y, mu)
+        pw = self.weights_or_none
+        return float((d if pw is None else pw * d).sum())
+
+
+def _one_value(a: Array) -> float | None:
+    """The value of a vector that stores one value for all its elements (strides 0, as
+    :func:`glmlearn._inputs._constant` makes the default weights and offset), else None."""
+    return float(a[0]) if a.ndim == 1 and a.shape[0] and a.strides[0] == 0 else None
 
 
 def make_problem(
@@ -261,10 +290,14 @@ def make_problem(
     if binomial and not unit:
         # R: "anything, e.g. NA/NaN, for cases with zero weight is OK" -- y[weights == 0] <- 0
         ya = np.where(w > 0, ya, 0.0)
+    # 0/1 outcomes (the usual binomial y) are in a proportion family's domain, and whole
+    # numbers of successes: the two checks below have nothing to find in them.
+    binary = (unit and fam.unit_deviance_01 is not None
+              and bool(((ya == 0) | (ya == 1)).all()))
     # Every other family checks every row, whatever its weight (as R does): a zero weight
     # does not make a negative count or a zero gamma response meaningful.
-    outside = np.flatnonzero(~fam.valid_y(ya))
-    if outside.size:
+    outside = None if binary else np.flatnonzero(~fam.valid_y(ya))
+    if outside is not None and outside.size:
         i = int(outside[0])
         raise GLMInputError(
             f"y: value {_show(ya[i])} at index {i} is outside the {fam.name} family's domain "
@@ -274,7 +307,7 @@ def make_problem(
     troubles = []
     if intercept and not has_intercept and not _ones_in_span(Xa):
         troubles.append(_intercept_notice(n, from_frame, column_names is not None))
-    if fam.name == "binomial":  # (R's quasibinomial takes any proportions in silence)
+    if fam.name == "binomial" and not binary:  # (quasibinomial: any proportions, silently)
         m = ya if unit else w * ya  # (the successes)
         off_count = np.abs(m - np.round(m)) > 1e-3  # R's test in binomial()$initialize
         if off_count.any():

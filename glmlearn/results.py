@@ -17,19 +17,22 @@ Inference follows R's ``summary.glm``:
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from ._arrays import Array
+from ._arrays import Array, readonly
 from ._diagnostics import Trouble
-from ._irls import IRLSState
+from ._irls import IRLSState, run_irls
 from ._prediction import quantile, rows_to_predict
 from ._rsummary import r_summary_lines
 from .errors import GLMInputError
+from .linalg import covariance
 from .problem import GLMProblem
 
 __all__ = ["GLMResult", "Prediction", "PredictionInterval", "Summary"]
@@ -111,22 +114,66 @@ class GLMResult:
     problem: GLMProblem = field(repr=False)
     trace: tuple[IRLSState, ...] = field(repr=False)
     coef: Array
-    cov_unscaled: Array = field(repr=False)
-    dispersion: float
     deviance: float
-    null_deviance: float
     df_residual: int
     df_null: int
     rank: int
-    loglik: float
-    aic: float
-    bic: float
     converged: bool
     n_iter: int
     aliased: NDArray[np.bool_] = field(repr=False)
     separation: str | None = None
     boundary: bool = False
     troubles: tuple[Trouble, ...] = ()
+
+    # --- computed from the trace when first read (a fit that is never asked for them,
+    # a lesson's or a benchmark's, does not pay for them), the same numbers every time --
+    @cached_property
+    def cov_unscaled(self) -> Array:
+        r""":math:`(X^\top W X)^{-1}` with the weights of the last WLS step (NaN rows and
+        columns for aliased coefficients)."""
+        # As R (and statsmodels) do, inference uses the weights of the last WLS step: the
+        # state whose weighted least-squares solution is beta-hat. The weights themselves
+        # are only needed if X'WX is too ill conditioned for Cholesky: for a compact
+        # trace, reading them means recomputing the state's vectors.
+        # (Newton's and gradient ascent's steps carry their own curvature: R's covariance
+        # is the expected information's, formed here from the Fisher weights.)
+        last_step = self.trace[-2]
+        fisher = last_step._fisher_step
+        return readonly(covariance(self.problem.X, lambda: last_step._fisher_weights,
+                                   self.aliased, gram=last_step.xtwx if fisher else None))
+
+    @cached_property
+    def dispersion(self) -> float:
+        r""":math:`\hat\phi` (see the module docstring)."""
+        return _dispersion(self.problem, self.trace[-1], self.trace[-2], self.df_residual)
+
+    @cached_property
+    def null_deviance(self) -> float:
+        """Deviance of the intercept-only model (with the offset)."""
+        return _null_deviance(self.problem)
+
+    @cached_property
+    def loglik(self) -> float:
+        """R's ``logLik`` at the fitted means."""
+        return self.problem.family.loglik(self.problem.y, self.trace[-1].mu,
+                                          self.problem.prior_weights)
+
+    @property
+    def _n_params(self) -> int:
+        """AIC's and BIC's k: the rank, plus one when the dispersion is estimated."""
+        return self.rank + (0 if self.problem.family.dispersion_fixed else 1)
+
+    @cached_property
+    def aic(self) -> float:
+        r"""R's ``AIC``: :math:`-2\ell + 2k`."""
+        return self.problem.family.aic(self.problem.y, self.trace[-1].mu,
+                                       self.problem.prior_weights, self.rank,
+                                       loglik=self.loglik)
+
+    @cached_property
+    def bic(self) -> float:
+        r"""R's ``BIC``: :math:`-2\ell + k \log n`."""
+        return -2 * self.loglik + math.log(self.problem.n_obs) * self._n_params
 
     # --- the final state's vectors --------------------------------------------------------
     @property
@@ -449,6 +496,46 @@ class GLMResult:
                                                            strict=True))
         return (f"GLMResult({self.family!r}, {coefs}; deviance={self.deviance:.6g}, "
                 f"converged={self.converged}, n_iter={self.n_iter})")
+
+
+def _dispersion(problem: GLMProblem, final: IRLSState, last_step: IRLSState,
+                df_residual: int) -> float:
+    r"""R's ``summary.glm`` dispersion: 1 when fixed, else
+    :math:`\sum_i w_i r_i^2 / \text{df}` with the working residuals
+    :math:`r = (y - \mu) g'(\mu)` at the fit and the working weights :math:`w` of the WLS
+    step that produced :math:`\hat\beta` (the previous state's). At exact convergence it
+    is Pearson's :math:`X^2 / \text{df}`. NaN without residual degrees of freedom."""
+    fam = problem.family
+    if fam.dispersion_fixed:
+        return 1.0
+    if df_residual <= 0:
+        return math.nan
+    keep = problem.prior_weights > 0
+    r = (problem.y - final.mu) / fam.mu_eta(final.eta)
+    return float(np.sum((last_step._fisher_weights * r**2)[keep]) / df_residual)
+
+
+def _null_deviance(problem: GLMProblem) -> float:
+    """Deviance of the intercept-only model (R: refitted when there is an offset)."""
+    fam, y, pw, off = problem.family, problem.y, problem.prior_weights, problem.offset
+    if not problem.has_intercept:
+        # The null model is mu = g^{-1}(offset), which may lie outside the family's range
+        # (e.g. mu = 0 for an identity link without offset): its deviance is then inf,
+        # as in R, and numpy's divide warning would only be noise.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return fam.deviance(y, fam.link_inverse(off), pw)
+    if not np.any(off):
+        m = float(np.sum(pw * y) / np.sum(pw))
+        if np.all(y[pw > 0] == m):
+            # every y the same (all zero counts, all successes): the null model fits them
+            # exactly, and its mean may be the edge of the range (mu = 0), where the unit
+            # deviance is a limit, 0, not the 0/0 numpy would compute
+            return 0.0
+        mean = np.broadcast_to(m, y.shape)  # (one value, not n)
+        return fam.deviance(y, mean, pw)
+    null = replace(problem, X=np.ones((problem.n, 1)), column_names=("(Intercept)",))
+    *_, last = run_irls(null, trace="compact")  # the loop never warns
+    return last.deviance
 
 
 def _fmt_p(p: float) -> str:

@@ -231,3 +231,179 @@ def test_one_pass_copy_of_x(layout):
     bad[-1, 0] = np.nan
     with pytest.raises(glmlearn.GLMInputError, match=rf"X: non-finite value nan at index \({n - 1}, 0\)"):
         make_problem(bad, problem.y, "poisson")
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "int"])
+def test_one_block_copy_of_x_is_checked_whole(layout):
+    rng = np.random.default_rng(9)
+    n = 50  # one block: copied by numpy and checked as a whole
+    X = np.column_stack([rng.standard_normal(n), np.full(n, 2.0), rng.standard_normal(n)])
+    given = {"C": X, "F": np.asfortranarray(X), "int": np.round(X * 10).astype(np.int64)}[layout]
+    y = rng.poisson(2, n).astype(float)
+    problem = make_problem(given, y, "poisson")
+    np.testing.assert_array_equal(problem.X, np.asarray(given, dtype=float))
+    assert not np.shares_memory(problem.X, given) and problem.has_intercept
+    no_const = np.asarray(given, dtype=float).copy()
+    no_const[-1, 1] = 3.0
+    assert not make_problem(no_const, y, "poisson", intercept=False).has_intercept
+    zero = np.asarray(given, dtype=float).copy()
+    zero[:, 1] = 0.0  # a constant column of zeros is no intercept
+    assert not make_problem(zero, y, "poisson", intercept=False).has_intercept
+    huge = np.asarray(given, dtype=float).copy()
+    huge[:, 0] = 1e308  # finite, though its sum overflows
+    assert make_problem(huge, y, "poisson").X[0, 0] == 1e308
+    for bad_value in (np.nan, np.inf):
+        bad = np.asarray(given, dtype=float).copy()
+        bad[7, 2] = bad_value
+        with pytest.raises(glmlearn.GLMInputError, match=r"X: non-finite value .* at index \(7, 2\)"):
+            make_problem(bad, y, "poisson")
+
+
+@pytest.mark.parametrize("kind", ["0/1", "proportions", "weights", "quasibinomial", "poisson"])
+def test_problem_deviance_is_the_family_deviance(kind):
+    """The 0/1 question asked once per problem gives the family's own deviance."""
+    rng = np.random.default_rng(10)
+    n = 80
+    X = np.column_stack([np.ones(n), rng.standard_normal(n)])
+    y01 = rng.binomial(1, 0.4, n).astype(float)
+    y, family, w = {
+        "0/1": (y01, "binomial", None),
+        "proportions": (rng.integers(0, 5, n) / 4, "binomial", np.full(n, 4.0)),
+        "weights": (y01, "binomial", rng.integers(0, 3, n).astype(float)),
+        "quasibinomial": (y01, "quasibinomial", None),
+        "poisson": (rng.poisson(2, n).astype(float), "poisson", None),
+    }[kind]
+    problem = make_problem(X, y, family, weights=w)
+    fam = problem.family
+    assert problem.y_binary == (fam.unit_deviance_01 is not None
+                                and bool(np.all((problem.y == 0) | (problem.y == 1))))
+    mu = rng.uniform(0.01, 0.99, n) if fam.proportion_response else rng.uniform(0.5, 4, n)
+    assert problem.deviance(mu) == fam.deviance(problem.y, mu, problem.weights_or_none)
+    if problem.y_binary:  # the shortcut is the textbook unit deviance, number for number
+        from glmlearn.family import _binary_unit_deviance, _ylogy
+        full = 2 * (_ylogy(problem.y, mu) + _ylogy(1 - problem.y, 1 - mu))
+        np.testing.assert_allclose(_binary_unit_deviance(problem.y, mu), full, rtol=1e-13)
+    assert problem.n_obs == int(np.count_nonzero(problem.prior_weights > 0))
+
+
+@pytest.mark.parametrize("name", ["logit", "probit", "cloglog", "cauchit"])
+def test_unit_interval_links_keep_every_valid_eta_mean_valid(name):
+    """_valid skips the check of mu for these links: every finite eta gives 0 < mu < 1."""
+    link = glmlearn.LINKS[name]
+    assert link.inverse_inside_unit_interval
+    eta = np.r_[np.linspace(-1e3, 1e3, 20001), -np.logspace(-300, 308, 200),
+                np.logspace(-300, 308, 200), 0.0, -0.0, 29.999, 30.0, 30.001, -30.001]
+    for fam_name in ("binomial", "quasibinomial"):
+        fam = glmlearn.family.get_family(fam_name, name)
+        assert fam.proportion_response
+        assert fam.valid_mu(fam.link_inverse(eta)).all()
+        assert not fam.valid_mu(np.array([0.0, 1.0, np.nan, np.inf])).any()
+    others = [n for n, lk in glmlearn.LINKS.items() if lk.inverse_inside_unit_interval]
+    assert sorted(others) == ["cauchit", "cloglog", "logit", "probit"]
+
+
+def test_logit_guards_read_off_eta_are_the_masks():
+    link = glmlearn.LINKS["logit"]
+    eta = np.array([np.nan, 50.0, -50.0, 30.0, -30.0, 1.0, np.inf, -np.inf])
+    eps = np.finfo(float).eps
+    t = np.exp(np.clip(eta, -30, 30))
+    t[eta < -30], t[eta > 30] = eps, 1 / eps
+    np.testing.assert_array_equal(link.inverse(eta), t / (1 + t))
+    a = np.abs(eta)
+    d = np.exp(-a) / (1 + np.exp(-a)) ** 2
+    d[a > 30] = eps
+    np.testing.assert_array_equal(link.inverse_deriv(eta), d)
+    assert link.inverse(np.array([])).shape == (0,)
+
+
+@pytest.mark.parametrize("n", [150, N_BLOCKS])
+def test_a_kept_state_sums_its_score_when_asked_as_the_pass_over_x_does(n):
+    """Full traces leave the score of Fisher steps to be summed on request; compact ones
+    keep the score the pass over X summed: the very same numbers."""
+    rng = np.random.default_rng(11)
+    X, y = _data("poisson", n)
+    w, off = rng.integers(1, 3, n).astype(float), rng.normal(0, 0.1, n)
+    full = list(glmlearn.irls(X, y, "poisson", weights=w, offset=off, trace="full"))
+    compact = list(glmlearn.irls(X, y, "poisson", weights=w, offset=off, trace="compact"))
+    assert full[0]._step4 is not None and full[0]._step4.score is None  # left for later
+    assert compact[0]._step4 is not None and compact[0]._step4.score is not None
+    for a, b in zip(full, compact, strict=True):
+        np.testing.assert_array_equal(a.score, b.score)
+        np.testing.assert_array_equal(a.beta_next, b.beta_next)
+        assert not a.score.flags.writeable
+
+
+def test_aliasing_read_off_the_solves_cholesky_factor_is_find_aliased():
+    rng = np.random.default_rng(12)
+    n = 60
+    x = rng.standard_normal(n)
+    designs = {
+        "full rank": np.column_stack([np.ones(n), x, rng.standard_normal(n)]),
+        "collinear": np.column_stack([np.ones(n), x, 2 * x - 1]),
+        "nearly collinear": np.column_stack([np.ones(n), x, x + 1e-5 * rng.standard_normal(n)]),
+        "zero column": np.column_stack([np.ones(n), np.zeros(n), x]),
+    }
+    w, z = rng.uniform(0.1, 1, n), rng.standard_normal(n)
+    for name, X in designs.items():
+        got = linalg.wls_pass(X, w, z)[0]
+        ref = linalg.wls_pass(X, w, z, linalg.find_aliased(X, w))[0]
+        np.testing.assert_array_equal(got.aliased, ref.aliased, err_msg=name)
+        np.testing.assert_array_equal(got.beta, ref.beta, err_msg=name)
+        assert (got.method, got.rcond) == (ref.method, ref.rcond), name
+
+
+def test_lazy_result_numbers_do_not_depend_on_when_they_are_read():
+    X, y = _data("binomial", 90)
+    rng = np.random.default_rng(13)
+    off = rng.normal(0, 0.2, 90)
+    names = ("cov_unscaled", "dispersion", "null_deviance", "loglik", "aic", "bic", "se")
+    first = glmlearn.fit(X, y, "binomial", offset=off)
+    early = {k: getattr(first, k) for k in names}
+    second = glmlearn.fit(X, y, "binomial", offset=off)
+    for s in second.trace:  # read every state first
+        _ = (s.score, s.beta_next, s.xtwx, s.mu)
+    for k in names:
+        np.testing.assert_array_equal(getattr(second, k), early[k], err_msg=k)
+    # and they are the textbook formulas of the last WLS step
+    np.testing.assert_array_equal(first.cov_unscaled, linalg.unscaled_covariance(
+        X, first.trace[-2].w, first.aliased))
+    fam = first.family
+    assert first.loglik == fam.loglik(first.problem.y, first.mu, first.problem.prior_weights)
+    assert first.bic == -2 * first.loglik + np.log(90) * first.rank
+
+
+def _certified_whole(problem, states, aliased):
+    """The MLE certificate of glmlearn/_diagnostics.py on whole n-vectors, as it was
+    written before it went block by block."""
+    fam, y, X, pw = problem.family, problem.y, problem.X, problem.prior_weights
+    edge = (((y >= 1) | (y <= 0)) if fam.name == "binomial" else (y <= 0)) & (pw > 0)
+    if not edge.any():
+        return True
+    state = states[-2]
+    with np.errstate(all="ignore"):
+        v = np.where(aliased, 0.0, state.beta_next - state.beta)
+        xv = np.abs(linalg.matvec(X, v))
+        eta = linalg.matvec(X, np.where(aliased, 0.0, state.beta), problem.offset)
+        mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
+        y, mu, mu_eta, xv = y[edge], mu[edge], mu_eta[edge], xv[edge]
+        gap = np.abs(y - mu)
+        return bool(np.all(gap - mu_eta * xv > 0.5 * gap) and np.all(gap > 0))
+
+
+@pytest.mark.parametrize("trace", ["full", "compact"])
+@pytest.mark.parametrize("case", ["logit", "weighted", "poisson", "separated"])
+def test_blockwise_mle_certificate_is_the_whole_vector_one(trace, case):
+    from glmlearn._diagnostics import _mle_certified
+
+    rng = np.random.default_rng(14)
+    n = N_BLOCKS
+    X, y = _data("poisson" if case == "poisson" else "binomial", n)
+    w = rng.integers(0, 3, n).astype(float) if case == "weighted" else None
+    if case == "separated":  # y = 1 exactly where x > 2: complete separation, no certificate
+        y = (X[:, 1] > 2.0).astype(float)
+    states = list(glmlearn.irls(X, y, "poisson" if case == "poisson" else "binomial",
+                                weights=w, trace=trace, max_iter=8))
+    aliased = np.isnan(states[-1].beta)
+    problem = states[0].problem
+    assert _mle_certified(problem, states, aliased) == _certified_whole(problem, states, aliased)
+    assert _mle_certified(problem, states, aliased) == (case != "separated")

@@ -250,3 +250,82 @@ def test_every_panel_reads_newton_and_gradient_states() -> None:
         assert panels["weights"].ax.get_ylim()[0] < min(float(s.w.min()) for s in trace)
         gradient = _trace("gradient", glmlearn.binomial(), start=np.zeros(2), max_iter=40)
         gp.explorer_figure(gradient, 10, panels=gp.PANELS, dpi=30)
+
+
+def _methods_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "methods.csv"
+    rng = np.random.default_rng(11)
+    positive = rng.gamma(2.0, np.exp(0.1 + 0.15 * X[:, 1]) / 2.0)
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["x", "passed", "positive"])
+        for i in range(len(PASSED)):
+            w.writerow([repr(float(X[i, 1])), int(PASSED[i]), repr(float(positive[i]))])
+    return path
+
+
+def test_fit_with_newton_matches_r_for_a_probit_fit(rscript: Callable[..., Any],
+                                                    tmp_path: Path) -> None:
+    """fit(method="newton") runs Newton-Raphson itself (its states say so) and lands on
+    R's MLE (glm() converged to epsilon = 1e-14) to 1e-8."""
+    r = rscript("methods_mle.R", _methods_csv(tmp_path))
+    res = glmlearn.fit(X, PASSED, glmlearn.binomial("probit"), method="newton")
+    assert res.converged
+    assert all(s.method == "newton" for s in res.trace)
+    assert any(s.fallback == "" for s in res.trace[1:])  # Newton's own steps were taken
+    ref = np.array(r["probit"]["coef"], dtype=float)
+    np.testing.assert_allclose(res.coef, ref, rtol=0, atol=1e-8 * np.max(np.abs(ref)))
+    assert res.deviance == pytest.approx(r["probit"]["deviance"], rel=1e-10)
+    # the same trace as irls(method="newton"), number for number
+    loop = list(glmlearn.irls(X, PASSED, glmlearn.binomial("probit"), method="newton"))
+    assert len(loop) == len(res.trace)
+    for a, b in zip(loop, res.trace, strict=True):
+        np.testing.assert_array_equal(a.beta_next, b.beta_next)
+    # R's inference, (X'WX)^-1 with the working (Fisher) weights of the last step, not
+    # Newton's own observed weights
+    last_step, fam = res.trace[-2], res.family
+    w = glmlearn.working_weights(fam, last_step.mu, last_step.eta)
+    assert not np.allclose(last_step.w, w, rtol=1e-3)  # (the observed weights differ)
+    np.testing.assert_allclose(res.cov_unscaled, np.linalg.inv(X.T @ (X * w[:, None])),
+                               rtol=1e-10)
+    # ... near those of R's Fisher-scoring fit: Newton's last step is a step away from the
+    # MLE (its deviance changed by < 1e-8, so beta by about 1e-4)
+    fisher = glmlearn.fit(X, PASSED, glmlearn.binomial("probit"), tol=1e-14, max_iter=100)
+    np.testing.assert_allclose(res.se, fisher.se, rtol=1e-3)
+
+
+def test_fit_with_gradient_ascent_and_a_step_size() -> None:
+    res = glmlearn.fit(X, PASSED, "binomial", method="gradient", max_iter=3000)
+    ref = glmlearn.fit(X, PASSED, "binomial")
+    assert res.converged and res.trace[-1].method == "gradient"
+    np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-2)  # (R's criterion stops early)
+    np.testing.assert_allclose(res.se, ref.se, rtol=1e-2)  # not gradient's curvature, I/alpha
+    with pytest.warns(glmlearn.ConvergenceWarning, match="did not converge in 5 iterations"):
+        fixed = glmlearn.fit(X, PASSED, "binomial", method="gradient", step_size=1e-3,
+                             start=[0.0, 0.0], max_iter=5)
+    assert fixed.n_iter == 5 and not fixed.converged
+    assert "not_converged" in fixed.flags
+
+
+@pytest.mark.parametrize(("kw", "match"), [
+    ({"method": "bfgs"}, r"method: must be one of 'fisher', 'newton', 'gradient', got 'bfgs'"),
+    ({"method": 3}, r"method: must be one of .*got 3"),
+    ({"method": "fisher", "step_size": 0.1}, r"step_size: only method='gradient'"),
+])
+def test_fit_refuses_bad_method_arguments(kw: dict[str, Any], match: str) -> None:
+    with pytest.raises(glmlearn.GLMInputError, match=match):
+        glmlearn.fit(X, PASSED, "binomial", **kw)
+
+
+def test_fit_refuses_another_method_for_a_negative_binomial_estimating_theta() -> None:
+    counts = np.random.default_rng(5).poisson(3.0, len(PASSED)).astype(float)
+    with pytest.raises(glmlearn.GLMInputError,
+                       match=r"method: a negative binomial with theta estimated is fitted by "
+                             r"Fisher scoring .*got method='newton'.*negative_binomial\(theta\)"):
+        glmlearn.fit(X, counts, "negative_binomial", method="newton")
+    # with theta fixed it is a family like the others: gradient ascent runs
+    res = glmlearn.fit(X, counts, glmlearn.negative_binomial(5.0), method="gradient",
+                       max_iter=2000)
+    assert res.trace[-1].method == "gradient" and res.converged
+    ref = glmlearn.fit(X, counts, glmlearn.negative_binomial(5.0))
+    np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-2, atol=1e-3)
