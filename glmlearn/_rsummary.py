@@ -54,9 +54,16 @@ def r_summary_lines(result: Any, stars: bool = False) -> list[str]:
         k = len(design.omitted)
         lines.append(f"  ({k} observation{'s' if k > 1 else ''} deleted due to missingness)")
     # R stores a quasi family's AIC as NA and prints it so; glmlearn keeps NaN for it.
-    aic = format_real([r.aic], 5)[0] if np.isfinite(r.aic) else "NA"
+    aic = "NA" if np.isnan(r.aic) else format_real([r.aic], 5)[0]
     lines += [f"AIC: {aic}", "",
-              f"Number of Fisher Scoring iterations: {r.n_iter}"
+              f"Number of {_iterations_name(r, 'Fisher Scoring')} iterations: {r.n_iter}"
               + ("" if r.converged else "  (NOT converged)")]
     lines += [f"Warning: {w}" for w in r.warnings if "na.omit" not in w]
     return lines
+
+
+def _iterations_name(r: Any, fisher: str) -> str:
+    """What the summary counts: R's words for Fisher scoring, else the method's name (a
+    Newton or gradient-ascent fit, ``fit(method=...)``)."""
+    method = r.trace[-1].method if r.trace else "fisher"
+    return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(method, fisher)

@@ -20,6 +20,7 @@ The function names of classic IRLS tutorials (``logit_link(mu)``,
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -301,6 +302,8 @@ def gaussian(link: str | Link = "identity") -> Family:
         n = np.count_nonzero(keep)
         dev = np.sum(w[keep] * (y[keep] - mu[keep]) ** 2)
         sigma2 = dev / n if np.isnan(phi) else phi
+        if sigma2 == 0:  # a perfect fit: the likelihood is unbounded (R: logLik Inf, AIC -Inf)
+            return math.inf
         return float(-0.5 * (np.sum(np.log(2 * np.pi * sigma2 / w[keep]))
                              + np.sum(w[keep] * (y[keep] - mu[keep]) ** 2) / sigma2))
 

@@ -578,7 +578,7 @@ class Summary:
             (f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}"
              if r.family.has_likelihood else
              "AIC: NA   BIC: NA   log-likelihood: NA (a quasi family has no likelihood)"),
-            f"Number of Fisher scoring iterations: {r.n_iter}"
+            f"Number of {_iterations_name(r, 'Fisher scoring')} iterations: {r.n_iter}"
             + ("" if r.converged else "  (NOT converged)"),
         ]
         lines += r._summary_lines()
@@ -628,3 +628,10 @@ class Summary:
 
     def __repr__(self) -> str:
         return str(self)
+
+
+def _iterations_name(r: Any, fisher: str) -> str:
+    """What the summary counts: R's words for Fisher scoring, else the method's name (a
+    Newton or gradient-ascent fit, ``fit(method=...)``)."""
+    method = r.trace[-1].method if r.trace else "fisher"
+    return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(method, fisher)

@@ -9,8 +9,10 @@ made at R's definition and the difference is stated next to the test.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 from hypothesis import given, settings
@@ -401,3 +403,15 @@ def test_fitted_llf_and_aic_match_statsmodels(name):
         assert res.bic == pytest.approx(sm_res.info_criteria("bic"), rel=1e-9)
     if name == "gaussian":
         assert res.aic == pytest.approx(sm_res.aic + 2, rel=1e-9)
+
+
+def test_a_perfect_normal_fit_has_r_s_infinite_likelihood_without_numpy_warnings(rscript):
+    r = rscript("perfect_gaussian.R")
+    frame = pd.DataFrame({"x": np.arange(4.0), "y": 1 + 2 * np.arange(4.0)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy "divide by zero" would fail here
+        warnings.simplefilter("ignore", glmlearn.GLMWarning)
+        res = glmlearn.fit("y ~ x", data=frame, family="gaussian")
+    assert (r["loglik"], r["aic"]) == ("Inf", "-Inf")
+    assert res.loglik == np.inf and res.aic == -np.inf
+    assert r["aic_line"] in str(res.summary()).splitlines()

@@ -6,6 +6,7 @@ converged tightly (``tests/r/methods_mle.R``)."""
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 import glmlearn
+from glmlearn.datasets import load
 from glmlearn.theorems import (
     check_newton_raphson,
     check_quadratic_curvature,
@@ -329,3 +331,18 @@ def test_fit_refuses_another_method_for_a_negative_binomial_estimating_theta() -
     assert res.trace[-1].method == "gradient" and res.converged
     ref = glmlearn.fit(X, counts, glmlearn.negative_binomial(5.0))
     np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-2, atol=1e-3)
+
+
+@pytest.mark.parametrize("method, words", [("fisher", "Fisher Scoring"),
+                                           ("newton", "Newton-Raphson"),
+                                           ("gradient", "gradient ascent")])
+def test_the_summary_counts_the_method_s_iterations(method: str, words: str) -> None:
+    """R's summary counts "Fisher Scoring iterations"; another method's are not those."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", glmlearn.GLMWarning)
+        res = load("beetles").fit(link="probit", method=method, max_iter=2000)
+    for style in ("R", "glmlearn"):
+        counts = [line for line in str(res.summary(style=style)).splitlines()
+                  if line.lower().startswith("number of ")]
+        assert len(counts) == 1
+        assert counts[0].lower().startswith(f"number of {words.lower()} iterations: {res.n_iter}")
