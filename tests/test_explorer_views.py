@@ -183,3 +183,22 @@ def test_bad_path_pairs_are_named() -> None:
     with pytest.raises(glmlearn.GLMInputError, match=r"path_coefs: .*'smokes:agecat'"):
         e.select_path_coefs((0, 7))
     assert e.path_coefs == (0, 1)  # nothing changed
+
+
+def test_the_explorer_takes_a_quasi_or_negative_binomial_fit_and_refits_in_its_family():
+    """A fit's own family is on offer in the menus (before: 'unknown family'); a change of
+    link refits that family, the negative binomial at the fit's theta."""
+    from glmlearn.datasets import load
+
+    quasi = load("ships").fit(family="quasipoisson")
+    w = irls_explorer(quasi, backend="png")
+    assert w.key[1:3] == ("quasipoisson", "log") and w.fit_for() is quasi
+    nb = load("quine").fit()
+    w = irls_explorer(nb, backend="png")
+    assert w.key[1] == "negative_binomial" and w.fit_for() is nb
+    w.link_menu.value = "sqrt"
+    p = nb.problem
+    again = glmlearn.fit(p.X, p.y, glmlearn.negative_binomial(nb.theta, link="sqrt"))
+    # (the explorer starts from the fit's own start: the same MLE, to IRLS's tolerance)
+    np.testing.assert_allclose(w.fit_for().deviance, again.deviance, rtol=1e-7)
+    assert "negative_binomial family, sqrt link" in w.status.value

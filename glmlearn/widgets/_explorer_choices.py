@@ -14,8 +14,9 @@ already computed.
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,7 +24,8 @@ import ipywidgets as widgets
 
 from .._irls import HalvingRule
 from ..errors import GLMInputError, GLMTypeError
-from ..family import FAMILIES
+from ..family import FAMILIES, Family, _relinked
+from ..links import get_link
 from ..problem import _show
 from ..results import GLMResult
 from ._checks import check_choice
@@ -39,13 +41,21 @@ __all__ = ["HALVING_OPTIONS", "ExplorerChoices", "Key", "fit_choice", "unfittabl
            "unfittable_html"]
 
 
+def _same_family(family: Family, link: str | None = None) -> Family:
+    """A fit's own family (a quasi family, a negative binomial at its θ̂), with ``link``."""
+    if link is None or link == family.link.name:
+        return family
+    return _relinked(family.name, get_link(link), family)
+
+
 def fit_choice(data: ExplorerData, family: str, link: str | None, start: str, *,
-               max_iter: int = 25, tol: float = 1e-8,
-               step_halving: HalvingRule = "R") -> GLMResult:
+               max_iter: int = 25, tol: float = 1e-8, step_halving: HalvingRule = "R",
+               families: Mapping[str, Callable[..., Family]] = FAMILIES) -> GLMResult:
     """Fit ``data`` with :func:`glmlearn.fit` for the menus' choice, quietly: the status
     line shows the fit's ``result.troubles`` instead of stderr, where a notebook would show
-    them once, far from the picture they explain."""
-    fam = FAMILIES[family]() if link is None else FAMILIES[family](link)
+    them once, far from the picture they explain. ``families``: the names on offer (the
+    five families, and the family of a fit the explorer was given)."""
+    fam = families[family]() if link is None else families[family](link)
     return quiet_fit(data.X, data.y, fam, weights=data.weights, offset=data.offset,
                      start=data.start_beta(start), max_iter=max_iter, tol=tol,
                      step_halving=step_halving, column_names=list(data.column_names) or None)
@@ -77,6 +87,9 @@ class ExplorerChoices:
         """Register ``dataset`` and every named dataset; the name of ``dataset``."""
         self._data = {}
         self._hold = 0
+        #: The families on offer: the five, and the family of a fit given to the explorer
+        #: (a quasi family or a negative binomial at its θ̂, refitted as it is).
+        self._families: dict[str, Callable[..., Family]] = dict(FAMILIES)
         # Which problems the menu offers; a custom one goes first.
         first = self._register(dataset)
         for name in DATASETS:
@@ -106,6 +119,9 @@ class ExplorerChoices:
     def _register(self, dataset: Any) -> str:
         if isinstance(dataset, GLMResult):
             data = ExplorerData.from_result(dataset)
+            if dataset.family.name not in self._families:
+                self._families[dataset.family.name] = functools.partial(_same_family,
+                                                                        dataset.family)
             self._data[data.name] = data
             self._fits[(data.name, dataset.family.name, dataset.family.link.name,
                         data.start)] = dataset
@@ -141,8 +157,8 @@ class ExplorerChoices:
         same = current is not None and current[0] == dataset
         if family is None:
             family = current[1] if same and current is not None else data.families[0]
-        family = check_choice("family", family, FAMILIES, what="family")
-        fam = FAMILIES[family]()
+        family = check_choice("family", family, self._families, what="family")
+        fam = self._families[family]()
         allowed = fam.allowed_links
         if link is None:
             if same and current is not None and current[2] in allowed:
@@ -172,7 +188,7 @@ class ExplorerChoices:
         """Set every menu to ``key`` (already checked), firing no refit."""
         name, family, link, start = key
         data = self._problem(name)
-        fam = FAMILIES[family]()
+        fam = self._families[family]()
         with self._holding():
             if name not in [v for _, v in self.dataset_menu.options]:
                 self.dataset_menu.options = [*self.dataset_menu.options,

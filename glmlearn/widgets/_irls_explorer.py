@@ -445,7 +445,8 @@ class IRLSExplorer(ExplorerChoices, FigureWidget):
             name, family, link, start = key
             self._fits[key] = fit_choice(self._problem(name), family, link, start,
                                          max_iter=self.max_iter, tol=self.tol,
-                                         step_halving=self.step_halving)
+                                         step_halving=self.step_halving,
+                                         families=self._families)
         return self._fits[key]
 
     def _choose(self, key: Key, iteration: int = 0) -> bool:
