@@ -15,15 +15,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._arrays import readonly
-from ._diagnostics import Diagnosis, detect_separation, diagnose
-from ._irls import HalvingRule, IRLSState, TraceMode, run_irls
+from ._diagnostics import detect_separation, diagnose
+from ._irls import HalvingRule, TraceMode, run_irls
 from ._negbin_fit import wants_theta_estimated as _theta_left_out
 from .errors import GLMInputError, GLMTypeError
 from .family import Family
 from .formula import read_problem
-from .problem import GLMProblem, check_controls, check_eta_start, check_start
-from .results import GLMResult
+from .problem import check_controls, check_eta_start, check_start
+from .results import GLMResult, result_from_trace
 
 __all__ = ["detect_separation", "fit"]
 
@@ -151,37 +150,9 @@ def fit(
     diagnosis = diagnose(problem, states, max_iter)
     for trouble in diagnosis.troubles:
         trouble.warn(stacklevel=2)
-    return _result(problem, states, diagnosis)
+    return result_from_trace(problem, states, diagnosis)
 
 
 def wants_theta_estimated(family: Any) -> bool:
     """Whether ``family`` is a negative binomial with its theta left out."""
     return _theta_left_out(family)
-
-
-def _result(problem: GLMProblem, states: tuple[IRLSState, ...], diagnosis: Diagnosis
-            ) -> GLMResult:
-    """The result: what every fit reports at once. The covariance, the dispersion, the
-    null deviance and the likelihood are computed from the trace when first read (see
-    :class:`GLMResult`)."""
-    final = states[-1]
-    assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
-    coef = np.array(final.beta)
-    aliased = np.isnan(coef)
-    rank = int(problem.p - aliased.sum())
-    n_obs = problem.n_obs
-    return GLMResult(
-        problem=problem,
-        trace=states,
-        coef=readonly(coef),
-        deviance=final.deviance,
-        df_residual=n_obs - rank,
-        df_null=n_obs - int(problem.has_intercept),
-        rank=rank,
-        converged=final.converged,
-        n_iter=final.iteration,
-        aliased=readonly(aliased),
-        separation=diagnosis.separation,
-        boundary=diagnosis.boundary,
-        troubles=diagnosis.troubles,
-    )

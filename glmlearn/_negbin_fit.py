@@ -37,7 +37,7 @@ from .family import _FAMILY_ALIASES, Family, poisson
 from .links import Link
 from .negbin import ThetaEstimate, nb_loglik, negative_binomial, theta_ml
 from .problem import GLMProblem, check_controls, check_start, make_problem
-from .results import GLMResult, Summary
+from .results import GLMResult, Summary, result_from_trace
 
 __all__ = ["NegBinResult", "NegBinSummary", "ThetaStep", "fit_negative_binomial"]
 
@@ -341,14 +341,12 @@ def _theta_troubles(steps: tuple[ThetaStep, ...], outer_converged: bool, max_ite
 def _negbin_result(problem: GLMProblem, states: tuple[IRLSState, ...],
                    steps: tuple[ThetaStep, ...], outer_converged: bool, max_iter: int,
                    stacklevel: int) -> NegBinResult:
-    from ._fit import _result
-
     diagnosis = diagnose(problem, states, max_iter)
     troubles = (*diagnosis.troubles,
                 *_theta_troubles(steps, outer_converged, max_iter, float(np.max(states[-1].mu))))
     for trouble in troubles:
         trouble.warn(stacklevel=stacklevel)  # (the caller of fit)
-    base = _result(problem, states, replace(diagnosis, troubles=troubles))
+    base = result_from_trace(problem, states, replace(diagnosis, troubles=troubles))
     last = steps[-1]
     values = {f.name: getattr(base, f.name) for f in fields(GLMResult)}
     return NegBinResult(**values, theta=last.theta, theta_se=last.estimate.se,

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from ._arrays import Array, readonly
-from ._diagnostics import Trouble
+from ._diagnostics import Diagnosis, Trouble
 from ._irls import IRLSState, run_irls
 from ._prediction import quantile, rows_to_predict
 from ._rsummary import r_summary_lines
@@ -35,7 +35,7 @@ from .errors import GLMInputError
 from .linalg import covariance
 from .problem import GLMProblem
 
-__all__ = ["GLMResult", "Prediction", "PredictionInterval", "Summary"]
+__all__ = ["GLMResult", "Prediction", "PredictionInterval", "Summary", "result_from_trace"]
 
 
 class Prediction(NamedTuple):
@@ -635,3 +635,31 @@ def _iterations_name(r: Any, fisher: str) -> str:
     Newton or gradient-ascent fit, ``fit(method=...)``)."""
     method = r.trace[-1].method if r.trace else "fisher"
     return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(method, fisher)
+
+
+def result_from_trace(problem: GLMProblem, states: tuple[IRLSState, ...],
+                      diagnosis: Diagnosis) -> GLMResult:
+    """The result: what every fit reports at once. The covariance, the dispersion, the
+    null deviance and the likelihood are computed from the trace when first read (see
+    :class:`GLMResult`)."""
+    final = states[-1]
+    assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
+    coef = np.array(final.beta)
+    aliased = np.isnan(coef)
+    rank = int(problem.p - aliased.sum())
+    n_obs = problem.n_obs
+    return GLMResult(
+        problem=problem,
+        trace=states,
+        coef=readonly(coef),
+        deviance=final.deviance,
+        df_residual=n_obs - rank,
+        df_null=n_obs - int(problem.has_intercept),
+        rank=rank,
+        converged=final.converged,
+        n_iter=final.iteration,
+        aliased=readonly(aliased),
+        separation=diagnosis.separation,
+        boundary=diagnosis.boundary,
+        troubles=diagnosis.troubles,
+    )
