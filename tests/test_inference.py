@@ -165,7 +165,8 @@ def test_profile_refuses_unknown_coefficients_and_levels() -> None:
 
 
 def test_profile_of_an_all_zero_poisson_group_is_open_below() -> None:
-    fit = glmlearn.fit(ZERO_X, ZERO_Y, "poisson", column_names=["(Intercept)", "zero_group"])
+    with pytest.warns(glmlearn.InfiniteEstimateWarning, match=r"has a count of 0"):
+        fit = glmlearn.fit(ZERO_X, ZERO_Y, "poisson", column_names=["(Intercept)", "zero_group"])
     assert fit.se[1] > 1000  # the Wald interval is useless
     with pytest.warns(glmlearn.inference.InferenceWarning,
                       match=r"profile of zero_group: the profile deviance does not reach the "
@@ -186,7 +187,9 @@ def test_profile_at_separation_warns() -> None:
         fit = glmlearn.fit(np.column_stack([np.ones(6), x]), [0, 0, 0, 1, 1, 1], "binomial")
     with pytest.warns(glmlearn.inference.InferenceWarning,
                       match=r"the fit has complete separation: some coefficient estimates are "
-                      r"infinite in theory"):
+                      r"infinite in theory"), \
+            pytest.warns(glmlearn.inference.InferenceWarning,
+                         match=r"does not reach the cut-off 1.96 on the upper side"):
         fit.profile(1)
 
 

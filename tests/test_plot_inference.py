@@ -90,7 +90,8 @@ def test_profile_panel_draws_the_profile_and_both_intervals(scale: str, tmp_path
 
 def test_profile_panel_with_an_open_interval() -> None:
     X = np.column_stack([np.ones(6), [1, 1, 1, 0, 0, 0.0]])
-    fit = glmlearn.fit(X, [0, 0, 0, 3, 5, 4], "poisson", column_names=["(Intercept)", "zero"])
+    with pytest.warns(glmlearn.InfiniteEstimateWarning, match=r"has a count of 0"):
+        fit = glmlearn.fit(X, [0, 0, 0, 3, 5, 4], "poisson", column_names=["(Intercept)", "zero"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", glmlearn.inference.InferenceWarning)
         prof = fit.profile("zero")
