@@ -56,14 +56,14 @@ def r_summary_lines(result: Any, stars: bool = False) -> list[str]:
     # R stores a quasi family's AIC as NA and prints it so; glmlearn keeps NaN for it.
     aic = "NA" if np.isnan(r.aic) else format_real([r.aic], 5)[0]
     lines += [f"AIC: {aic}", "",
-              f"Number of {_iterations_name(r, 'Fisher Scoring')} iterations: {r.n_iter}"
+              f"Number of {iterations_name(r, 'Fisher Scoring')} iterations: {r.n_iter}"
               + ("" if r.converged else "  (NOT converged)")]
     lines += [f"Warning: {w}" for w in r.warnings if "na.omit" not in w]
     return lines
 
 
-def _iterations_name(r: Any, fisher: str) -> str:
-    """What the summary counts: R's words for Fisher scoring, else the method's name (a
-    Newton or gradient-ascent fit, ``fit(method=...)``)."""
-    method = r.trace[-1].method if r.trace else "fisher"
-    return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(method, fisher)
+def iterations_name(r: Any, fisher: str) -> str:
+    """What a summary counts: ``fisher`` (R's words in the layout asked for) for Fisher
+    scoring, else the method's name (a Newton or gradient-ascent fit, ``fit(method=...)``)."""
+    return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(
+        r.trace[-1].method, fisher)

@@ -30,7 +30,7 @@ from ._arrays import Array, readonly
 from ._diagnostics import Diagnosis, Trouble
 from ._irls import IRLSState, run_irls
 from ._prediction import quantile, rows_to_predict
-from ._rsummary import r_summary_lines
+from ._rsummary import iterations_name, r_summary_lines
 from .errors import GLMInputError
 from .linalg import covariance
 from .problem import GLMProblem
@@ -578,7 +578,7 @@ class Summary:
             (f"AIC: {r.aic:.6g}   BIC: {r.bic:.6g}   log-likelihood: {r.loglik:.6g}"
              if r.family.has_likelihood else
              "AIC: NA   BIC: NA   log-likelihood: NA (a quasi family has no likelihood)"),
-            f"Number of {_iterations_name(r, 'Fisher scoring')} iterations: {r.n_iter}"
+            f"Number of {iterations_name(r, 'Fisher scoring')} iterations: {r.n_iter}"
             + ("" if r.converged else "  (NOT converged)"),
         ]
         lines += r._summary_lines()
@@ -628,13 +628,6 @@ class Summary:
 
     def __repr__(self) -> str:
         return str(self)
-
-
-def _iterations_name(r: Any, fisher: str) -> str:
-    """What the summary counts: R's words for Fisher scoring, else the method's name (a
-    Newton or gradient-ascent fit, ``fit(method=...)``)."""
-    method = r.trace[-1].method if r.trace else "fisher"
-    return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(method, fisher)
 
 
 def result_from_trace(problem: GLMProblem, states: tuple[IRLSState, ...],
