@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 
 import matplotlib
 
@@ -57,12 +58,16 @@ def time_steps(data: ExplorerData, mode: str, rounds: int) -> list[float]:
         ex.figure.canvas.draw_idle = ex.view.render  # type: ignore[method-assign]
     elif mode == "update-only":
         ex.figure.canvas.draw_idle = lambda: None  # type: ignore[method-assign]
+    return _sweep(lambda k: setattr(ex, "iteration", k), len(ex.trace) - 1, rounds)
+
+
+def _sweep(show: Callable[[int], None], last: int, rounds: int) -> list[float]:
+    """Milliseconds per ``show(k)``, stepping k from 1 up to ``last`` and back to 0."""
     out = []
-    last = len(ex.trace) - 1
     for _ in range(rounds):
         for k in [*range(1, last + 1), *range(last - 1, -1, -1)]:
             t0 = time.perf_counter()
-            ex.iteration = k
+            show(k)
             out.append(1e3 * (time.perf_counter() - t0))
     return out
 
@@ -77,14 +82,7 @@ def time_race_steps(mode: str, rounds: int) -> list[float]:
         race.view.frames = None  # every render is a full canvas.draw()
     if mode.startswith("ipympl-kernel"):
         race.figure.canvas.draw_idle = race.view.render  # type: ignore[method-assign]
-    out = []
-    last = min(race.artists.steps, 60)
-    for _ in range(rounds):
-        for k in [*range(1, last + 1), *range(last - 1, -1, -1)]:
-            t0 = time.perf_counter()
-            race.k = k
-            out.append(1e3 * (time.perf_counter() - t0))
-    return out
+    return _sweep(lambda k: setattr(race, "k", k), min(race.artists.steps, 60), rounds)
 
 
 def main() -> None:
