@@ -53,8 +53,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -139,8 +138,10 @@ def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
     if fam.proportion_response and fam.link.inverse_inside_unit_interval:
-        # such a link's inverse keeps every mean of a valid eta in (0, 1): eta says it all
-        return bool(fam.link.valid_eta(eta).all())
+        # Such a link accepts every finite eta and keeps its means in (0, 1): eta says it
+        # all. A finite sum proves every eta finite in one call (NaN and inf propagate
+        # into a sum); a sum that is not finite, or overflows, leaves it to the mask.
+        return math.isfinite(np.add.reduce(eta)) or bool(fam.link.valid_eta(eta).all())
     return bool((fam.link.valid_eta(eta) & fam.valid_mu(mu)).all())
 
 
@@ -297,6 +298,7 @@ def _iterate(
     # A state that keeps its vectors can sum its score when asked (IRLS's own step needs
     # only the WLS solution); a compact one keeps the score, from the same pass over X.
     terms_now = not (keep_vectors and rule.name == "fisher")
+    vec: _Vectors | None
     vec, terms, deviance = _start(problem, start, eta_start, terms_now)  # state 0
     # Step 4 of state 0; it finds the aliased columns (R's rule) once.
     first = rule.propose(problem, vec, None, terms, start)
@@ -306,17 +308,21 @@ def _iterate(
     beta: Array | None = None if start is None else np.where(aliased, np.nan, start)
     criterion = math.inf
     step = _Step(beta, 0, "", False)
+    point: tuple[Array, Array] | None = None
     for iteration in range(max_iter + 1):
         converged = criterion < tol and not step.stalled  # step 6 (criterion of step 5)
         last = converged or step.stalled or iteration == max_iter
         # Steps 1-3 are in `vec` (mu, z, w at this eta); step 4: weighted least squares,
         # with the score from the same pass over X (or the method's step). Nothing needs
-        # the last state's IRLS step to finish, so that one is solved only when asked for.
+        # the last state's IRLS step to finish, so that one is solved only when asked for
+        # (and its steps 2-3 too: then `vec` is None and `point` holds its eta and mu).
         if iteration == 0:
             prop, pending = pending, None
+        elif last and rule.lazy_last:
+            prop = None
         else:
-            prop = (None if last and rule.lazy_last
-                    else rule.propose(problem, vec, aliased, terms, beta))
+            assert vec is not None  # (only IRLS's own last state leaves its steps 2-3)
+            prop = rule.propose(problem, vec, aliased, terms, beta)
         sol = None if prop is None else prop.step4
         del terms  # (an n-vector)
         yield IRLSState(
@@ -329,7 +335,7 @@ def _iterate(
             fallback="" if prop is None else prop.fallback,
             # The last state always keeps its vectors: the result reads them at once.
             _vectors=(vec if prop is None else prop.vectors) if keep_vectors or last else None,
-            _step4=sol, _aliased=aliased,
+            _step4=sol, _aliased=aliased, _point=point,
         )
         if last or sol is None:
             return
@@ -337,9 +343,12 @@ def _iterate(
         # keep `vec`: let it go first, so one set of n-vectors is alive at a time.
         del vec, prop
         # (ruff misreads the `del`: both are read at the top of the loop)
-        step, vec, terms, new_deviance = _take_step(  # noqa: RUF059
-            problem, beta, deviance, sol.solution.beta, tol, step_halving, terms_now)
-        criterion = abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
+        # IRLS's own last state keeps only eta and mu until asked (see _take_step).
+        step, vec, point, terms, new_deviance = _take_step(  # noqa: RUF059
+            problem, beta, deviance, sol.solution.beta, tol, step_halving, terms_now,
+            lazy_last=rule.lazy_last,
+            at_max_iter=iteration + 1 == max_iter)
+        criterion = _criterion(deviance, new_deviance)
         beta, deviance = step.beta, new_deviance
 
 
@@ -371,8 +380,7 @@ def _start(problem: GLMProblem, start: Array | None,
     return vec, terms, deviance
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
     """Where step 5 went: the new beta and how the step to it was halved."""
 
     beta: Array | None
@@ -382,8 +390,10 @@ class _Step:
 
 
 def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_next: Array,
-               tol: float, rule: HalvingRule = "R", score_terms: bool = True
-               ) -> tuple[_Step, _Vectors, Array | None, float]:
+               tol: float, rule: HalvingRule = "R", score_terms: bool = True, *,
+               lazy_last: bool = False, at_max_iter: bool = False
+               ) -> tuple[_Step, _Vectors | None, tuple[Array, Array] | None, Array | None,
+                          float]:
     """Step 5: go to ``beta_next``; while that is unacceptable, halve the step towards
     ``beta``. Unacceptable: a deviance that is not finite, or eta or mu outside its valid
     range (R's rule), and with ``rule="deviance"`` also a deviance that rose by at least
@@ -391,7 +401,12 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
     honestly: go back to ``beta`` and report the step as stalled (the loop then stops, not
     converged), rather than accept a worse or invalid point. Nothing is warned here: the
     state records what happened. A trial needs only eta, mu and the deviance; w, z and the
-    score terms are computed for the accepted point alone."""
+    score terms are computed for the accepted point alone, and with ``lazy_last`` (IRLS's
+    own loop, whose last state solves its step only when asked) not even there when the
+    accepted point is the last state (converged, or ``at_max_iter``): then the point
+    ``(eta, mu)`` is returned in place of the vectors, and the state computes the rest by
+    the same code when first asked. Returns the step, the vectors or the point, the score
+    terms and the deviance."""
     fam = problem.family
     new_beta, halvings, reason = beta_next, 0, ""
     while True:
@@ -399,7 +414,7 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
         # A trial step may leave the valid range (mu = 0, eta < 0...): that is what the
         # checks below are for, so numpy's overflow/divide warnings would only be noise.
         with np.errstate(all="ignore"):
-            mu = fam.link_inverse(eta)
+            mu = fam.link.inverse(eta)  # (eta is already a float array)
             new_dev = problem.deviance(mu)
             if not math.isfinite(new_dev):
                 why = "the deviance was not finite"
@@ -408,8 +423,13 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
             elif rule == "deviance" and beta is not None and _rose(deviance, new_dev, tol):
                 why = "the deviance increased"
             else:
+                accepted = _Step(new_beta, halvings, reason, False)
+                if lazy_last and (at_max_iter or _criterion(deviance, new_dev) < tol):
+                    for a in (eta, mu):
+                        a.setflags(write=False)
+                    return accepted, None, (eta, mu), None, new_dev
                 vec, terms = _vectors_at(problem, eta, mu, score_terms=score_terms)
-                return _Step(new_beta, halvings, reason, False), vec, terms, new_dev
+                return accepted, vec, None, terms, new_dev
         if beta is None:  # nothing to halve towards (R stops here too)
             raise GLMInputError(
                 "start: no valid set of coefficients was found from R's default "
@@ -418,9 +438,14 @@ def _take_step(problem: GLMProblem, beta: Array | None, deviance: float, beta_ne
         if halvings == MAX_HALVINGS:
             vec, terms = _vectors_at(problem, _linear_predictor(problem, beta),
                                      score_terms=score_terms)
-            return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, terms,
+            return (_Step(beta, halvings, f"{why}; {STALL_SUFFIX}", True), vec, None, terms,
                     problem.deviance(vec.mu))
         new_beta, halvings, reason = (new_beta + beta) / 2, halvings + 1, why
+
+
+def _criterion(deviance: float, new_deviance: float) -> float:
+    """R's convergence criterion, :math:`|D - D_{\text{old}}| / (|D| + 0.1)` (step 6)."""
+    return abs(new_deviance - deviance) / (abs(new_deviance) + 0.1)
 
 
 def _rose(deviance: float, new_deviance: float, tol: float) -> bool:

@@ -55,6 +55,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -167,8 +168,7 @@ def observed_weights(family: Family, y: Array, mu: Array, eta: Array,
 
 # --- proposals -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     """A method's step from one state: the vectors the state keeps (its ``w`` and ``z``
     are those the step used), step 4's solution and score, and why the method's own
     step was not taken (empty when it was)."""

@@ -14,8 +14,10 @@ answer for itself:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,8 +29,11 @@ from .problem import GLMProblem
 __all__ = ["IRLSState"]
 
 
-@dataclass(frozen=True)
-class _Vectors:
+class _Vectors(NamedTuple):
+    """The n-vectors of steps 1-3 at one linear predictor. (The loop's small records are
+    named tuples: as immutable as a frozen dataclass, and a quarter of its cost to make,
+    which counts at a classroom's size, several times per iteration.)"""
+
     eta: Array
     mu: Array
     w: Array
@@ -48,8 +53,9 @@ def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None, *,
     :math:`V(\mu)` and :math:`y - \mu`; in place where that saves an n-vector.
     """
     fam, pw = problem.family, problem.weights_or_none
-    mu = fam.link_inverse(eta) if mu is None else mu
-    d = mu if fam.link.mu_eta_is_mu else fam.mu_eta(eta)
+    link = fam.link  # (eta is already a float array: the link's own functions take it)
+    mu = link.inverse(eta) if mu is None else mu
+    d = mu if link.mu_eta_is_mu else link.inverse_deriv(eta)
     v = fam.variance(mu)
     w = np.square(d)  # pw * d**2 / V
     if pw is not None:
@@ -72,7 +78,10 @@ def _vectors_at(problem: GLMProblem, eta: Array, mu: Array | None = None, *,
 
 def _linear_predictor(problem: GLMProblem, beta: Array) -> Array:
     """:math:`X\beta + o`, aliased (NaN) coefficients contributing nothing."""
-    return matvec(problem.X, np.where(np.isnan(beta), 0.0, beta), problem.offset)
+    # (p numbers looked at in Python: at a classroom's size two numpy calls cost more)
+    if any(map(math.isnan, beta.tolist())):
+        beta = np.where(np.isnan(beta), 0.0, beta)
+    return matvec(problem.X, beta, problem.offset)
 
 
 def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
@@ -82,8 +91,7 @@ def _starting_eta(problem: GLMProblem, beta: Array | None) -> Array:
     return fam.link_fun(fam.starting_mu(problem.y, problem.prior_weights))
 
 
-@dataclass(frozen=True)
-class _WLSStep:
+class _WLSStep(NamedTuple):
     """Step 4 at one state: the weighted least-squares solution and the score (None when
     the state computes it on request)."""
 
@@ -179,15 +187,28 @@ class IRLSState:
     _vectors: _Vectors | None = field(default=None, repr=False)
     _step4: _WLSStep | None = field(default=None, repr=False)
     _aliased: NDArray[np.bool_] | None = field(default=None, repr=False)
+    # (eta, mu) of IRLS's last state, whose steps 2-3 wait until first asked for
+    _point: tuple[Array, Array] | None = field(default=None, repr=False)
 
     def _get(self) -> _Vectors:
         if self._vectors is not None:
             return self._vectors
-        if self.method != "fisher":  # the method's own weights, recomputed the same way
-            from ._methods import recompute_vectors
-            return recompute_vectors(self)
-        return _vectors_at(self.problem, _starting_eta(self.problem, self.beta),
-                           score_terms=False)[0]
+        if self._point is not None:
+            return self._vectors_of_point
+        # (numpy's warnings are silenced as in the loop, where these were first computed)
+        with np.errstate(all="ignore"):
+            if self.method != "fisher":  # the method's own weights, recomputed the same way
+                from ._methods import recompute_vectors
+                return recompute_vectors(self)
+            return _vectors_at(self.problem, _starting_eta(self.problem, self.beta),
+                               score_terms=False)[0]
+
+    @cached_property
+    def _vectors_of_point(self) -> _Vectors:
+        # The last state's steps 2-3, by the loop's own code at its own eta and mu.
+        assert self._point is not None
+        with np.errstate(all="ignore"):
+            return _vectors_at(self.problem, *self._point, score_terms=False)[0]
 
     @property
     def _wls(self) -> _WLSStep:
@@ -231,12 +252,12 @@ class IRLSState:
     @property
     def eta(self) -> Array:
         r"""Linear predictor :math:`\eta = X\beta + o`."""
-        return self._get().eta
+        return self._get().eta if self._point is None else self._point[0]
 
     @property
     def mu(self) -> Array:
         r"""Fitted means :math:`\mu = g^{-1}(\eta)`."""
-        return self._get().mu
+        return self._get().mu if self._point is None else self._point[1]
 
     @property
     def w(self) -> Array:
@@ -267,7 +288,7 @@ class IRLSState:
     @property
     def is_compact(self) -> bool:
         """True when the n-length vectors are recomputed on access instead of stored."""
-        return self._vectors is None
+        return self._vectors is None and self._point is None
 
     @property
     def max_abs_score(self) -> float:

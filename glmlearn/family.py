@@ -118,8 +118,9 @@ class Family:
     _with_link: Callable[[str | Link], Family] | None = None
     #: The unit deviance for a response of 0s and 1s only, the same numbers as
     #: ``unit_deviance`` with less work (binomial); None when there is no such shortcut.
-    #: A :class:`~glmlearn.problem.GLMProblem` looks at its y once to decide.
-    unit_deviance_01: Callable[[Array, Array], Array] | None = None
+    #: It takes y itself or the boolean mask of its 1s, which a
+    #: :class:`~glmlearn.problem.GLMProblem` finds once (``y_ones``).
+    unit_deviance_01: Callable[[Array | Mask, Array], Array] | None = None
 
     # --- R's names for the link's pieces (seed lesson: ``fam.link_inverse(eta)``) -------
     def link_fun(self, mu: ArrayLike) -> Array:
@@ -223,10 +224,11 @@ def _is_binary(y: Array) -> bool:
     return bool(((y == 0) | (y == 1)).all())
 
 
-def _pick(y: Array, mu: Array) -> Array:
-    """``mu`` where ``y == 1`` and ``1 - mu`` where ``y == 0`` (for 0/1 data)."""
+def _pick(y: Array | Mask, mu: Array) -> Array:
+    """``mu`` where ``y == 1`` and ``1 - mu`` where ``y == 0`` (for 0/1 data, or for the
+    boolean mask of its 1s)."""
     out = 1 - mu
-    np.copyto(out, mu, where=y > 0)
+    np.copyto(out, mu, where=y if y.dtype == np.bool_ else y > 0)
     return out
 
 
@@ -239,7 +241,7 @@ def _binomial_variance(mu: Array) -> Array:
     return v
 
 
-def _binary_unit_deviance(y: Array, mu: Array) -> Array:
+def _binary_unit_deviance(y: Array | Mask, mu: Array) -> Array:
     r"""The binomial unit deviance of a 0/1 response: one of its two terms vanishes, and
     :math:`-2\log\mu` (:math:`y = 1`) or :math:`-2\log(1 - \mu)` (:math:`y = 0`) is the
     same number with a third of the work (the hot path of logistic regression)."""

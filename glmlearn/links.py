@@ -70,8 +70,8 @@ class Link:
         link: :math:`d\mu/d\eta = e^\eta = \mu`), so IRLS can skip computing it twice.
     inverse_inside_unit_interval : bool
         True when ``inverse`` maps every finite eta strictly inside (0, 1) (R's guards of
-        the logit, probit, cloglog and cauchit inverses), so that a finite eta is all a
-        binomial mean needs to be valid.
+        the logit, probit, cloglog and cauchit inverses) and ``valid_eta`` accepts every
+        finite eta, so that a finite eta is all a binomial mean needs to be valid.
     """
 
     name: str
@@ -110,9 +110,8 @@ def _logit_inverse(eta: Array) -> Array:
     t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
     np.minimum(t, _LOGIT_THRESH, out=t)
     np.exp(t, out=t)
-    # rare: only then pay for the masks (fmax/fmin pass over a NaN, as a mask does)
-    if np.fmax.reduce(eta, axis=None, initial=-np.inf) > _LOGIT_THRESH \
-            or np.fmin.reduce(eta, axis=None, initial=np.inf) < -_LOGIT_THRESH:
+    # rare: only then pay for the masks (fmax passes over a NaN, as a mask does)
+    if _beyond(np.abs(eta), _LOGIT_THRESH):
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
     t /= 1 + t

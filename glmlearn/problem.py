@@ -30,10 +30,11 @@ intercept column) is in ``glmlearn/_intent.py``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._arrays import Array, readonly
 from ._inputs import (
@@ -138,11 +139,16 @@ class GLMProblem:
     #: Whether y holds only 0s and 1s, for a family whose deviance has a shortcut for
     #: them (binomial: see :meth:`deviance`); False for every other family.
     y_binary: bool = field(init=False, repr=False)
+    #: The mask ``y == 1`` when ``y_binary`` (the shortcut's only question of y), else None.
+    y_ones: NDArray[np.bool_] | None = field(init=False, repr=False)
+    #: ``y == 1`` when the caller has already found y all 0s and 1s (make_problem does,
+    #: for its own checks): the same mask, not computed twice.
+    known_ones: InitVar[NDArray[np.bool_] | None] = None
 
     #: Number of observations with a positive prior weight (R's ``n.ok``).
     n_obs: int = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, known_ones: NDArray[np.bool_] | None) -> None:
         pw, off = self.prior_weights, self.offset
         # The default weights and offset are one value stored once (strides 0): looking
         # at that value answers for all n.
@@ -153,9 +159,15 @@ class GLMProblem:
         zero = ((off1 == 0.0 and not math.copysign(1.0, off1) < 0) if off1 is not None
                 else bool((off == 0.0).all()) and not bool(np.signbit(off).any()))
         object.__setattr__(self, "offset_or_none", None if zero else off)
-        binary = self.family.unit_deviance_01 is not None and bool(
-            ((self.y == 0) | (self.y == 1)).all())
-        object.__setattr__(self, "y_binary", binary)
+        ones = known_ones
+        if ones is None and self.family.unit_deviance_01 is not None:
+            ones = self.y == 1
+            if not bool((ones | (self.y == 0)).all()):
+                ones = None
+        if ones is not None:
+            ones.setflags(write=False)
+        object.__setattr__(self, "y_binary", ones is not None)
+        object.__setattr__(self, "y_ones", ones)
         n_obs = ((self.n if pw1 > 0 else 0) if pw1 is not None
                  else int(np.count_nonzero(pw > 0)))
         object.__setattr__(self, "n_obs", n_obs)
@@ -167,7 +179,8 @@ class GLMProblem:
         answered once for the problem rather than at every call."""
         fam = self.family
         binary = fam.unit_deviance_01
-        d = (binary if self.y_binary and binary is not None else fam.unit_deviance)(self.y, mu)
+        d = (binary(self.y_ones, mu) if self.y_ones is not None and binary is not None
+             else fam.unit_deviance(self.y, mu))
         pw = self.weights_or_none
         return float((d if pw is None else pw * d).sum())
 
@@ -247,7 +260,15 @@ def make_problem(
         ya = ya[:, 0]
     if ya.shape[0] != n:
         raise GLMInputError(f"y: length {ya.shape[0]} does not match the {n} rows of X")
-    _check_finite(ya, "y", _where_of(y, ya.shape) if _pandas_kind(y) else None)
+    # 0/1 outcomes without weights (the usual binomial y) are finite, in a proportion
+    # family's domain and whole numbers of successes: the checks for those have nothing
+    # to find in them.
+    ones = (ya == 1) if (weights is None and ya.ndim == 1
+                         and fam.unit_deviance_01 is not None) else None
+    binary = ones is not None and bool((ones | (ya == 0)).all())
+    if not binary:
+        ones = None
+        _check_finite(ya, "y", _where_of(y, ya.shape) if _pandas_kind(y) else None)
     swapped = _swap_error(ya, p, family, fam)
     if swapped is not None:
         raise swapped
@@ -290,10 +311,6 @@ def make_problem(
     if binomial and not unit:
         # R: "anything, e.g. NA/NaN, for cases with zero weight is OK" -- y[weights == 0] <- 0
         ya = np.where(w > 0, ya, 0.0)
-    # 0/1 outcomes (the usual binomial y) are in a proportion family's domain, and whole
-    # numbers of successes: the two checks below have nothing to find in them.
-    binary = (unit and fam.unit_deviance_01 is not None
-              and bool(((ya == 0) | (ya == 1)).all()))
     # Every other family checks every row, whatever its weight (as R does): a zero weight
     # does not make a negative count or a zero gamma response meaningful.
     outside = None if binary else np.flatnonzero(~fam.valid_y(ya))
@@ -344,6 +361,7 @@ def make_problem(
         response_name=response_name,
         has_intercept=has_intercept,
         troubles=tuple(troubles),
+        known_ones=ones,
     )
 
 

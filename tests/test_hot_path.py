@@ -407,3 +407,61 @@ def test_blockwise_mle_certificate_is_the_whole_vector_one(trace, case):
     problem = states[0].problem
     assert _mle_certified(problem, states, aliased) == _certified_whole(problem, states, aliased)
     assert _mle_certified(problem, states, aliased) == (case != "separated")
+
+
+def test_one_block_normal_equations_keep_the_sign_of_zero_of_the_sum_over_blocks():
+    """A one-block X skips the sum over blocks; a zero still has the sign that adding the
+    block's product to zeros gives it (+0.0: X'WX is shown to learners, never "-0")."""
+    X = np.column_stack([np.zeros(5), -np.arange(1.0, 6.0)])
+    w, z = np.ones(5), np.zeros(5)
+    G, b, Xtv = linalg.normal_equations(X, w, z, v=np.zeros(5))
+    G0, b0 = _reference_gram(X, w, z)
+    for got, ref in ((G, G0), (b, b0), (Xtv, np.zeros(2))):
+        np.testing.assert_array_equal(got, ref)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(ref))
+
+
+def test_cholesky_rcond_norm_is_numpys_one_norm():
+    rng = np.random.default_rng(8)
+    for p in (1, 2, 5, 12):
+        A = rng.standard_normal((30, p))
+        G = A.T @ A
+        c, rcond = linalg._cholesky_rcond(G)
+        from scipy.linalg import lapack
+        expected = lapack.dpocon(c, float(np.linalg.norm(G, 1)))[0]
+        assert rcond == expected
+
+
+@pytest.mark.parametrize("name", ["logit", "probit", "cloglog", "cauchit"])
+def test_unit_interval_links_accept_exactly_the_finite_etas(name):
+    """_valid reads a finite sum of eta as "every eta finite" for these links."""
+    link = glmlearn.LINKS[name]
+    eta = np.array([0.0, -1e308, 1e308, 1e308, np.inf, -np.inf, np.nan, 3.0])
+    np.testing.assert_array_equal(link.valid_eta(eta), np.isfinite(eta))
+    problem = make_problem(np.ones((3, 1)), [0.0, 1.0, 1.0], glmlearn.binomial(name))
+    with np.errstate(all="ignore"):
+        for e in ([1e308, 1e308, 1e308], [0.0, np.inf, 0.0], [np.nan, 0.0, 0.0],
+                  [np.inf, -np.inf, 0.0], [1.0, 2.0, -3.0]):
+            e = np.array(e)
+            assert _irls._valid(problem, e, link.inverse(e)) == bool(np.isfinite(e).all())
+
+
+@pytest.mark.parametrize("trace", ["full", "compact"])
+def test_last_state_steps_2_3_on_request_are_the_public_step_functions(trace):
+    rng = np.random.default_rng(9)
+    X, y = _data("binomial", 150)
+    w = rng.integers(1, 3, 150).astype(float)
+    fam = glmlearn.binomial()
+    *_, last = glmlearn.irls(X, y, fam, weights=w, trace=trace)
+    assert last._point is not None and not last.is_compact  # eta and mu kept...
+    assert "_vectors_of_point" not in last.__dict__  # ...w and z not yet computed
+    np.testing.assert_array_equal(last.eta, X @ last.beta)
+    np.testing.assert_array_equal(last.w, glmlearn.working_weights(fam, last.mu, last.eta, w))
+    np.testing.assert_array_equal(last.z, glmlearn.working_response(fam, y, last.mu, last.eta))
+    assert last.eta is last._point[0] and last.mu is last._point[1]
+    for a in (last.eta, last.mu, last.w, last.z):
+        assert not a.flags.writeable
+    # a Newton trace solves its last step in the loop, so it keeps its vectors as before
+    *_, newton_last = glmlearn.irls(X, y, glmlearn.binomial("probit"), weights=w,
+                                    method="newton")
+    assert newton_last._point is None and newton_last._vectors is not None
