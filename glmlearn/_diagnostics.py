@@ -142,8 +142,9 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
     assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
     aliased = np.isnan(final.beta)
     out = [*problem.troubles, *_step_troubles(states, max_iter)]
-    rank = int(problem.p - aliased.sum())
-    if aliased.any():
+    n_aliased = int(np.count_nonzero(aliased))
+    rank = problem.p - n_aliased
+    if n_aliased:
         names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]
         out.append(Trouble(RankDeficiencyWarning, "rank_deficient",
                            f"X is rank deficient (rank {rank} < {problem.p} columns): "
@@ -368,16 +369,18 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
     fam, y, X, off = problem.family, problem.y, problem.X, problem.offset
     with np.errstate(all="ignore"):
         v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))
-        if not np.all(np.isfinite(v)):
+        if not all(map(math.isfinite, v.tolist())):  # (p numbers: no numpy call needed)
             return False
         kept = None if state.is_compact else state._get()
-        beta = np.where(np.isnan(state.beta), 0.0, state.beta)  # (as _linear_predictor)
+        beta = (None if kept is not None  # (as _linear_predictor)
+                else np.where(np.isnan(state.beta), 0.0, state.beta))
         # Block by block over the rows of matvec's blocks: each element is the number the
         # whole vectors would hold, and a compact state's eta, mu and dmu/deta never
         # exist for all n rows at once (beside the last state's vectors).
         for rows in row_blocks(problem.n):
             xv = np.abs(X[rows] @ v)
             if kept is None:  # recompute eta alone, not all of the state's vectors
+                assert beta is not None
                 eta = X[rows] @ beta + off[rows]
                 mu, mu_eta = fam.link_inverse(eta), fam.mu_eta(eta)
             else:

@@ -139,7 +139,7 @@ def fit(
     if not isinstance(singular_ok, bool | np.bool_):
         raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
     aliased = np.isnan(np.asarray(states[-1].beta))
-    if not singular_ok and aliased.any():
+    if not singular_ok and np.count_nonzero(aliased):
         names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]
         raise GLMInputError(
             f"X: singular fit encountered (singular_ok=False): {', '.join(names)} "

@@ -17,6 +17,7 @@ Every message names the argument and the first offending index (or column and ro
 from __future__ import annotations
 
 import decimal
+import functools
 import numbers
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -376,9 +377,11 @@ def _check_finite(a: Array, arg: str, where: Where | None = None) -> None:
         raise GLMInputError(f"{arg}: non-finite value {_show(v)} {where(i)}")
 
 
+@functools.lru_cache(maxsize=64)
 def _constant(value: float, n: int) -> Array:
     """A read-only n-vector of one value, stored once: the default weights (ones) and
-    offset (zeros) cost 8 bytes, not n * 8, and compute the same numbers."""
+    offset (zeros) cost 8 bytes, not n * 8, and compute the same numbers. Being read-only,
+    one such vector serves every problem of n rows (refits of one data set share it)."""
     out: Array = np.ndarray((n,), dtype=np.float64, buffer=np.array([value], dtype=np.float64),
                             strides=(0,))  # what np.broadcast_to builds, more directly
     out.setflags(write=False)

@@ -121,7 +121,7 @@ def _score(problem: GLMProblem, vec: _Vectors) -> Array:
     return U
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class IRLSState:
     r"""One iteration of IRLS, frozen.
 
@@ -189,6 +189,20 @@ class IRLSState:
     _aliased: NDArray[np.bool_] | None = field(default=None, repr=False)
     # (eta, mu) of IRLS's last state, whose steps 2-3 wait until first asked for
     _point: tuple[Array, Array] | None = field(default=None, repr=False)
+
+    def __init__(self, iteration: int, beta: Array | None, deviance: float, criterion: float,
+                 converged: bool, step_halvings: int, halving_reason: str,
+                 problem: GLMProblem, stalled: bool = False, method: str = "fisher",
+                 fallback: str = "", _vectors: _Vectors | None = None,
+                 _step4: _WLSStep | None = None, _aliased: NDArray[np.bool_] | None = None,
+                 _point: tuple[Array, Array] | None = None) -> None:
+        # The fields, in order. One dict update: a frozen dataclass's own __init__ sets
+        # them one by one through object.__setattr__, twice the cost of a state.
+        vars(self).update(
+            iteration=iteration, beta=beta, deviance=deviance, criterion=criterion,
+            converged=converged, step_halvings=step_halvings, halving_reason=halving_reason,
+            problem=problem, stalled=stalled, method=method, fallback=fallback,
+            _vectors=_vectors, _step4=_step4, _aliased=_aliased, _point=_point)
 
     def _get(self) -> _Vectors:
         if self._vectors is not None:

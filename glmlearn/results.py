@@ -639,7 +639,7 @@ def result_from_trace(problem: GLMProblem, states: tuple[IRLSState, ...],
     assert final.beta is not None  # max_iter >= 1, so at least one WLS step was taken
     coef = np.array(final.beta)
     aliased = np.isnan(coef)
-    rank = int(problem.p - aliased.sum())
+    rank = problem.p - int(np.count_nonzero(aliased))
     n_obs = problem.n_obs
     return GLMResult(
         problem=problem,

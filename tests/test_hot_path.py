@@ -465,3 +465,15 @@ def test_last_state_steps_2_3_on_request_are_the_public_step_functions(trace):
     *_, newton_last = glmlearn.irls(X, y, glmlearn.binomial("probit"), weights=w,
                                     method="newton")
     assert newton_last._point is None and newton_last._vectors is not None
+
+
+def test_a_state_is_built_with_every_field_of_the_dataclass():
+    """IRLSState writes its own __init__ (for speed): it must set every field, in order."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(glmlearn.IRLSState)]
+    X, y = _data("poisson", 50)
+    state = next(iter(glmlearn.irls(X, y, "poisson")))
+    assert list(vars(state))[:len(names)] == names
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        state.deviance = 0.0  # type: ignore[misc]
