@@ -93,7 +93,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize
 
-from ._arrays import Array
+from ._arrays import Array, all_true, any_true
 from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
 from .errors import (
     BoundaryWarning,
@@ -156,7 +156,7 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
     at_edge = _at_edge(problem, final.mu)
     # So are those of a fit that did not converge, somewhere far from the MLE.
     ill = (_ill_conditioning(problem, states, aliased)
-           if (at_edge is None or not at_edge.any()) and not final.step_halvings
+           if (at_edge is None or not any_true(at_edge)) and not final.step_halvings
            and final.converged else None)
     if ill is not None:
         out.append(ill)
@@ -165,7 +165,7 @@ def diagnose(problem: GLMProblem, states: Sequence[IRLSState], max_iter: int) ->
     if recession is not None:
         out.append(recession.trouble)
     boundary = False
-    if at_edge is not None and at_edge.any():
+    if at_edge is not None and any_true(at_edge):
         boundary = True
         out.extend(_boundary_troubles(problem, final, at_edge, recession))
     if not fam.dispersion_fixed and problem.n_obs - rank <= 0:
@@ -392,7 +392,7 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
             gap = np.abs(yr - mu)
             slack = gap - mu_eta * xv
             # half the gap: room for the rounding in v and in X v
-            if not ((slack > 0.5 * gap) & (gap > 0)).all():
+            if not all_true((slack > 0.5 * gap) & (gap > 0)):
                 return False
         return True
 

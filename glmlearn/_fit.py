@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ._arrays import any_true
 from ._diagnostics import detect_separation, diagnose
 from ._irls import HalvingRule, TraceMode, run_irls
 from ._negbin_fit import wants_theta_estimated as _theta_left_out
@@ -139,7 +140,7 @@ def fit(
     if not isinstance(singular_ok, bool | np.bool_):
         raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
     aliased = np.isnan(np.asarray(states[-1].beta))
-    if not singular_ok and np.count_nonzero(aliased):
+    if not singular_ok and any_true(aliased):
         names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]
         raise GLMInputError(
             f"X: singular fit encountered (singular_ok=False): {', '.join(names)} "

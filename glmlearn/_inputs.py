@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import Array
+from ._arrays import Array, all_true, any_true
 from .errors import GLMInputError, GLMTypeError
 
 #: The words a binomial response may hold instead of 1 and 0, read without regard to case
@@ -331,8 +331,12 @@ def _private_copy(raw: NDArray[Any]) -> tuple[Array, bool, bool]:
     c_order = raw.flags.c_contiguous
     if n <= _SCAN_ROWS or not c_order:  # one block (or numpy's copy): no loop needed
         Xa = np.array(raw, dtype=float)
+        # (the intercept is usually the first column: asked first, it settles the question)
+        first = Xa[0, 0]
+        if first != 0 and all_true(Xa[:, 0] == first):
+            return Xa, _all_finite(Xa), True
         const = (Xa == Xa[0]).all(axis=0) & (Xa[0] != 0)
-        return Xa, _all_finite(Xa), bool(const.any())
+        return Xa, _all_finite(Xa), any_true(const)
     Xa = np.empty((n, p))
     rows = _SCAN_ROWS
     total, const, row0 = 0.0, np.zeros(p, dtype=bool), Xa[0]
@@ -354,7 +358,7 @@ def _all_finite(a: Array) -> bool:
     propagate into a sum, so a finite sum proves them all finite: one pass, no mask the
     size of ``a``); a sum that overflows says nothing, and the mask decides."""
     if a.size <= _SCAN_ROWS:
-        return bool(np.isfinite(a).all())
+        return all_true(np.isfinite(a))
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.sum(a)):
             return True

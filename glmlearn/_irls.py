@@ -57,7 +57,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from ._arrays import Array, readonly
+from ._arrays import Array, all_true, readonly
 from ._methods import FISHER, Proposal, StepRule, check_method, step_rule
 from ._state import IRLSState, _linear_predictor, _starting_eta, _Vectors, _vectors_at
 from .errors import GLMInputError
@@ -138,11 +138,9 @@ def score(family: Family, X: Array, y: Array, mu: Array, eta: Array,
 def _valid(problem: GLMProblem, eta: Array, mu: Array) -> bool:
     fam = problem.family
     if fam.proportion_response and fam.link.inverse_inside_unit_interval:
-        # Such a link accepts every finite eta and keeps its means in (0, 1): eta says it
-        # all. A finite sum proves every eta finite in one call (NaN and inf propagate
-        # into a sum); a sum that is not finite, or overflows, leaves it to the mask.
-        return math.isfinite(np.add.reduce(eta)) or bool(fam.link.valid_eta(eta).all())
-    return bool((fam.link.valid_eta(eta) & fam.valid_mu(mu)).all())
+        # such a link's inverse keeps every mean of a valid eta in (0, 1): eta says it all
+        return all_true(fam.link.valid_eta(eta))
+    return all_true(fam.link.valid_eta(eta) & fam.valid_mu(mu))
 
 
 def _first_invalid(problem: GLMProblem, eta: Array, mu: Array) -> int:

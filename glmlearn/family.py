@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from ._arrays import Array
-from .errors import GLMInputError
+from .errors import GLMInputError, GLMTypeError
 from .links import LINKS, Link, Mask, get_link
 
 __all__ = [
@@ -490,8 +490,8 @@ def get_family(family: str | Family, link: str | Link | None = None) -> Family:
     :func:`glmlearn.links.power`), or a :class:`~glmlearn.links.Link`:
     ``get_family("binomial", "probit")`` is ``binomial("probit")``.
     """
-    from .errors import GLMTypeError
-
+    if link is None and isinstance(family, str) and family in FAMILIES:
+        return _default_family(family)  # (the usual call: a name alone)
     if isinstance(link, str):
         link = get_link(link)  # (so that a power link, not in LINKS, reaches the factory)
     if isinstance(family, Family):

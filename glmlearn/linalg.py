@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from scipy import linalg as sla
 from scipy.linalg import lapack
 
-from ._arrays import Array
+from ._arrays import Array, all_true, any_true
 
 RCOND_MIN = 1e-9
 ALIAS_TOL = 1e-11  # R: glm.fit passes min(1e-7, epsilon / 1000) to its QR
@@ -236,7 +236,7 @@ def _clearly_full_rank(G: Array, factor: NDArray[np.floating[Any]]) -> bool:
     halves the usable digits, so this is trusted only that far above the 1e-11 aliasing
     threshold: then no column is aliased, whichever way the residuals are computed."""
     diag, f = G.diagonal(), factor.diagonal()
-    return bool(((diag > 0) & (f * f > 1e-8 * diag)).all())
+    return all_true((diag > 0) & (f * f > 1e-8 * diag))
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ def wls_pass(X: Array, w: Array, z: Array, aliased: NDArray[np.bool_] | None = N
         else:
             factor, aliased = None, find_aliased(X, w, gram=G)
     keep = ~aliased
-    all_kept = not np.count_nonzero(aliased)  # the usual case: no copies of G and b
+    all_kept = not any_true(aliased)  # the usual case: no copies of G and b
     if factor is None or not all_kept:
         factor, rcond = _cholesky_rcond(_kept(G, keep, all_kept))
     if factor is not None and rcond >= RCOND_MIN:

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from ._arrays import Array
+from ._arrays import Array, any_true
 
 __all__ = ["LINKS", "Link", "get_link", "power"]
 
@@ -96,10 +96,8 @@ class Link:
 # --- the links, in R's order -------------------------------------------------------------
 
 def _beyond(a: Array, thresh: float) -> bool:
-    """Whether some element of ``a`` (of any shape) is above ``thresh``: one reduction,
-    where a NaN hides nothing (``fmax`` passes over it), so it answers as
-    ``(a > thresh).any()`` does."""
-    return bool(np.fmax.reduce(a, axis=None, initial=-np.inf) > thresh)
+    """Whether some element of ``a`` (of any shape) is above ``thresh`` (a NaN is not)."""
+    return any_true(a > thresh)
 
 
 def _logit_inverse(eta: Array) -> Array:
@@ -110,7 +108,7 @@ def _logit_inverse(eta: Array) -> Array:
     t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
     np.minimum(t, _LOGIT_THRESH, out=t)
     np.exp(t, out=t)
-    # rare: only then pay for the masks (fmax passes over a NaN, as a mask does)
+    # rare: only then pay for the masks
     if _beyond(np.abs(eta), _LOGIT_THRESH):
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS

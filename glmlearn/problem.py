@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import Array, readonly
+from ._arrays import Array, all_true, readonly
 from ._inputs import (
     BINARY_WORDS,
     _as_float_array,
@@ -162,7 +162,7 @@ class GLMProblem:
         ones = known_ones
         if ones is None and self.family.unit_deviance_01 is not None:
             ones = self.y == 1
-            if not bool((ones | (self.y == 0)).all()):
+            if not all_true(ones | (self.y == 0)):
                 ones = None
         if ones is not None:
             ones.setflags(write=False)
@@ -265,7 +265,7 @@ def make_problem(
     # to find in them.
     ones = (ya == 1) if (weights is None and ya.ndim == 1
                          and fam.unit_deviance_01 is not None) else None
-    binary = ones is not None and bool((ones | (ya == 0)).all())
+    binary = ones is not None and all_true(ones | (ya == 0))
     if not binary:
         ones = None
         _check_finite(ya, "y", _where_of(y, ya.shape) if _pandas_kind(y) else None)

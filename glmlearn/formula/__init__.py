@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..family import get_family
+from ..problem import make_problem
 from ._build import design_matrix, formula_problem
 from ._design import FormulaDesign, offset_with_exposure
 from ._parse import ParsedFormula, parse_formula
@@ -37,9 +39,6 @@ def read_problem(X: Any, y: Any, family: Any, *, data: Any = None, link: Any = N
     """The :class:`~glmlearn.problem.GLMProblem` of ``fit``'s and ``irls``'s arguments:
     from a formula and its data (``fit("y ~ x", data=df)``, or the data frame passed second),
     else from arrays, with the family's ``link`` and the log of ``exposure`` in the offset."""
-    from ..family import get_family
-    from ..problem import make_problem
-
     if isinstance(X, str) and (data is not None or (is_formula(X) and y is not None)):
         return formula_problem(X, y if data is None else data, family, link=link,
                                weights=weights, offset=offset, exposure=exposure,
