@@ -464,6 +464,7 @@ def draw_path(
     margin: float = 0.35,
     legend: bool = True,
     quadratic: bool = False,
+    d_hat: float | None = None,
 ) -> PathArtists:
     r"""Draw the path of two coefficients :math:`(\beta_i, \beta_j)` over contours of the deviance.
 
@@ -509,6 +510,11 @@ def draw_path(
         minimum *in that plane*, which is in general not ``beta_next``: the step's end
         (the dashed segment) is the projection of ``beta_next``, which also moves the
         other coefficients. The figure says this too.
+    d_hat : float, optional
+        The deviance at the maximum-likelihood estimate, :math:`\hat D`, that the inner
+        contours (the likelihood-ratio confidence regions) are drawn above; default the
+        deviance of the trace's last state, its fit. For ``p = 2``. (A picture of a trace
+        that is not a fit, say one state set by hand, passes the fit's.)
 
     Returns
     -------
@@ -535,7 +541,8 @@ def draw_path(
     counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in tr]))
     contours: QuadContourSet | LineCollection
     if not sliced:
-        d_hat = tr[-1].deviance if tr[-1].beta is not None else None
+        if d_hat is None and tr[-1].beta is not None:
+            d_hat = tr[-1].deviance
         levels = _contour_levels(surf.deviance, d_hat)
         contours = ax.contour(surf.beta0, surf.beta1, surf.deviance, levels=levels,
                               cmap="cividis", linewidths=1.0, zorder=1)

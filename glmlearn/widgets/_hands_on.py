@@ -50,11 +50,14 @@ from ..errors import GLMInputError, GLMTypeError
 from ..plot._style import OKABE_ITO, _coef_label, _state_label, _style_axes
 from ..plot.path import PathArtists, _contour_levels, path_surface
 from ..plot.registry import PANEL_REGISTRY
+from ..plot.weights import _weights_x
+from ..plot.working import _working_x
 from ..problem import GLMProblem, make_problem
 from ..results import GLMResult
 from ..surface import Surface, deviance_surface
 from ._checks import check_int
 from ._data import pass_fail
+from ._hands_on_frames import ActionFrames, frame_key, layer
 from ._ipympl_fixes import SnapshotBox, kernel_link
 from ._text import troubles_of
 from ._view import Backend, FigureWidget, guarded, note_html, quiet_fit
@@ -142,6 +145,17 @@ def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surf
                       points=pts, counts=counts, note=f"contours of D; held: {held}")
     art.update(state)
     return art
+
+
+def _clear(ax: Any) -> None:
+    """Take away what a panel drew into ``ax`` and keep its frame: ``ax.cla()`` would
+    also make every tick again, which the next draw then lays out and renders anew."""
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images]:
+        artist.remove()
+    ax.relim()
 
 
 def _round_to(value: float, limits: tuple[float, float]) -> float:
@@ -241,6 +255,9 @@ class HandsOn(FigureWidget):
         self._drag_y: float | None = None
         self._note = ""
         self._hold = False
+        #: Redraw an action's panels over their kept frames (else from ``ax.cla()`` and a
+        #: full draw of the figure, as the benchmark compares).
+        self._incremental = True
         self.panels: dict[str, Any] = {}
         self._marks: list[Line2D] = []
         if start is None:
@@ -494,7 +511,16 @@ class HandsOn(FigureWidget):
         self.set_response(i, y_new)
 
     def _x_of(self, i: int) -> float:
-        return float(self.problem.X[i, self.panels["fit"].x])
+        """Where point ``i`` is in the fit panel along x: its predictor, or (a view of
+        several predictors, say observed against fitted) its μ at the state shown."""
+        return float(np.asarray(self.panels["fit"].data.get_xdata(), dtype=float)[i])
+
+    def _marks_x(self, i: int, state: IRLSState) -> tuple[float, float, float]:
+        """Point ``i`` along x in the fit, weights and working panels (each its own x:
+        with several predictors the weights and working response are against η)."""
+        weights, working = self.panels["weights"], self.panels["working"]
+        return (self._x_of(i), float(_weights_x(weights.against, state)[i]),
+                float(_working_x(working, state)[i]))
 
     def _nearest_point(self, event: MouseEvent) -> int | None:
         fit = self.panels["fit"]
@@ -577,7 +603,7 @@ class HandsOn(FigureWidget):
                 # own slice (the same labels and ticks), then the slice held at the β set
                 # is drawn into that axes.
                 _, panels = plot.explorer_figure(trace, k, panels=PANELS, ncols=2, fig=fig,
-                                                 panel_kw={"path": {"surface": self.surface}})
+                                                 panel_kw={"path": self._path_kw()})
                 if self._p > 2:
                     ax = panels.pop("path").ax
                     ax.cla()
@@ -585,11 +611,15 @@ class HandsOn(FigureWidget):
                                                   surface=self.surface), **panels}
             else:
                 # Later traces are drawn into the same axes: the frozen layout keeps
-                # their places, which saves laying the figure out again on every click.
+                # their places, which saves laying the figure out again on every click;
+                # their frames (ticks, labels) stay, only what the panels drew goes.
                 panels = {}
                 for name, old in self.panels.items():
-                    old.ax.cla()
-                    kw = {"surface": self.surface} if name == "path" else {}
+                    if self._incremental:
+                        _clear(old.ax)
+                    else:
+                        old.ax.cla()
+                    kw = self._path_kw() if name == "path" else {}
                     draw = (_draw_slice if name == "path" and self._p > 2
                             else PANEL_REGISTRY[name].draw)
                     panels[name] = draw(old.ax, trace[k], trace=trace, **kw)
@@ -598,7 +628,8 @@ class HandsOn(FigureWidget):
                                      markeredgecolor=OKABE_ITO["orange"],
                                      markeredgewidth=2.5, zorder=10)[0]
                 for name in ("fit", "weights", "working")]
-        self.panels = panels
+            self.panels = panels
+            self._attach_frames()
         self.trace = tuple(trace)
         last = len(self.trace) - 1
         with self._holding():
@@ -606,6 +637,36 @@ class HandsOn(FigureWidget):
             self.slider.max = self.play.max = last
             self.slider.value = k
         self._show(k)
+
+    def _path_kw(self) -> dict[str, Any]:
+        """The path panel's surface, and its confidence regions around the fit to the
+        data (not around a β set by hand, which is no minimum), whatever trace is shown."""
+        kw: dict[str, Any] = {"surface": self.surface}
+        if self._p == 2:
+            kw["d_hat"] = float(self.result.deviance)
+        return kw
+
+    def _attach_frames(self) -> None:
+        """Render the panels' new artists as frames over their kept static pictures
+        (:mod:`._hands_on_frames`); with ``_incremental`` off, full draws instead."""
+        if not self._incremental:
+            if self.view.frames is not None:
+                self.view.frames.release()
+            self.view.frames = None
+            return
+        path = self.panels["path"]
+        # The contours stay while the surface does (see _surface).
+        layers = {name: layer(p, (path.contours,) if name == "path" else ())
+                  for name, p in self.panels.items()}
+        # The contours' levels follow the trace too (the inner ones are D̂ + χ² quantiles).
+        contours = (self._surfaces, tuple(float(v) for v in path.levels))
+        keys = {p.ax: frame_key(p.ax, contours if name == "path" else None)
+                for name, p in self.panels.items()}
+        frames = self.view.frames
+        if isinstance(frames, ActionFrames) and frames.figure is self.figure:
+            frames.retarget(layers, keys)
+        else:
+            self.view.frames = ActionFrames(self.figure, layers, keys)
 
     def _show(self, k: int) -> None:
         """Every panel to state ``k``, the point marks and the text, one redraw."""
@@ -622,8 +683,8 @@ class HandsOn(FigureWidget):
             for m in self._marks:
                 m.set_data([], [])
             return
-        x = self._x_of(i)
-        for m, v in zip(self._marks, (state.problem.y, state.w, state.z), strict=True):
+        for m, x, v in zip(self._marks, self._marks_x(i, state),
+                           (state.problem.y, state.w, state.z), strict=True):
             m.set_data([x], [float(v[i])])
 
     def _set_boxes(self, b: Array) -> None:
@@ -647,6 +708,8 @@ class HandsOn(FigureWidget):
     def _surface(self) -> Surface:
         """The deviance over the window of (β₀, β₁); with more coefficients, a slice at
         those of the β set (of the refit, after a change of the data)."""
+        # Counted: the path panel's contours are kept as long as the count is the same.
+        self._surfaces = getattr(self, "_surfaces", 0) + 1
         if self._p == 2:
             return deviance_surface(self.problem, *self._grid)
         held = self.beta_set if getattr(self, "_kind", "set") != "refit" else np.nan_to_num(
@@ -674,7 +737,10 @@ class HandsOn(FigureWidget):
             return ""
         s, p = self.state, self.problem
         d_i = float(p.prior_weights[i] * p.family.unit_deviance(p.y[i:i + 1], s.mu[i:i + 1])[0])
-        return (f"point {i} ({p.column_names[self.panels['fit'].x]} = {_fmt(self._x_of(i))}): "
+        x = self.panels["fit"].x
+        where = (f" ({p.column_names[x]} = {_fmt(float(p.X[i, x]))})"
+                 if isinstance(x, int | np.integer) else "")
+        return (f"point {i}{where}: "
                 f"y = {_fmt(float(p.y[i]))}, μ = {_fmt(float(s.mu[i]))}, "
                 f"w = {_fmt(float(s.w[i]))}, z = {_fmt(float(s.z[i]))}, deviance "
                 f"contribution = {_fmt(d_i)}; leverage h = {_fmt(float(self.leverage[i]))} "
