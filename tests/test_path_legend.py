@@ -9,6 +9,7 @@ the legend's box holds no point of the dashed step, no iterate, no marked point.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -38,7 +39,7 @@ def _samples(xy: np.ndarray, per_segment: int = 40) -> np.ndarray:
     if len(xy) < 2:
         return xy
     t = np.linspace(0.0, 1.0, per_segment)[:, None]
-    return np.vstack([a + (b - a) * t for a, b in zip(xy[:-1], xy[1:], strict=True)])
+    return np.vstack([a + (b - a) * t for a, b in itertools.pairwise(xy)])
 
 
 def _inside(pts: np.ndarray, box: object) -> np.ndarray:

@@ -150,6 +150,11 @@ def _free_position(legend: Legend, r: RendererBase, hard: Array, soft: Array,
     return None if best is None else best[2]
 
 
+def _px_per_point(ax: Any) -> float:
+    fig = ax.get_figure(root=True)
+    return float(fig.dpi) / 72.0 if fig is not None else 1.0
+
+
 #: Positions tried per axis by :func:`_free_spot` (a legend a few pixels from the next).
 GRID = 24
 
@@ -170,7 +175,7 @@ def _free_spot(legend: Legend, r: RendererBase, hard: Array, soft: Array, margin
     box = legend.get_window_extent(r)
     # the pad matplotlib leaves between a legend at a named position and the axes' edge
     pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
-           * r.points_to_pixels(1.0))
+           * _px_per_point(ax))
     room_x = inner.width - box.width - 2 * pad
     room_y = inner.height - box.height - 2 * pad
     if room_x < 0 or room_y < 0:
@@ -250,7 +255,7 @@ def _raise_top(ax: Any, legend: Legend, r: RendererBase, margin: float) -> bool:
     pad and ``margin``, in pixels) lies above all that was drawn; True if it fits."""
     box = legend.get_window_extent(r)
     pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
-           * r.points_to_pixels(1.0))
+           * _px_per_point(ax))
     need = 1.1 * (box.height + 2 * pad + margin) / ax.bbox.height
     if need > 0.6 or box.width + 2 * pad > ax.bbox.width:
         return False  # the strip would take most of the panel, or the legend is too wide

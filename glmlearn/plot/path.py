@@ -420,19 +420,17 @@ def _contour_lines(x: Array, y: Array, values: Array, levels: Array) -> tuple[Ar
     return xy[:, 0], xy[:, 1]
 
 
-def _legend_entries(step: Line2D, model_minimum: Line2D | None, sliced: bool
-                    ) -> dict[str, list[Any]]:
+def _legend_entries(ax: Axes, step: Line2D, model_minimum: Line2D | None, sliced: bool
+                    ) -> tuple[list[Any], list[str]]:
     """The path legend's handles and labels, one row fewer than one per artist for
     ``p = 2``: there the model's minimum *is* the step's end, so the step's row shows
     both (the dashed step and the cross) and says so."""
-    ax = step.axes
     handles, labels = ax.get_legend_handles_labels()
     if model_minimum is None or sliced:
-        return {"handles": handles, "labels": labels}
+        return list(handles), list(labels)
     rows = [(h, lab) for h, lab in zip(handles, labels, strict=True) if h is not model_minimum]
-    return {"handles": [(step, model_minimum) if h is step else h for h, _ in rows],
-            "labels": ["step → β next = min Q_k" if h is step else lab
-                       for h, lab in rows]}
+    return ([(step, model_minimum) if h is step else h for h, _ in rows],
+            ["step → β next = min Q_k" if h is step else lab for h, lab in rows])
 
 
 def _kept(state: IRLSState, ij: tuple[int, int]) -> bool:
@@ -615,8 +613,9 @@ def draw_path(
             crowd.add_points(minima[:, 0], minima[:, 1])
         for piece in segments:
             crowd.add_line(piece[:, 0], piece[:, 1], soft=True)
-        _legend(ax, crowd=crowd, handlelength=1.6, labelspacing=0.3, borderpad=0.3,
-                **_legend_entries(step, model_minimum, sliced))
+        handles, names_ = _legend_entries(ax, step, model_minimum, sliced)
+        _legend(ax, crowd=crowd, handles=handles, labels=names_, handlelength=1.6,
+                labelspacing=0.3, borderpad=0.3)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
                       current=current, step=step, label=label, trace=tr, surface=surf,
                       points=pts, counts=counts, note=note, model=model,

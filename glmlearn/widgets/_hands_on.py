@@ -22,9 +22,13 @@ The leverage is the hat value of the fit's last weighted least-squares step,
 of that step (R's ``hatvalues`` of a ``glm``): how much :math:`\hat\eta_i` moves with the
 working response :math:`z_i`.
 
-The panels are those of :mod:`glmlearn.plot` (path, fit, weights, working), drawn by
-:func:`glmlearn.plot.explorer_figure` for each new trace and moved with ``update`` along
-it. The mouse needs ipympl's live canvas (``%matplotlib widget``: matplotlib's
+The panels are those of :mod:`glmlearn.plot` (path, fit, weights, working), laid out
+once by :func:`glmlearn.plot.explorer_figure`, drawn again into their axes for each new
+trace (:mod:`._hands_on_panels`) and moved with ``update`` along it. An action renders
+only what it changed (:mod:`._hands_on_frames`): the panels' frames and the surface's
+contours are kept, and the picture is the one a full draw makes.
+
+The mouse needs ipympl's live canvas (``%matplotlib widget``: matplotlib's
 ``button_press_event``, ``motion_notify_event`` and ``button_release_event``); with the
 PNG picture every action works through the boxes and buttons, and the status line says
 so. A refit that the data do not allow (a response outside the family's range) or an
@@ -47,17 +51,14 @@ from .. import plot
 from .._arrays import Array
 from .._irls import IRLSState, run_irls
 from ..errors import GLMInputError, GLMTypeError
-from ..plot._style import OKABE_ITO, _coef_label, _state_label, _style_axes
-from ..plot.path import PathArtists, _contour_levels, path_surface
-from ..plot.registry import PANEL_REGISTRY
-from ..plot.weights import _weights_x
-from ..plot.working import _working_x
+from ..plot.path import path_surface
 from ..problem import GLMProblem, make_problem
 from ..results import GLMResult
 from ..surface import Surface, deviance_surface
 from ._checks import check_int
 from ._data import pass_fail
 from ._hands_on_frames import ActionFrames, frame_key, layer
+from ._hands_on_panels import PANELS, draw_into, draw_slice, marks_x, point_marks
 from ._ipympl_fixes import SnapshotBox, kernel_link
 from ._text import troubles_of
 from ._view import Backend, FigureWidget, guarded, note_html, quiet_fit
@@ -67,8 +68,6 @@ __all__ = ["PICK_RADIUS_PX", "HandsOn", "hands_on", "leverage"]
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 #: A press this close to a data point (in pixels) picks it.
 PICK_RADIUS_PX = 10.0
-#: The panels, in the figure's reading order (two per row).
-PANELS = ("path", "fit", "weights", "working")
 _IPYMPL_NOTE = ("Clicking the surface and dragging points need the live figure of "
                 "%matplotlib widget (ipympl). Here, type β in the boxes, pick a point by its "
                 "number and type its y; every other action works the same.")
@@ -113,49 +112,6 @@ def _snap(problem: GLMProblem, i: int, value: float) -> float:
     if fam in ("gamma", "inverse_gaussian"):
         return float(max(value, 1e-3))
     return float(value)
-
-
-def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surface: Surface,
-                **_: Any) -> PathArtists:
-    r"""The path panel of a model with more than two coefficients: the iterates'
-    :math:`(\beta_0, \beta_1)` over the deviance surface *sliced* at the other
-    coefficients (``surface.at``). The same artists as :func:`glmlearn.plot.draw_path`
-    (whose ``update`` reads only the first two coefficients); only the surface differs."""
-    levels = _contour_levels(surface.deviance)
-    contours = ax.contour(surface.beta0, surface.beta1, surface.deviance, levels=levels,
-                          cmap="cividis", linewidths=1.0, zorder=1)
-    pts = np.array([s.beta[:2] for s in trace if s.beta is not None], dtype=float).reshape(-1, 2)
-    counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in trace]))
-    (full_path,) = ax.plot(pts[:, 0], pts[:, 1], "-", color=OKABE_ITO["black"], alpha=0.25,
-                           linewidth=1, zorder=2)
-    (path,) = ax.plot([], [], "-o", color=OKABE_ITO["blue"], markersize=5, linewidth=1.5,
-                      zorder=3)
-    (step,) = ax.plot([], [], "--", color=OKABE_ITO["vermillion"], linewidth=1.5, zorder=3)
-    (current,) = ax.plot([], [], "o", color=OKABE_ITO["vermillion"], markersize=10, zorder=4)
-    ax.set_xlim(surface.beta0[0], surface.beta0[-1])
-    ax.set_ylim(surface.beta1[0], surface.beta1[-1])
-    names = state.problem.column_names
-    _style_axes(ax, "Deviance surface, a slice", _coef_label(0, names[0]),
-                _coef_label(1, names[1]))
-    labels = [_coef_label(j, names[j]).split(" ")[0].rstrip(":") for j in range(len(names))]
-    held = (", ".join(f"{labels[j]} = {surface.at[j]:.3g}" for j in range(2, len(names)))
-            if len(names) <= 4 else f"{labels[2]} … {labels[-1]} at the β set")
-    art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path, current=current,
-                      step=step, label=_state_label(ax, 2), trace=trace, surface=surface,
-                      points=pts, counts=counts, note=f"contours of D; held: {held}")
-    art.update(state)
-    return art
-
-
-def _clear(ax: Any) -> None:
-    """Take away what a panel drew into ``ax`` and keep its frame: ``ax.cla()`` would
-    also make every tick again, which the next draw then lays out and renders anew."""
-    legend = ax.get_legend()
-    if legend is not None:
-        legend.remove()
-    for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images]:
-        artist.remove()
-    ax.relim()
 
 
 def _round_to(value: float, limits: tuple[float, float]) -> float:
@@ -515,12 +471,6 @@ class HandsOn(FigureWidget):
         several predictors, say observed against fitted) its μ at the state shown."""
         return float(np.asarray(self.panels["fit"].data.get_xdata(), dtype=float)[i])
 
-    def _marks_x(self, i: int, state: IRLSState) -> tuple[float, float, float]:
-        """Point ``i`` along x in the fit, weights and working panels (each its own x:
-        with several predictors the weights and working response are against η)."""
-        weights, working = self.panels["weights"], self.panels["working"]
-        return (self._x_of(i), float(_weights_x(weights.against, state)[i]),
-                float(_working_x(working, state)[i]))
 
     def _nearest_point(self, event: MouseEvent) -> int | None:
         fit = self.panels["fit"]
@@ -607,27 +557,15 @@ class HandsOn(FigureWidget):
                 if self._p > 2:
                     ax = panels.pop("path").ax
                     ax.cla()
-                    panels = {"path": _draw_slice(ax, trace[k], trace=trace,
-                                                  surface=self.surface), **panels}
+                    panels = {"path": draw_slice(ax, trace[k], trace=trace,
+                                                 surface=self.surface), **panels}
             else:
                 # Later traces are drawn into the same axes: the frozen layout keeps
                 # their places, which saves laying the figure out again on every click;
                 # their frames (ticks, labels) stay, only what the panels drew goes.
-                panels = {}
-                for name, old in self.panels.items():
-                    if self._incremental:
-                        _clear(old.ax)
-                    else:
-                        old.ax.cla()
-                    kw = self._path_kw() if name == "path" else {}
-                    draw = (_draw_slice if name == "path" and self._p > 2
-                            else PANEL_REGISTRY[name].draw)
-                    panels[name] = draw(old.ax, trace[k], trace=trace, **kw)
-            self._marks = [
-                panels[name].ax.plot([], [], "o", markersize=13, markerfacecolor="none",
-                                     markeredgecolor=OKABE_ITO["orange"],
-                                     markeredgewidth=2.5, zorder=10)[0]
-                for name in ("fit", "weights", "working")]
+                panels = draw_into(self.panels, trace, k, path_kw=self._path_kw(),
+                                   sliced=self._p > 2, keep_frames=self._incremental)
+            self._marks = point_marks(panels)
             self.panels = panels
             self._attach_frames()
         self.trace = tuple(trace)
@@ -683,7 +621,7 @@ class HandsOn(FigureWidget):
             for m in self._marks:
                 m.set_data([], [])
             return
-        for m, x, v in zip(self._marks, self._marks_x(i, state),
+        for m, x, v in zip(self._marks, marks_x(self.panels, i, state),
                            (state.problem.y, state.w, state.z), strict=True):
             m.set_data([x], [float(v[i])])
 

@@ -263,8 +263,8 @@ class ActionFrames(FrameRenderer):
                         owner[id(part)] = id(ax)
         out: dict[Any, set[int]] = {}
         for a in redrawn:
-            ax = id(a.axes) if a.axes is not None else owner.get(id(a))
-            out.setdefault(ax, set()).add(id(a))
+            key = id(a.axes) if a.axes is not None else owner.get(id(a))
+            out.setdefault(key, set()).add(id(a))
         return {k: frozenset(v) for k, v in out.items()}
 
     def _remember(self, renderer: Any, redrawn: list[Artist]) -> None:
