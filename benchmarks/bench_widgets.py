@@ -18,7 +18,15 @@ the slider), in its frame-rendered form and, for comparison, with a full redraw 
 figure per step (``full-redraw``, what the race did before it rendered frames). Measured
 on 2 loaded cores (medians, ms per step): kernel 27 (full redraw 108), PNG mode 52 (142).
 
-Run: ``python benchmarks/bench_widgets.py [--n 10000] [--rounds 3]``
+Then the hands-on widget (``hands_on``, lesson 1's pass/fail data, n = 200, PNG mode,
+the widget's own size): milliseconds per action -- β set (as by a click), IRLS run from
+it, a slider step, a point picked, a response changed (a refit) -- as it is (each action
+renders only what changed: ``_hands_on_frames``), and as it was (``full-redraw``: every
+panel from ``ax.cla()`` and the whole figure rendered per action). Measured on 2 loaded
+cores (medians, ms per action, frames against full-redraw): β set 488 (591), IRLS run
+432 (580), slider step 167 (220), point picked 163 (321), refit 765 (808).
+
+Run: ``python benchmarks/bench_widgets.py [--n 10000] [--rounds 3] [--only hands_on]``
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ matplotlib.use("Agg")
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from glmlearn.widgets import ExplorerData, irls_explorer, method_race
+from glmlearn.widgets import ExplorerData, hands_on, irls_explorer, method_race
 
 
 def logistic_data(n: int, seed: int = 1) -> ExplorerData:
@@ -85,17 +93,60 @@ def time_race_steps(mode: str, rounds: int) -> list[float]:
     return _sweep(lambda k: setattr(race, "k", k), min(race.artists.steps, 60), rounds)
 
 
+def time_hands_on(mode: str, rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per action of the hands-on widget, by action: ``"frames"`` (as it
+    is) or ``"full-redraw"`` (every panel from ``ax.cla()``, the figure rendered whole)."""
+    w = hands_on(backend="png")
+    if mode == "full-redraw":
+        w._incremental = False
+        w._attach_frames()
+    n = w.problem.n
+    actions = {
+        "set β": lambda i: w.set_beta((-1.0 - 0.15 * (i % 4), 0.3 + 0.03 * (i % 3))),
+        "run IRLS": lambda i: w.run_irls(),
+        "slider step": lambda i: setattr(w, "iteration", 1 + i % (len(w.trace) - 1)),
+        "pick a point": lambda i: w.select((7 * i) % n),
+        "refit": lambda i: w.set_response(3 + i % 2, 1.0 - float(w.y[3 + i % 2])),
+    }
+    out: dict[str, list[float]] = {}
+    for name, act in actions.items():
+        ms = out.setdefault(name, [])
+        for i in range(4 * rounds):
+            t0 = time.perf_counter()
+            act(i)
+            ms.append(1e3 * (time.perf_counter() - t0))
+    assert not w.errors, w.errors
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--only", choices=("explorer", "race", "hands_on"),
+                    help="run one section only")
     args = ap.parse_args()
-    data = logistic_data(args.n)
-    print(f"IRLS explorer, logistic fit, n = {args.n}: milliseconds per slider step")
-    for mode in ("png", "ipympl-kernel", "update-only"):
-        ms = time_steps(data, mode, args.rounds)
-        print(f"  {mode:14s} median {statistics.median(ms):7.1f}   "
-              f"min {min(ms):7.1f}   max {max(ms):7.1f}   ({len(ms)} steps)")
+    if args.only in (None, "explorer", "race"):
+        _explorer_and_race(args)
+    if args.only in (None, "hands_on"):
+        print("hands_on, pass/fail data (n = 200), PNG mode: milliseconds per action "
+              "(median, min-max)")
+        for mode in ("frames", "full-redraw"):
+            for action, ms in time_hands_on(mode, args.rounds).items():
+                print(f"  {mode:12s} {action:13s} median {statistics.median(ms):7.1f}   "
+                      f"min {min(ms):7.1f}   max {max(ms):7.1f}   ({len(ms)} actions)")
+
+
+def _explorer_and_race(args: argparse.Namespace) -> None:
+    if args.only != "race":
+        data = logistic_data(args.n)
+        print(f"IRLS explorer, logistic fit, n = {args.n}: milliseconds per slider step")
+        for mode in ("png", "ipympl-kernel", "update-only"):
+            ms = time_steps(data, mode, args.rounds)
+            print(f"  {mode:14s} median {statistics.median(ms):7.1f}   "
+                  f"min {min(ms):7.1f}   max {max(ms):7.1f}   ({len(ms)} steps)")
+    if args.only == "explorer":
+        return
     print("method race, pass/fail data (n = 200): milliseconds per step")
     for mode in ("png", "png full-redraw", "ipympl-kernel", "ipympl-kernel full-redraw"):
         ms = time_race_steps(mode, args.rounds)

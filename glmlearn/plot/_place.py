@@ -55,6 +55,12 @@ class Crowd:
     #: With a trace (fixed limits): when no position is free, raise the top of the
     #: y-axis to make a free strip for the legend instead of going outside.
     grow: bool = False
+    #: For a legend that cannot go outside (a small panel at the figure's edge): when no
+    #: position is free, raise the top of the y-axis by the legend's height *on these
+    #: axes*, measured again after each layout from the limits the panel was drawn with
+    #: (:attr:`drawn_ylim`), so that the legend covers only an empty strip.
+    make_room: bool = False
+    drawn_ylim: tuple[float, float] | None = None
 
     def add_points(self, x: Any, y: Any) -> None:
         self.points.append(np.column_stack([np.ravel(x), np.ravel(y)]).astype(float))
@@ -144,6 +150,54 @@ def _free_position(legend: Legend, r: RendererBase, hard: Array, soft: Array,
     return None if best is None else best[2]
 
 
+def _px_per_point(ax: Any) -> float:
+    fig = ax.get_figure(root=True)
+    return float(fig.dpi) / 72.0 if fig is not None else 1.0
+
+
+#: Positions tried per axis by :func:`_free_spot` (a legend a few pixels from the next).
+GRID = 24
+
+
+def _free_spot(legend: Legend, r: RendererBase, hard: Array, soft: Array, margin: float
+               ) -> str:
+    """Put ``legend`` at the free spot of a :data:`GRID` x :data:`GRID` grid of positions
+    inside the axes (covering none of ``hard``; fewest ``soft``, then nearest an edge);
+    if none is free, at the spot covering the fewest of ``hard``. Returns ``"spot"``, or
+    ``"covering"`` for the latter.
+
+    For a legend nearly as large as its axes, where the named positions of
+    :data:`CANDIDATES` may all cover the data while a gap between them does not.
+    """
+    ax = legend.axes
+    inner = ax.bbox
+    legend.set_loc("lower left")
+    box = legend.get_window_extent(r)
+    # the pad matplotlib leaves between a legend at a named position and the axes' edge
+    pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
+           * _px_per_point(ax))
+    room_x = inner.width - box.width - 2 * pad
+    room_y = inner.height - box.height - 2 * pad
+    if room_x < 0 or room_y < 0:
+        room_x, room_y = max(room_x, 0.0), max(room_y, 0.0)
+    best: tuple[tuple[int, ...], float, float] | None = None
+    for fx in np.linspace(0.0, 1.0, GRID):
+        for fy in np.linspace(0.0, 1.0, GRID):
+            x0, y0 = inner.x0 + pad + fx * room_x, inner.y0 + pad + fy * room_y
+            spot = Bbox.from_bounds(x0, y0, box.width, box.height)
+            covered = _inside(hard, spot, margin)
+            edge = round(min(fx, 1 - fx) + min(fy, 1 - fy), 6)  # 0 in a corner
+            score = (covered, _inside(soft, spot, margin), int(edge * 1000))
+            if best is None or score < best[0]:
+                best = (score, x0, y0)
+    assert best is not None
+    (covered, *_), x0, y0 = best
+    # a position given as a pair: the legend's lower left corner, in axes fractions
+    u, v = ax.transAxes.inverted().transform((x0, y0))
+    legend.set_loc((float(u), float(v)))
+    return "covering" if covered else "spot"
+
+
 def _crowd_display(ax: Any, crowd: Crowd) -> tuple[Array, Array]:
     hard = np.vstack([np.empty((0, 2)), *(_display(ax, p) for p in crowd.points),
                       *(_sample(_display(ax, ln)) for ln in crowd.lines)])
@@ -196,6 +250,21 @@ def _raise_top_nominal(ax: Any, legend: Legend, r: RendererBase, crowd: Crowd,
     return True
 
 
+def _raise_top(ax: Any, legend: Legend, r: RendererBase, margin: float) -> bool:
+    """Raise the top of ``ax``'s y-axis so that a strip as tall as ``legend`` (with its
+    pad and ``margin``, in pixels) lies above all that was drawn; True if it fits."""
+    box = legend.get_window_extent(r)
+    pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
+           * _px_per_point(ax))
+    need = 1.1 * (box.height + 2 * pad + margin) / ax.bbox.height
+    if need > 0.6 or box.width + 2 * pad > ax.bbox.width:
+        return False  # the strip would take most of the panel, or the legend is too wide
+    tr = ax.yaxis.get_transform()
+    lo, hi = tr.transform(np.array(ax.get_ylim(), float))
+    ax.set_ylim(*tr.inverted().transform(np.array([lo, lo + (hi - lo) / (1 - need)])))
+    return True
+
+
 def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = None, *,
                  outside: bool = False, again: bool = False) -> str:
     """Move ``legend`` to the first candidate position where it covers nothing of
@@ -217,8 +286,16 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
     try:
         legend.set_bbox_to_anchor(None)
         legend.set_in_layout(False)
+        if crowd.make_room:  # start from the limits drawn, whatever an earlier pass raised
+            if crowd.drawn_ylim is None:
+                crowd.drawn_ylim = ax.get_ylim()
+            ax.set_ylim(*crowd.drawn_ylim)
         hard, soft = _crowd_display(ax, crowd)
         chosen = None if outside else _free_position(legend, r, hard, soft, margin)
+        if chosen is None and crowd.make_room and not outside and _raise_top(ax, legend, r,
+                                                                             margin):
+            hard, soft = _crowd_display(ax, crowd)
+            chosen = _free_position(legend, r, hard, soft, margin)
         if crowd.grow and not (outside or again):
             # Whether to make room at the top, and how much, is decided on a nominal
             # panel (NOMINAL points), not on the axes' size now: a panel's limits are
@@ -233,13 +310,9 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
             legend.set_bbox_to_anchor((1.02, 1.0), transform=ax.transAxes)
             legend.set_in_layout(True)
         elif chosen is None:
-            # A figure too small for the legend beside its axes: the least covered spot.
-            counts = []
-            for i, loc in enumerate(CANDIDATES):
-                legend.set_loc(loc)  # type: ignore[arg-type]
-                counts.append((_inside(hard, legend.get_window_extent(r), margin), i, loc))
-            chosen = min(counts)[2]
-            legend.set_loc(chosen)  # type: ignore[arg-type]
+            # A figure too small for the legend beside its axes: any free spot inside,
+            # not only the named ones; failing that, the least covered one.
+            chosen = _free_spot(legend, r, hard, soft, margin)
         else:
             legend.set_loc(chosen)  # type: ignore[arg-type]
         # The region the legend paints, relative to its axes: its reach as a moving

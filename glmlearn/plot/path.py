@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import contourpy
 import numpy as np
@@ -419,6 +420,19 @@ def _contour_lines(x: Array, y: Array, values: Array, levels: Array) -> tuple[Ar
     return xy[:, 0], xy[:, 1]
 
 
+def _legend_entries(ax: Axes, step: Line2D, model_minimum: Line2D | None, sliced: bool
+                    ) -> tuple[list[Any], list[str]]:
+    """The path legend's handles and labels, one row fewer than one per artist for
+    ``p = 2``: there the model's minimum *is* the step's end, so the step's row shows
+    both (the dashed step and the cross) and says so."""
+    handles, labels = ax.get_legend_handles_labels()
+    if model_minimum is None or sliced:
+        return list(handles), list(labels)
+    rows = [(h, lab) for h, lab in zip(handles, labels, strict=True) if h is not model_minimum]
+    return ([(step, model_minimum) if h is step else h for h, _ in rows],
+            ["step → β next = min Q_k" if h is step else lab for h, lab in rows])
+
+
 def _kept(state: IRLSState, ij: tuple[int, int]) -> bool:
     """Whether both coefficients of the plane are estimated (not aliased) at ``state``."""
     nxt = np.asarray(state.beta_next, dtype=float)
@@ -448,6 +462,7 @@ def draw_path(
     margin: float = 0.35,
     legend: bool = True,
     quadratic: bool = False,
+    d_hat: float | None = None,
 ) -> PathArtists:
     r"""Draw the path of two coefficients :math:`(\beta_i, \beta_j)` over contours of the deviance.
 
@@ -493,6 +508,11 @@ def draw_path(
         minimum *in that plane*, which is in general not ``beta_next``: the step's end
         (the dashed segment) is the projection of ``beta_next``, which also moves the
         other coefficients. The figure says this too.
+    d_hat : float, optional
+        The deviance at the maximum-likelihood estimate, :math:`\hat D`, that the inner
+        contours (the likelihood-ratio confidence regions) are drawn above; default the
+        deviance of the trace's last state, its fit. For ``p = 2``. (A picture of a trace
+        that is not a fit, say one state set by hand, passes the fit's.)
 
     Returns
     -------
@@ -519,7 +539,8 @@ def draw_path(
     counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in tr]))
     contours: QuadContourSet | LineCollection
     if not sliced:
-        d_hat = tr[-1].deviance if tr[-1].beta is not None else None
+        if d_hat is None and tr[-1].beta is not None:
+            d_hat = tr[-1].deviance
         levels = _contour_levels(surf.deviance, d_hat)
         contours = ax.contour(surf.beta0, surf.beta1, surf.deviance, levels=levels,
                               cmap="cividis", linewidths=1.0, zorder=1)
@@ -543,12 +564,12 @@ def draw_path(
         (model,) = ax.plot([], [], "--", color=_C["green"], linewidth=1.3, alpha=0.9,
                            zorder=2, label="Q_k in this plane" if sliced
                            else "quadratic model Q_k")
-        # (A slice's legend, crowded by the note on the plane's minimum, names the
-        # halving segment only when some step of the trace was halved.)
+        # The legend names the halving segment only when some step of the trace was
+        # halved (else it is never drawn): in the explorer's small panel every row of
+        # the legend takes room the path needs.
         halved = any(s.step_halvings for s in tr)
         (model_join,) = ax.plot([], [], ":", color=_C["green"], linewidth=2.5, zorder=3,
-                                label="halved: β next → β⁽ᵏ⁺¹⁾" if halved or not sliced
-                                else "_halved")
+                                label="halved: β next → β⁽ᵏ⁺¹⁾" if halved else "_halved")
         (model_minimum,) = ax.plot([], [], "X", color=_C["green"], markersize=10,
                                    markeredgecolor=_C["black"], zorder=5,
                                    label="its minimum (≠ β next in general)"
@@ -576,7 +597,9 @@ def draw_path(
                 else "contours of the deviance D(β₀, β₁) (dark = low)")
     label = _state_label(ax, 2 + note.count("\n"))
     if legend:
-        crowd = Crowd(grow=False)
+        # Fixed limits (the surface's box), and often no room beside the axes (the
+        # explorer's last column): make room at the top rather than cover the path.
+        crowd = Crowd(grow=False, make_room=True)
         crowd.add_points(pts[:, 0], pts[:, 1])
         crowd.add_line(pts[:, 0], pts[:, 1])
         for s in tr:
@@ -590,7 +613,9 @@ def draw_path(
             crowd.add_points(minima[:, 0], minima[:, 1])
         for piece in segments:
             crowd.add_line(piece[:, 0], piece[:, 1], soft=True)
-        _legend(ax, crowd=crowd)
+        handles, names_ = _legend_entries(ax, step, model_minimum, sliced)
+        _legend(ax, crowd=crowd, handles=handles, labels=names_, handlelength=1.6,
+                labelspacing=0.3, borderpad=0.3)
     art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path,
                       current=current, step=step, label=label, trace=tr, surface=surf,
                       points=pts, counts=counts, note=note, model=model,

@@ -22,9 +22,13 @@ The leverage is the hat value of the fit's last weighted least-squares step,
 of that step (R's ``hatvalues`` of a ``glm``): how much :math:`\hat\eta_i` moves with the
 working response :math:`z_i`.
 
-The panels are those of :mod:`glmlearn.plot` (path, fit, weights, working), drawn by
-:func:`glmlearn.plot.explorer_figure` for each new trace and moved with ``update`` along
-it. The mouse needs ipympl's live canvas (``%matplotlib widget``: matplotlib's
+The panels are those of :mod:`glmlearn.plot` (path, fit, weights, working), laid out
+once by :func:`glmlearn.plot.explorer_figure`, drawn again into their axes for each new
+trace (:mod:`._hands_on_panels`) and moved with ``update`` along it. An action renders
+only what it changed (:mod:`._hands_on_frames`): the panels' frames and the surface's
+contours are kept, and the picture is the one a full draw makes.
+
+The mouse needs ipympl's live canvas (``%matplotlib widget``: matplotlib's
 ``button_press_event``, ``motion_notify_event`` and ``button_release_event``); with the
 PNG picture every action works through the boxes and buttons, and the status line says
 so. A refit that the data do not allow (a response outside the family's range) or an
@@ -47,14 +51,14 @@ from .. import plot
 from .._arrays import Array
 from .._irls import IRLSState, run_irls
 from ..errors import GLMInputError, GLMTypeError
-from ..plot._style import OKABE_ITO, _coef_label, _state_label, _style_axes
-from ..plot.path import PathArtists, _contour_levels, path_surface
-from ..plot.registry import PANEL_REGISTRY
+from ..plot.path import path_surface
 from ..problem import GLMProblem, make_problem
 from ..results import GLMResult
 from ..surface import Surface, deviance_surface
 from ._checks import check_int
 from ._data import pass_fail
+from ._hands_on_frames import ActionFrames, frame_key, layer
+from ._hands_on_panels import PANELS, draw_into, draw_slice, marks_x, point_marks
 from ._ipympl_fixes import SnapshotBox, kernel_link
 from ._text import troubles_of
 from ._view import Backend, FigureWidget, guarded, note_html, quiet_fit
@@ -64,8 +68,6 @@ __all__ = ["PICK_RADIUS_PX", "HandsOn", "hands_on", "leverage"]
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 #: A press this close to a data point (in pixels) picks it.
 PICK_RADIUS_PX = 10.0
-#: The panels, in the figure's reading order (two per row).
-PANELS = ("path", "fit", "weights", "working")
 _IPYMPL_NOTE = ("Clicking the surface and dragging points need the live figure of "
                 "%matplotlib widget (ipympl). Here, type β in the boxes, pick a point by its "
                 "number and type its y; every other action works the same.")
@@ -110,38 +112,6 @@ def _snap(problem: GLMProblem, i: int, value: float) -> float:
     if fam in ("gamma", "inverse_gaussian"):
         return float(max(value, 1e-3))
     return float(value)
-
-
-def _draw_slice(ax: Any, state: IRLSState, *, trace: tuple[IRLSState, ...], surface: Surface,
-                **_: Any) -> PathArtists:
-    r"""The path panel of a model with more than two coefficients: the iterates'
-    :math:`(\beta_0, \beta_1)` over the deviance surface *sliced* at the other
-    coefficients (``surface.at``). The same artists as :func:`glmlearn.plot.draw_path`
-    (whose ``update`` reads only the first two coefficients); only the surface differs."""
-    levels = _contour_levels(surface.deviance)
-    contours = ax.contour(surface.beta0, surface.beta1, surface.deviance, levels=levels,
-                          cmap="cividis", linewidths=1.0, zorder=1)
-    pts = np.array([s.beta[:2] for s in trace if s.beta is not None], dtype=float).reshape(-1, 2)
-    counts = tuple(int(c) for c in np.cumsum([s.beta is not None for s in trace]))
-    (full_path,) = ax.plot(pts[:, 0], pts[:, 1], "-", color=OKABE_ITO["black"], alpha=0.25,
-                           linewidth=1, zorder=2)
-    (path,) = ax.plot([], [], "-o", color=OKABE_ITO["blue"], markersize=5, linewidth=1.5,
-                      zorder=3)
-    (step,) = ax.plot([], [], "--", color=OKABE_ITO["vermillion"], linewidth=1.5, zorder=3)
-    (current,) = ax.plot([], [], "o", color=OKABE_ITO["vermillion"], markersize=10, zorder=4)
-    ax.set_xlim(surface.beta0[0], surface.beta0[-1])
-    ax.set_ylim(surface.beta1[0], surface.beta1[-1])
-    names = state.problem.column_names
-    _style_axes(ax, "Deviance surface, a slice", _coef_label(0, names[0]),
-                _coef_label(1, names[1]))
-    labels = [_coef_label(j, names[j]).split(" ")[0].rstrip(":") for j in range(len(names))]
-    held = (", ".join(f"{labels[j]} = {surface.at[j]:.3g}" for j in range(2, len(names)))
-            if len(names) <= 4 else f"{labels[2]} … {labels[-1]} at the β set")
-    art = PathArtists(ax=ax, contours=contours, full_path=full_path, path=path, current=current,
-                      step=step, label=_state_label(ax, 2), trace=trace, surface=surface,
-                      points=pts, counts=counts, note=f"contours of D; held: {held}")
-    art.update(state)
-    return art
 
 
 def _round_to(value: float, limits: tuple[float, float]) -> float:
@@ -241,6 +211,9 @@ class HandsOn(FigureWidget):
         self._drag_y: float | None = None
         self._note = ""
         self._hold = False
+        #: Redraw an action's panels over their kept frames (else from ``ax.cla()`` and a
+        #: full draw of the figure, as the benchmark compares).
+        self._incremental = True
         self.panels: dict[str, Any] = {}
         self._marks: list[Line2D] = []
         if start is None:
@@ -494,7 +467,10 @@ class HandsOn(FigureWidget):
         self.set_response(i, y_new)
 
     def _x_of(self, i: int) -> float:
-        return float(self.problem.X[i, self.panels["fit"].x])
+        """Where point ``i`` is in the fit panel along x: its predictor, or (a view of
+        several predictors, say observed against fitted) its μ at the state shown."""
+        return float(np.asarray(self.panels["fit"].data.get_xdata(), dtype=float)[i])
+
 
     def _nearest_point(self, event: MouseEvent) -> int | None:
         fit = self.panels["fit"]
@@ -577,28 +553,21 @@ class HandsOn(FigureWidget):
                 # own slice (the same labels and ticks), then the slice held at the β set
                 # is drawn into that axes.
                 _, panels = plot.explorer_figure(trace, k, panels=PANELS, ncols=2, fig=fig,
-                                                 panel_kw={"path": {"surface": self.surface}})
+                                                 panel_kw={"path": self._path_kw()})
                 if self._p > 2:
                     ax = panels.pop("path").ax
                     ax.cla()
-                    panels = {"path": _draw_slice(ax, trace[k], trace=trace,
-                                                  surface=self.surface), **panels}
+                    panels = {"path": draw_slice(ax, trace[k], trace=trace,
+                                                 surface=self.surface), **panels}
             else:
                 # Later traces are drawn into the same axes: the frozen layout keeps
-                # their places, which saves laying the figure out again on every click.
-                panels = {}
-                for name, old in self.panels.items():
-                    old.ax.cla()
-                    kw = {"surface": self.surface} if name == "path" else {}
-                    draw = (_draw_slice if name == "path" and self._p > 2
-                            else PANEL_REGISTRY[name].draw)
-                    panels[name] = draw(old.ax, trace[k], trace=trace, **kw)
-            self._marks = [
-                panels[name].ax.plot([], [], "o", markersize=13, markerfacecolor="none",
-                                     markeredgecolor=OKABE_ITO["orange"],
-                                     markeredgewidth=2.5, zorder=10)[0]
-                for name in ("fit", "weights", "working")]
-        self.panels = panels
+                # their places, which saves laying the figure out again on every click;
+                # their frames (ticks, labels) stay, only what the panels drew goes.
+                panels = draw_into(self.panels, trace, k, path_kw=self._path_kw(),
+                                   sliced=self._p > 2, keep_frames=self._incremental)
+            self._marks = point_marks(panels)
+            self.panels = panels
+            self._attach_frames()
         self.trace = tuple(trace)
         last = len(self.trace) - 1
         with self._holding():
@@ -606,6 +575,36 @@ class HandsOn(FigureWidget):
             self.slider.max = self.play.max = last
             self.slider.value = k
         self._show(k)
+
+    def _path_kw(self) -> dict[str, Any]:
+        """The path panel's surface, and its confidence regions around the fit to the
+        data (not around a β set by hand, which is no minimum), whatever trace is shown."""
+        kw: dict[str, Any] = {"surface": self.surface}
+        if self._p == 2:
+            kw["d_hat"] = float(self.result.deviance)
+        return kw
+
+    def _attach_frames(self) -> None:
+        """Render the panels' new artists as frames over their kept static pictures
+        (:mod:`._hands_on_frames`); with ``_incremental`` off, full draws instead."""
+        if not self._incremental:
+            if self.view.frames is not None:
+                self.view.frames.release()
+            self.view.frames = None
+            return
+        path = self.panels["path"]
+        # The contours stay while the surface does (see _surface).
+        layers = {name: layer(p, (path.contours,) if name == "path" else ())
+                  for name, p in self.panels.items()}
+        # The contours' levels follow the trace too (the inner ones are D̂ + χ² quantiles).
+        contours = (self._surfaces, tuple(float(v) for v in path.levels))
+        keys = {p.ax: frame_key(p.ax, contours if name == "path" else None)
+                for name, p in self.panels.items()}
+        frames = self.view.frames
+        if isinstance(frames, ActionFrames) and frames.figure is self.figure:
+            frames.retarget(layers, keys)
+        else:
+            self.view.frames = ActionFrames(self.figure, layers, keys)
 
     def _show(self, k: int) -> None:
         """Every panel to state ``k``, the point marks and the text, one redraw."""
@@ -622,8 +621,8 @@ class HandsOn(FigureWidget):
             for m in self._marks:
                 m.set_data([], [])
             return
-        x = self._x_of(i)
-        for m, v in zip(self._marks, (state.problem.y, state.w, state.z), strict=True):
+        for m, x, v in zip(self._marks, marks_x(self.panels, i, state),
+                           (state.problem.y, state.w, state.z), strict=True):
             m.set_data([x], [float(v[i])])
 
     def _set_boxes(self, b: Array) -> None:
@@ -647,6 +646,8 @@ class HandsOn(FigureWidget):
     def _surface(self) -> Surface:
         """The deviance over the window of (β₀, β₁); with more coefficients, a slice at
         those of the β set (of the refit, after a change of the data)."""
+        # Counted: the path panel's contours are kept as long as the count is the same.
+        self._surfaces = getattr(self, "_surfaces", 0) + 1
         if self._p == 2:
             return deviance_surface(self.problem, *self._grid)
         held = self.beta_set if getattr(self, "_kind", "set") != "refit" else np.nan_to_num(
@@ -674,7 +675,10 @@ class HandsOn(FigureWidget):
             return ""
         s, p = self.state, self.problem
         d_i = float(p.prior_weights[i] * p.family.unit_deviance(p.y[i:i + 1], s.mu[i:i + 1])[0])
-        return (f"point {i} ({p.column_names[self.panels['fit'].x]} = {_fmt(self._x_of(i))}): "
+        x = self.panels["fit"].x
+        where = (f" ({p.column_names[x]} = {_fmt(float(p.X[i, x]))})"
+                 if isinstance(x, int | np.integer) else "")
+        return (f"point {i}{where}: "
                 f"y = {_fmt(float(p.y[i]))}, μ = {_fmt(float(s.mu[i]))}, "
                 f"w = {_fmt(float(s.w[i]))}, z = {_fmt(float(s.z[i]))}, deviance "
                 f"contribution = {_fmt(d_i)}; leverage h = {_fmt(float(self.leverage[i]))} "
