@@ -253,8 +253,7 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
     """X'WX of the last step (kept columns, scaled to unit diagonal) nearly singular: the
     condition number and the columns involved (the
     eigenvector of the smallest eigenvalue names the nearly dependent combination)."""
-    keep = ~aliased
-    kept = problem.p - int(aliased.sum())
+    kept = problem.p - int(np.count_nonzero(aliased))
     if kept < 2:
         return None
     # Scaling the columns to unit length is nearly the best diagonal scaling (van der
@@ -263,6 +262,7 @@ def _ill_conditioning(problem: GLMProblem, states: Sequence[IRLSState],
     # problem.
     if states[-2]._wls.solution.rcond * COND_MAX > kept:
         return None
+    keep = ~aliased
     G = np.asarray(states[-2].xtwx)[np.ix_(keep, keep)]
     d = np.sqrt(np.diag(G))
     if not np.all(np.isfinite(G)) or not np.all(d > 0):
