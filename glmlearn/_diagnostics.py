@@ -95,6 +95,7 @@ from scipy import optimize
 
 from ._arrays import Array, all_true, any_true
 from ._irls import MAX_HALVINGS, STALL_SUFFIX, IRLSState
+from ._methods import METHOD_NAMES
 from .errors import (
     BoundaryWarning,
     ConvergenceWarning,
@@ -192,6 +193,9 @@ CRITERION_ROUNDING = float(1024 * np.finfo(float).eps)
 def _step_troubles(states: Sequence[IRLSState], max_iter: int) -> list[Trouble]:
     """Halved steps, a stalled step and non-convergence, read off the states."""
     final = states[-1]
+    # (a Newton or gradient-ascent trace names its method: its steps are not IRLS's)
+    who = METHOD_NAMES.get(final.method, "IRLS")
+    who = who[0].upper() + who[1:]  # (it starts the sentence)
     out = []
     halved = [s for s in states if s.step_halvings and not s.stalled]
     if halved:
@@ -214,22 +218,22 @@ def _step_troubles(states: Sequence[IRLSState], max_iter: int) -> list[Trouble]:
                     "try another link or look at the fitted means at the edge (R: 'glm.fit: "
                     "algorithm stopped at boundary value').")
         out.append(Trouble(StepHalvingWarning, "step_halving",
-                           f"IRLS halved its step at {where}; the shorter step was "
+                           f"{who} halved its step at {where}; the shorter step was "
                            f"accepted and the fit went on (R: {words}).{edge}"))
     if final.stalled:
         why = final.halving_reason.removesuffix(f"; {STALL_SUFFIX}")
         k = final.iteration
         out.append(Trouble(StepHalvingWarning, "step_halving",
-                           f"IRLS iteration {k}: {why}, and {MAX_HALVINGS} step-halvings "
-                           f"could not fix it; IRLS stopped at the coefficients of iteration "
+                           f"{who} iteration {k}: {why}, and {MAX_HALVINGS} step-halvings "
+                           f"could not fix it; {who} stopped at the coefficients of iteration "
                            f"{k - 1} (not converged)"))
         out.append(Trouble(ConvergenceWarning, "not_converged",
-                           f"IRLS stopped at iteration {k}: step-halving could not find an "
+                           f"{who} stopped at iteration {k}: step-halving could not find an "
                            f"acceptable step ({final.halving_reason}); the estimates are not "
                            "the MLE"))
     elif not final.converged and final.criterion <= CRITERION_ROUNDING:
         out.append(Trouble(ConvergenceWarning, "not_converged",
-                           f"IRLS did not meet the tolerance in {max_iter} iterations, but the "
+                           f"{who} did not meet the tolerance in {max_iter} iterations, but the "
                            f"deviance changes only at rounding level (last criterion "
                            f"{final.criterion:.3g}, at most {CRITERION_ROUNDING:.2g}): the "
                            "tolerance asks for more digits than double precision holds; the "
@@ -237,7 +241,7 @@ def _step_troubles(states: Sequence[IRLSState], max_iter: int) -> list[Trouble]:
                            "warns 'glm.fit: algorithm did not converge' here)"))
     elif not final.converged:
         out.append(Trouble(ConvergenceWarning, "not_converged",
-                           f"IRLS did not converge in {max_iter} iterations (last criterion "
+                           f"{who} did not converge in {max_iter} iterations (last criterion "
                            f"{final.criterion:.3g}, deviance {final.deviance:.6g}); the "
                            "estimates are not the MLE"))
     return out

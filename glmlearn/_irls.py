@@ -29,17 +29,21 @@ Memory: a state keeps its n-length vectors (eta, mu, w, z) when the problem has 
 most ``FULL_TRACE_MAX_N`` = 50 000 rows (or ``trace="full"``). Above that
 (``trace="auto"``) the states are *compact*: they keep beta, the deviance, the score
 and the scalars, and recompute eta, mu, w and z from beta when asked, with the very
-same code, so the numbers are identical; the last state always keeps its vectors.
+same code, so the numbers are identical; the last state always keeps eta and mu.
 The loop holds one set of n-vectors at a time, so a fit needs less than 2x the size of
 X (a private copy of X plus a few vectors), whatever the number of iterations.
 
 Speed: each iteration reads X twice, once for step 4 (the Gram matrix
 :math:`X^\top W X`, :math:`X^\top W z` and the score, all from the same block of rows
 while it is in cache; see :func:`glmlearn.linalg.normal_equations`) and once for
-:math:`X\beta` in step 5. The last state's step 4 (``beta_next``, ``xtwx``, ``score``)
-is needed by no one to finish the fit, so it is computed when first asked for; so is
-the score of a state that keeps its vectors (Fisher scoring's step needs only the WLS
-solution), summed over the same blocks of rows as the pass over X would sum it.
+:math:`X\beta` in step 5. The last state's steps 2-4 (``w``, ``z``, ``beta_next``,
+``xtwx``, ``score``) are needed by no one to finish the fit, so they are computed when
+first asked for, from its eta and mu; so is the score of a state that keeps its vectors
+(Fisher scoring's step needs only the WLS solution), summed over the same blocks of rows
+as the pass over X would sum it. At the size of a classroom data set (a few hundred
+rows) the numpy calls themselves cost more than the arithmetic: the loop makes as few
+as the formulas allow, and asks its yes-or-no questions of masks by counting
+(``glmlearn/_arrays.py``).
 
 The state itself (:class:`IRLSState`, and steps 1-4 as it recomputes them for a compact
 trace or for the last state) is in ``glmlearn/_state.py``; it is importable from here.
@@ -331,7 +335,8 @@ def _iterate(
             step_halvings=step.halvings, halving_reason=step.reason,
             problem=problem, stalled=step.stalled, method=rule.name,
             fallback="" if prop is None else prop.fallback,
-            # The last state always keeps its vectors: the result reads them at once.
+            # The last state always keeps eta and mu (`point`, or its vectors): the
+            # result reads them at once.
             _vectors=(vec if prop is None else prop.vectors) if keep_vectors or last else None,
             _step4=sol, _aliased=aliased, _point=point,
         )

@@ -68,11 +68,13 @@ from .family import Family
 from .linalg import RCOND_MIN, WLSSolution, _cho_solve, _cholesky_rcond, find_aliased
 from .problem import GLMProblem
 
-__all__ = ["FISHER", "METHODS", "Proposal", "StepRule", "check_method", "observed_weights",
+__all__ = ["FISHER", "METHODS", "METHOD_NAMES", "Proposal", "StepRule", "check_method", "observed_weights",
            "recompute_vectors", "step_rule"]
 
 #: The methods :func:`glmlearn.irls` knows.
 METHODS = ("fisher", "newton", "gradient")
+#: How warnings and summaries name the two that are not IRLS's own Fisher scoring.
+METHOD_NAMES = {"newton": "Newton-Raphson", "gradient": "gradient ascent"}
 
 
 # --- the second derivatives Newton needs ----------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._methods import METHOD_NAMES
 from ._rformat import coef_table, format_real
 
 #: R's names of the families, where glmlearn's differ
@@ -65,5 +66,4 @@ def r_summary_lines(result: Any, stars: bool = False) -> list[str]:
 def iterations_name(r: Any, fisher: str) -> str:
     """What a summary counts: ``fisher`` (R's words in the layout asked for) for Fisher
     scoring, else the method's name (a Newton or gradient-ascent fit, ``fit(method=...)``)."""
-    return {"newton": "Newton-Raphson", "gradient": "gradient ascent"}.get(
-        r.trace[-1].method, fisher)
+    return METHOD_NAMES.get(r.trace[-1].method, fisher)

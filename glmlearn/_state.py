@@ -170,7 +170,9 @@ class IRLSState:
         Fisher-scoring step.
     eta, mu, w, z : ndarray
         Linear predictor, means, working weights and working response at this state
-        (read-only; recomputed from ``beta`` for compact traces).
+        (read-only; recomputed from ``beta`` for compact traces; the last state of a
+        Fisher-scoring trace computes ``w`` and ``z`` from its ``eta`` and ``mu`` when
+        first asked for).
     """
 
     iteration: int

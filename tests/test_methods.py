@@ -302,11 +302,22 @@ def test_fit_with_gradient_ascent_and_a_step_size() -> None:
     assert res.converged and res.trace[-1].method == "gradient"
     np.testing.assert_allclose(res.coef, ref.coef, rtol=1e-2)  # (R's criterion stops early)
     np.testing.assert_allclose(res.se, ref.se, rtol=1e-2)  # not gradient's curvature, I/alpha
-    with pytest.warns(glmlearn.ConvergenceWarning, match="did not converge in 5 iterations"):
+    with pytest.warns(glmlearn.ConvergenceWarning,
+                      match="^Gradient ascent did not converge in 5 iterations"):
         fixed = glmlearn.fit(X, PASSED, "binomial", method="gradient", step_size=1e-3,
                              start=[0.0, 0.0], max_iter=5)
     assert fixed.n_iter == 5 and not fixed.converged
     assert "not_converged" in fixed.flags
+
+
+def test_a_newton_fit_names_its_method_in_its_warnings() -> None:
+    """The warnings of a Newton or gradient-ascent fit do not call its steps IRLS's."""
+    with pytest.warns(glmlearn.ConvergenceWarning,
+                      match="^Newton-Raphson did not converge in 2 iterations"):
+        res = glmlearn.fit(X, PASSED, glmlearn.binomial("probit"), method="newton", max_iter=2)
+    assert not any(m.startswith("IRLS") for m in res.warnings)
+    with pytest.warns(glmlearn.ConvergenceWarning, match="^IRLS did not converge in 2"):
+        glmlearn.fit(X, PASSED, glmlearn.binomial("probit"), max_iter=2)
 
 
 @pytest.mark.parametrize(("kw", "match"), [
