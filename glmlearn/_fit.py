@@ -139,8 +139,8 @@ def fit(
                             eta_start=check_eta_start(problem, mustart, etastart)))
     if not isinstance(singular_ok, bool | np.bool_):
         raise GLMTypeError(f"singular_ok: expected True or False, got {singular_ok!r}")
-    aliased = np.isnan(np.asarray(states[-1].beta))
-    if not singular_ok and any_true(aliased):
+    aliased = None if singular_ok else np.isnan(np.asarray(states[-1].beta))
+    if aliased is not None and any_true(aliased):
         names = [n for n, a in zip(problem.column_names, aliased, strict=True) if a]
         raise GLMInputError(
             f"X: singular fit encountered (singular_ok=False): {', '.join(names)} "

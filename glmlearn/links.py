@@ -102,16 +102,16 @@ def _beyond(a: Array, thresh: float) -> bool:
 
 def _logit_inverse(eta: Array) -> Array:
     # R: t = exp(eta) clamped to [eps, 1/eps] (beyond |eta| > 30), then mu = t / (1 + t),
-    # so mu never reaches 0 or 1.
-    # np.clip's numbers, without its Python wrapper; asarray keeps a 0-d eta an array
-    # (numpy returns a scalar for it), so the in-place steps below work for it too
-    t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
-    np.minimum(t, _LOGIT_THRESH, out=t)
-    np.exp(t, out=t)
-    # rare: only then pay for the masks
-    if _beyond(np.abs(eta), _LOGIT_THRESH):
+    # so mu never reaches 0 or 1. asarray keeps a 0-d eta an array (numpy returns a
+    # scalar for it), so the in-place steps below work for it too.
+    if _beyond(np.abs(eta), _LOGIT_THRESH):  # rare: only then clamp (np.clip's numbers)
+        t = np.asarray(np.maximum(eta, -_LOGIT_THRESH))
+        np.minimum(t, _LOGIT_THRESH, out=t)
+        np.exp(t, out=t)
         t[eta < -_LOGIT_THRESH] = _EPS
         t[eta > _LOGIT_THRESH] = 1 / _EPS
+    else:  # every |eta| <= 30 (or NaN): the clamp would change nothing
+        t = np.asarray(np.exp(eta))
     t /= 1 + t
     return t
 
