@@ -372,7 +372,9 @@ def _mle_certified(problem: GLMProblem, states: Sequence[IRLSState],
         return False
     fam, y, X, off = problem.family, problem.y, problem.X, problem.offset
     with np.errstate(all="ignore"):
-        v = np.where(aliased, 0.0, np.asarray(state.beta_next) - np.asarray(state.beta))
+        v = np.asarray(state.beta_next) - np.asarray(state.beta)
+        if any_true(aliased):
+            v = np.where(aliased, 0.0, v)
         if not all(map(math.isfinite, v.tolist())):  # (p numbers: no numpy call needed)
             return False
         kept = None if state.is_compact else state._get()

@@ -131,7 +131,10 @@ def _logit_inverse_deriv(eta: Array) -> Array:
 
 
 def _probit_inverse(eta: Array) -> Array:
-    return special.ndtr(np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH))
+    # R clamps eta to +-qnorm(eps); np.clip costs more than asking whether it is needed
+    if _beyond(np.abs(eta), _PROBIT_THRESH):
+        eta = np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH)
+    return special.ndtr(eta)
 
 
 def _cauchit_inverse(eta: Array) -> Array:

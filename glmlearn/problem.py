@@ -182,7 +182,8 @@ class GLMProblem:
         d = (binary(self.y_ones, mu) if self.y_ones is not None and binary is not None
              else fam.unit_deviance(self.y, mu))
         pw = self.weights_or_none
-        return float((d if pw is None else pw * d).sum())
+        # (ndarray.sum is this reduction behind a Python wrapper)
+        return float(np.add.reduce(d if pw is None else pw * d))
 
 
 def _one_value(a: Array) -> float | None:
