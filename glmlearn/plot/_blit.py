@@ -135,9 +135,13 @@ class FrameRenderer:
         Equals a full ``canvas.draw()`` of the figure (without ``animated`` artists), in
         pixels. The static picture is made first if there is none or the layout changed.
         """
-        canvas = self._canvas()
         if self._background is None or self._key != self._layout_key():
             self._capture()
+        self._paint()
+
+    def _paint(self) -> None:
+        """The static picture, then the moving artists drawn over it."""
+        canvas = self._canvas()
         canvas.restore_region(self._background)
         renderer = canvas.get_renderer()
         for a in self._frame:

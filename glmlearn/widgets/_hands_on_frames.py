@@ -152,10 +152,7 @@ class ActionFrames(FrameRenderer):
                        if self._keys_drawn.get(ax) != self._keys_wanted.get(ax)]
             if changed or self._replanned:
                 self._capture_some(changed)
-        canvas.restore_region(self._background)
-        renderer = canvas.get_renderer()
-        for a in self._frame:
-            a.draw(renderer)
+        self._paint()
 
     def invalidate(self) -> None:
         self._background = None
