@@ -10,7 +10,8 @@ marker's radius.
 
 Cases: challenger (the fit panel's legend, shown with 2 of its 4 rows at k = 0, used to
 be moved down over the data at y = 1) and dobson_counts (a legend nearly as wide as its
-panel, with a curve across it from corner to corner).
+panel, with a curve across it from corner to corner). And the path panel's note, in
+the figure's last column, ends inside the figure.
 """
 
 from __future__ import annotations
@@ -120,3 +121,14 @@ def test_the_challenger_fit_legend_sits_in_the_headroom_above_y_1() -> None:
     top_of_data = ax.transData.transform((0.0, 1.0))[1]
     radius = panels["fit"].data.get_markersize() * DPI / 72 / 2
     assert box.y0 > top_of_data + radius
+
+
+@pytest.mark.parametrize("name", ["challenger", "dobson_counts"])
+def test_the_path_panel_note_ends_inside_the_figure(name: str) -> None:
+    """The note above the path panel (what its contours are), in the figure's last
+    column, is not cut off at the figure's right edge."""
+    fig, panels, _ = _explorer_figure(name)
+    r = _drawn(fig).get_renderer()
+    label = panels["path"].label
+    assert "dark = low" in label.get_text()
+    assert label.get_window_extent(r).x1 <= fig.bbox.x1

@@ -7,7 +7,12 @@ the edges) and measured with the figure's renderer; the first position that hold
 of the markers and no point of the lines (sampled every few pixels) wins. Lines marked
 ``soft`` (a contour map, the edges of a confidence band) only break ties. When every
 position inside covers something, the legend goes outside, to the right of the axes,
-and takes part in the layout.
+and takes part in the layout -- unless it is nearly as wide as its axes (a small panel,
+or one at the figure's edge): then a panel with fixed limits raises the top of its
+y-axis by the least that frees a position, and failing that the legend goes to the
+least covered spot of a grid inside the axes. A legend is measured with all its rows
+shown, and anchored at the corner nearest the axes' edges, so that showing fewer rows
+at some state only shrinks it toward that edge.
 
 The choice depends on the whole trace and the axes' size, never on the state shown: an
 animation's frames equal figures drawn at each state. :func:`place_legends` places
@@ -56,10 +61,12 @@ class Crowd:
     #: y-axis to make a free strip for the legend instead of going outside.
     grow: bool = False
     #: For a legend that cannot go outside (a small panel at the figure's edge): when no
-    #: position is free, raise the top of the y-axis by the legend's height *on these
-    #: axes*, measured again after each layout from the limits the panel was drawn with
-    #: (:attr:`drawn_ylim`), so that the legend covers only an empty strip.
+    #: position is free, raise the top of the y-axis by up to the legend's height *on
+    #: these axes*, measured again after each layout from the limits the panel was drawn
+    #: with (:attr:`drawn_ylim`), so that the legend covers only an empty strip.
     make_room: bool = False
+    #: The y limits as the panel was drawn (for ``grow``: with the nominal room); each
+    #: placement after a layout starts from them.
     drawn_ylim: tuple[float, float] | None = None
 
     def add_points(self, x: Any, y: Any) -> None:
@@ -301,9 +308,13 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
     ``crowd``; if there is none, make room at the top (``crowd.grow``) or go outside
     the axes, to the right. Returns the position chosen (``"outside"`` for the latter).
     ``outside=True`` puts it outside without trying (after a layout that made room).
-    ``again=True`` (after a layout) keeps the axis limits as they are: room made at the
-    top is decided once, when the panel is drawn, so a panel's limits are those its
-    ``draw_*`` sets, in a figure laid out or not.
+    ``again=True`` (after a layout): room made at the top on the nominal panel is
+    decided once, when the panel is drawn, so a panel's limits are those its ``draw_*``
+    sets, in a figure laid out or not -- unless the panel was laid out too small for
+    its legend, which is then nearly as wide as the axes and cannot go beside them:
+    the top is raised further, from the limits drawn, on the axes as laid out
+    (:func:`_raise_top`). Either way the limits depend on the trace and the layout,
+    never on the state shown.
     """
     legend._glmlearn_crowd = crowd  # type: ignore[attr-defined]  # for place_legends
     ax = legend.axes
