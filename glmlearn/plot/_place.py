@@ -7,7 +7,12 @@ the edges) and measured with the figure's renderer; the first position that hold
 of the markers and no point of the lines (sampled every few pixels) wins. Lines marked
 ``soft`` (a contour map, the edges of a confidence band) only break ties. When every
 position inside covers something, the legend goes outside, to the right of the axes,
-and takes part in the layout.
+and takes part in the layout -- unless it is nearly as wide as its axes (a small panel,
+or one at the figure's edge): then a panel with fixed limits raises the top of its
+y-axis by the least that frees a position, and failing that the legend goes to the
+least covered spot of a grid inside the axes. A legend is measured with all its rows
+shown, and anchored at the corner nearest the axes' edges, so that showing fewer rows
+at some state only shrinks it toward that edge.
 
 The choice depends on the whole trace and the axes' size, never on the state shown: an
 animation's frames equal figures drawn at each state. :func:`place_legends` places
@@ -56,10 +61,12 @@ class Crowd:
     #: y-axis to make a free strip for the legend instead of going outside.
     grow: bool = False
     #: For a legend that cannot go outside (a small panel at the figure's edge): when no
-    #: position is free, raise the top of the y-axis by the legend's height *on these
-    #: axes*, measured again after each layout from the limits the panel was drawn with
-    #: (:attr:`drawn_ylim`), so that the legend covers only an empty strip.
+    #: position is free, raise the top of the y-axis by up to the legend's height *on
+    #: these axes*, measured again after each layout from the limits the panel was drawn
+    #: with (:attr:`drawn_ylim`), so that the legend covers only an empty strip.
     make_room: bool = False
+    #: The y limits as the panel was drawn (for ``grow``: with the nominal room); each
+    #: placement after a layout starts from them.
     drawn_ylim: tuple[float, float] | None = None
 
     def add_points(self, x: Any, y: Any) -> None:
@@ -192,9 +199,18 @@ def _free_spot(legend: Legend, r: RendererBase, hard: Array, soft: Array, margin
                 best = (score, x0, y0)
     assert best is not None
     (covered, *_), x0, y0 = best
-    # a position given as a pair: the legend's lower left corner, in axes fractions
-    u, v = ax.transAxes.inverted().transform((x0, y0))
-    legend.set_loc((float(u), float(v)))
+    # Anchored, like a named position, at the spot's corner nearest the axes' edges: a
+    # legend showing fewer rows than were measured (rows hidden at some states) shrinks
+    # toward that edge and stays inside the box measured free, never toward the data.
+    fx = (x0 - inner.x0 - pad) / room_x if room_x > 0 else 0.0
+    fy = (y0 - inner.y0 - pad) / room_y if room_y > 0 else 1.0
+    corner = f"{'upper' if fy >= 0.5 else 'lower'} {'right' if fx >= 0.5 else 'left'}"
+    inv = ax.transAxes.inverted()
+    (u0, v0), (u1, v1) = inv.transform([[x0 - pad, y0 - pad],
+                                        [x0 + box.width + pad, y0 + box.height + pad]])
+    legend.set_loc(corner)  # type: ignore[arg-type]
+    legend.set_bbox_to_anchor((float(u0), float(v0), float(u1 - u0), float(v1 - v0)),
+                              transform=ax.transAxes)
     return "covering" if covered else "spot"
 
 
@@ -250,19 +266,40 @@ def _raise_top_nominal(ax: Any, legend: Legend, r: RendererBase, crowd: Crowd,
     return True
 
 
-def _raise_top(ax: Any, legend: Legend, r: RendererBase, margin: float) -> bool:
-    """Raise the top of ``ax``'s y-axis so that a strip as tall as ``legend`` (with its
-    pad and ``margin``, in pixels) lies above all that was drawn; True if it fits."""
+#: Steps by which :func:`_raise_top` tries raising the top, up to a whole legend's strip.
+RAISE_STEPS = 8
+
+
+def _raise_top(ax: Any, legend: Legend, r: RendererBase, crowd: Crowd, margin: float
+               ) -> str | None:
+    """Raise the top of ``ax``'s y-axis, from the limits it has, by the least of
+    :data:`RAISE_STEPS` steps that frees a candidate position for ``legend``; the last
+    step makes a strip as tall as the legend (with its pad and ``margin``, in pixels)
+    above all that was drawn. Returns the position freed, or None (limits unchanged)
+    when even that strip frees none, would take most of the panel, or the legend is
+    wider than the axes.
+
+    The legend is measured on the axes as laid out: in a panel smaller than the nominal
+    one (:func:`_raise_top_nominal`), a legend nearly as wide as its axes.
+    """
     box = legend.get_window_extent(r)
     pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
            * _px_per_point(ax))
-    need = 1.1 * (box.height + 2 * pad + margin) / ax.bbox.height
-    if need > 0.6 or box.width + 2 * pad > ax.bbox.width:
-        return False  # the strip would take most of the panel, or the legend is too wide
+    strip = 1.1 * (box.height + 2 * pad + margin) / ax.bbox.height
+    if strip > 0.6 or box.width + 2 * pad > ax.bbox.width:
+        return None  # the strip would take most of the panel, or the legend is too wide
+    ylim = ax.get_ylim()
     tr = ax.yaxis.get_transform()
-    lo, hi = tr.transform(np.array(ax.get_ylim(), float))
-    ax.set_ylim(*tr.inverted().transform(np.array([lo, lo + (hi - lo) / (1 - need)])))
-    return True
+    lo, hi = tr.transform(np.array(ylim, float))
+    for step in range(1, RAISE_STEPS + 1):
+        need = strip * step / RAISE_STEPS  # the fraction of the panel left free on top
+        ax.set_ylim(*tr.inverted().transform(np.array([lo, lo + (hi - lo) / (1 - need)])))
+        hard, soft = _crowd_display(ax, crowd)
+        chosen = _free_position(legend, r, hard, soft, margin)
+        if chosen is not None:
+            return chosen
+    ax.set_ylim(*ylim)
+    return None
 
 
 def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = None, *,
@@ -271,9 +308,13 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
     ``crowd``; if there is none, make room at the top (``crowd.grow``) or go outside
     the axes, to the right. Returns the position chosen (``"outside"`` for the latter).
     ``outside=True`` puts it outside without trying (after a layout that made room).
-    ``again=True`` (after a layout) keeps the axis limits as they are: room made at the
-    top is decided once, when the panel is drawn, so a panel's limits are those its
-    ``draw_*`` sets, in a figure laid out or not.
+    ``again=True`` (after a layout): room made at the top on the nominal panel is
+    decided once, when the panel is drawn, so a panel's limits are those its ``draw_*``
+    sets, in a figure laid out or not -- unless the panel was laid out too small for
+    its legend, which is then nearly as wide as the axes and cannot go beside them:
+    the top is raised further, from the limits drawn, on the axes as laid out
+    (:func:`_raise_top`). Either way the limits depend on the trace and the layout,
+    never on the state shown.
     """
     legend._glmlearn_crowd = crowd  # type: ignore[attr-defined]  # for place_legends
     ax = legend.axes
@@ -286,16 +327,13 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
     try:
         legend.set_bbox_to_anchor(None)
         legend.set_in_layout(False)
-        if crowd.make_room:  # start from the limits drawn, whatever an earlier pass raised
-            if crowd.drawn_ylim is None:
-                crowd.drawn_ylim = ax.get_ylim()
+        # start from the limits drawn, whatever an earlier pass raised
+        if (crowd.make_room or (crowd.grow and again)) and crowd.drawn_ylim is not None:
             ax.set_ylim(*crowd.drawn_ylim)
+        if crowd.make_room and crowd.drawn_ylim is None:
+            crowd.drawn_ylim = ax.get_ylim()
         hard, soft = _crowd_display(ax, crowd)
         chosen = None if outside else _free_position(legend, r, hard, soft, margin)
-        if chosen is None and crowd.make_room and not outside and _raise_top(ax, legend, r,
-                                                                             margin):
-            hard, soft = _crowd_display(ax, crowd)
-            chosen = _free_position(legend, r, hard, soft, margin)
         if crowd.grow and not (outside or again):
             # Whether to make room at the top, and how much, is decided on a nominal
             # panel (NOMINAL points), not on the axes' size now: a panel's limits are
@@ -303,7 +341,17 @@ def place_legend(legend: Legend, crowd: Crowd, renderer: RendererBase | None = N
             if _raise_top_nominal(ax, legend, r, crowd, margin / px):
                 hard, soft = _crowd_display(ax, crowd)
             chosen = _free_position(legend, r, hard, soft, margin)
+            crowd.drawn_ylim = ax.get_ylim()
         wide = legend.get_window_extent(r).width > 0.6 * ax.bbox.width
+        if chosen is None and not outside and (crowd.make_room
+                                               or (crowd.grow and again and wide)):
+            # A legend that cannot go beside its axes (nearly as wide as they are, in a
+            # panel laid out smaller than the nominal one; or at the figure's edge):
+            # raise the top, on the axes as they are, rather than cover the data.
+            # (Each pass starts again from the limits drawn: the room follows the
+            # layout, never the state shown.)
+            chosen = _raise_top(ax, legend, r, crowd, margin)
+            hard, soft = _crowd_display(ax, crowd)
         if chosen is None and (outside or not wide):
             chosen = "outside"
             legend.set_loc("upper left")

@@ -592,8 +592,11 @@ def draw_path(
         # regions (likelihood-ratio tests, two degrees of freedom). Colour: dark is low.
         n_lr = int(np.count_nonzero(levels - levels[0]
                                     <= stats.chi2.ppf(LR_LEVELS[-1], 2) + 1e-9))
-        note = ("contours of D (dark = low): inner ones D̂ + χ²₂ quantile,\n"
-                "the 50 80 95 99 99.9% confidence regions" if n_lr >= len(LR_LEVELS)
+        # Two short lines (the explorer's path panel, in the figure's last column, has
+        # about 240 pixels from its left edge to the figure's): the inner contours are
+        # at D̂ plus the χ²₂ quantiles of those levels.
+        note = ("contours of D (dark = low); inner: D̂ + χ²₂\n"
+                "50 80 95 99 99.9% confidence regions" if n_lr >= len(LR_LEVELS)
                 else "contours of the deviance D(β₀, β₁) (dark = low)")
     label = _state_label(ax, 2 + note.count("\n"))
     if legend:
