@@ -40,6 +40,7 @@ import glmlearn
 from glmlearn import plot
 from glmlearn.family import FAMILIES
 from glmlearn.plot import demo_links, demo_separation, demo_wls
+from glmlearn.plot._freeze import freeze_layout
 from glmlearn.widgets import (
     IRLSExplorer,
     irls_explorer,
@@ -139,8 +140,11 @@ def changed(a: dict[Any, Any], b: dict[Any, Any]) -> set[Any]:
 
 def fresh_panels(result: glmlearn.GLMResult, k: int, x: Any = None,
                  coefs: tuple[int, int] = (0, 1)) -> dict[str, Any]:
-    """Each panel drawn afresh by its own draw_* for state k, on a new Agg figure."""
+    """Each panel drawn afresh by its own draw_* for state k, on a new Agg figure laid out
+    as the explorer's is (a legend with no room in its small panel raises the top of its
+    y-axis after the layout, as the explorer's does)."""
     fig = Figure(figsize=(11.5, 6.4), dpi=80)
+    fig.set_layout_engine("constrained")
     axes = fig.subplots(2, 3).ravel()
     st, tr = result.trace[k], result
     weights_kw: dict[str, Any] = {"against": "eta"} if x == "eta" else {"x": x}
@@ -152,6 +156,7 @@ def fresh_panels(result: glmlearn.GLMResult, k: int, x: Any = None,
         "convergence": plot.draw_convergence(axes[4], st, trace=tr),
     }
     panels["path"] = plot.draw_path(axes[5], st, trace=tr, coefs=coefs)
+    freeze_layout(fig)
     return panels
 
 
