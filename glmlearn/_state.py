@@ -198,8 +198,8 @@ class IRLSState:
                  fallback: str = "", _vectors: _Vectors | None = None,
                  _step4: _WLSStep | None = None, _aliased: NDArray[np.bool_] | None = None,
                  _point: tuple[Array, Array] | None = None) -> None:
-        # The fields, in order. One dict update: a frozen dataclass's own __init__ sets
-        # them one by one through object.__setattr__, twice the cost of a state.
+        # The fields, in order, in one dict update: a frozen dataclass's own __init__
+        # sets them one by one through object.__setattr__, at twice the cost.
         vars(self).update(
             iteration=iteration, beta=beta, deviance=deviance, criterion=criterion,
             converged=converged, step_halvings=step_halvings, halving_reason=halving_reason,

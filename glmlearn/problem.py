@@ -143,12 +143,12 @@ class GLMProblem:
     y_ones: NDArray[np.bool_] | None = field(init=False, repr=False)
     #: ``y == 1`` when the caller has already found y all 0s and 1s (make_problem does,
     #: for its own checks): the same mask, not computed twice.
-    known_ones: InitVar[NDArray[np.bool_] | None] = None
+    _known_ones: InitVar[NDArray[np.bool_] | None] = None
 
     #: Number of observations with a positive prior weight (R's ``n.ok``).
     n_obs: int = field(init=False, repr=False)
 
-    def __post_init__(self, known_ones: NDArray[np.bool_] | None) -> None:
+    def __post_init__(self, _known_ones: NDArray[np.bool_] | None) -> None:
         pw, off = self.prior_weights, self.offset
         # The default weights and offset are one value stored once (strides 0): looking
         # at that value answers for all n.
@@ -159,7 +159,7 @@ class GLMProblem:
         zero = ((off1 == 0.0 and not math.copysign(1.0, off1) < 0) if off1 is not None
                 else bool((off == 0.0).all()) and not bool(np.signbit(off).any()))
         object.__setattr__(self, "offset_or_none", None if zero else off)
-        ones = known_ones
+        ones = _known_ones
         if ones is None and self.family.unit_deviance_01 is not None:
             ones = self.y == 1
             if not all_true(ones | (self.y == 0)):
@@ -362,7 +362,7 @@ def make_problem(
         response_name=response_name,
         has_intercept=has_intercept,
         troubles=tuple(troubles),
-        known_ones=ones,
+        _known_ones=ones,
     )
 
 
