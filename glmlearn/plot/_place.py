@@ -162,6 +162,13 @@ def _px_per_point(ax: Any) -> float:
     return float(fig.dpi) / 72.0 if fig is not None else 1.0
 
 
+def _pad_px(legend: Legend) -> float:
+    """The pad matplotlib leaves between a legend at a named position and the axes'
+    edge, in pixels."""
+    return (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
+            * _px_per_point(legend.axes))
+
+
 #: Positions tried per axis by :func:`_free_spot` (a legend a few pixels from the next).
 GRID = 24
 
@@ -180,30 +187,28 @@ def _free_spot(legend: Legend, r: RendererBase, hard: Array, soft: Array, margin
     inner = ax.bbox
     legend.set_loc("lower left")
     box = legend.get_window_extent(r)
-    # the pad matplotlib leaves between a legend at a named position and the axes' edge
-    pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
-           * _px_per_point(ax))
-    room_x = inner.width - box.width - 2 * pad
-    room_y = inner.height - box.height - 2 * pad
-    if room_x < 0 or room_y < 0:
-        room_x, room_y = max(room_x, 0.0), max(room_y, 0.0)
+    pad = _pad_px(legend)
+    room_x = max(inner.width - box.width - 2 * pad, 0.0)
+    room_y = max(inner.height - box.height - 2 * pad, 0.0)
     best: tuple[tuple[int, ...], float, float] | None = None
     for fx in np.linspace(0.0, 1.0, GRID):
         for fy in np.linspace(0.0, 1.0, GRID):
-            x0, y0 = inner.x0 + pad + fx * room_x, inner.y0 + pad + fy * room_y
-            spot = Bbox.from_bounds(x0, y0, box.width, box.height)
+            spot = Bbox.from_bounds(inner.x0 + pad + fx * room_x, inner.y0 + pad + fy * room_y,
+                                    box.width, box.height)
             covered = _inside(hard, spot, margin)
             edge = round(min(fx, 1 - fx) + min(fy, 1 - fy), 6)  # 0 in a corner
             score = (covered, _inside(soft, spot, margin), int(edge * 1000))
             if best is None or score < best[0]:
-                best = (score, x0, y0)
+                best = (score, float(fx), float(fy))
     assert best is not None
-    (covered, *_), x0, y0 = best
+    (covered, *_), fx, fy = best
+    x0, y0 = inner.x0 + pad + fx * room_x, inner.y0 + pad + fy * room_y
     # Anchored, like a named position, at the spot's corner nearest the axes' edges: a
     # legend showing fewer rows than were measured (rows hidden at some states) shrinks
     # toward that edge and stays inside the box measured free, never toward the data.
-    fx = (x0 - inner.x0 - pad) / room_x if room_x > 0 else 0.0
-    fy = (y0 - inner.y0 - pad) / room_y if room_y > 0 else 1.0
+    # (No room along an axis: the spot is the only one, anchored left or at the top.)
+    fx = fx if room_x > 0 else 0.0
+    fy = fy if room_y > 0 else 1.0
     corner = f"{'upper' if fy >= 0.5 else 'lower'} {'right' if fx >= 0.5 else 'left'}"
     inv = ax.transAxes.inverted()
     (u0, v0), (u1, v1) = inv.transform([[x0 - pad, y0 - pad],
@@ -283,8 +288,7 @@ def _raise_top(ax: Any, legend: Legend, r: RendererBase, crowd: Crowd, margin: f
     one (:func:`_raise_top_nominal`), a legend nearly as wide as its axes.
     """
     box = legend.get_window_extent(r)
-    pad = (float(legend.borderaxespad) * float(legend.prop.get_size_in_points())
-           * _px_per_point(ax))
+    pad = _pad_px(legend)
     strip = 1.1 * (box.height + 2 * pad + margin) / ax.bbox.height
     if strip > 0.6 or box.width + 2 * pad > ax.bbox.width:
         return None  # the strip would take most of the panel, or the legend is too wide

@@ -58,7 +58,7 @@ from ..surface import Surface, deviance_surface
 from ._checks import check_int
 from ._data import pass_fail
 from ._hands_on_frames import ActionFrames, frame_key, layer
-from ._hands_on_panels import PANELS, draw_into, draw_slice, marks_x, point_marks
+from ._hands_on_panels import PANELS, draw_into, draw_slice, fit_x, marks_x, point_marks
 from ._ipympl_fixes import SnapshotBox, kernel_link
 from ._text import troubles_of
 from ._view import Backend, FigureWidget, guarded, note_html, quiet_fit
@@ -216,6 +216,9 @@ class HandsOn(FigureWidget):
         self._incremental = True
         self.panels: dict[str, Any] = {}
         self._marks: list[Line2D] = []
+        #: How many surfaces were computed: the path panel's contours are kept as long as
+        #: the count is the same.
+        self._surfaces = 0
         if start is None:
             # Two coefficients: β = 0, where lesson 4's hand-written loop starts. More: the
             # fit's own β̂, so that the slice passes through the MLE (the others held at 0
@@ -469,8 +472,7 @@ class HandsOn(FigureWidget):
     def _x_of(self, i: int) -> float:
         """Where point ``i`` is in the fit panel along x: its predictor, or (a view of
         several predictors, say observed against fitted) its μ at the state shown."""
-        return float(np.asarray(self.panels["fit"].data.get_xdata(), dtype=float)[i])
-
+        return fit_x(self.panels, i)
 
     def _nearest_point(self, event: MouseEvent) -> int | None:
         fit = self.panels["fit"]
@@ -646,8 +648,7 @@ class HandsOn(FigureWidget):
     def _surface(self) -> Surface:
         """The deviance over the window of (β₀, β₁); with more coefficients, a slice at
         those of the β set (of the refit, after a change of the data)."""
-        # Counted: the path panel's contours are kept as long as the count is the same.
-        self._surfaces = getattr(self, "_surfaces", 0) + 1
+        self._surfaces += 1
         if self._p == 2:
             return deviance_surface(self.problem, *self._grid)
         held = self.beta_set if getattr(self, "_kind", "set") != "refit" else np.nan_to_num(

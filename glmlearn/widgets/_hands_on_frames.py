@@ -154,9 +154,6 @@ class ActionFrames(FrameRenderer):
                 self._capture_some(changed)
         self._paint()
 
-    def invalidate(self) -> None:
-        self._background = None
-
     def _axes(self) -> list[Axes]:
         return [ax for ax in self.figure.axes if ax.get_visible()]
 

@@ -23,7 +23,8 @@ from ..plot.weights import _weights_x
 from ..plot.working import _working_x
 from ..surface import Surface
 
-__all__ = ["PANELS", "clear_panel", "draw_into", "draw_slice", "marks_x", "point_marks"]
+__all__ = ["PANELS", "clear_panel", "draw_into", "draw_slice", "fit_x", "marks_x",
+           "point_marks"]
 
 #: The panels, in the figure's reading order (two per row).
 PANELS = ("path", "fit", "weights", "working")
@@ -102,10 +103,13 @@ def point_marks(panels: Mapping[str, Any]) -> list[Line2D]:
             for name in ("fit", "weights", "working")]
 
 
+def fit_x(panels: Mapping[str, Any], i: int) -> float:
+    """Point ``i`` along x in the fit panel, as drawn (its predictor, or its μ)."""
+    return float(np.asarray(panels["fit"].data.get_xdata(), dtype=float)[i])
+
+
 def marks_x(panels: Mapping[str, Any], i: int, state: IRLSState) -> tuple[float, float, float]:
     """Point ``i`` along x in the fit, weights and working panels, each its own x (its
     predictor; with several predictors the fit's μ and the others' η, at ``state``)."""
-    fit, weights, working = panels["fit"], panels["weights"], panels["working"]
-    return (float(np.asarray(fit.data.get_xdata(), dtype=float)[i]),
-            float(_weights_x(weights.against, state)[i]),
-            float(_working_x(working, state)[i]))
+    return (fit_x(panels, i), float(_weights_x(panels["weights"].against, state)[i]),
+            float(_working_x(panels["working"], state)[i]))
